@@ -1,0 +1,75 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// One strictness setting array for every target (see docs/ARCHITECTURE.md).
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "swiftlet",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "swiftlet", targets: ["swiftlet"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // L0: vocabulary, pure.
+        .target(
+            name: "KubeCore",
+            swiftSettings: strict
+        ),
+        // L1: revisioned byte store (SQLite, memory).
+        .target(
+            name: "KubeStorage",
+            dependencies: [
+                "KubeCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Tools: benchmarks run by `swiftlet bench`.
+        .target(
+            name: "SwiftletBench",
+            dependencies: [
+                "KubeStorage",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The one binary.
+        .executableTarget(
+            name: "swiftlet",
+            dependencies: [
+                "KubeCore",
+                "KubeStorage",
+                "SwiftletBench",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "KubeCoreTests",
+            dependencies: ["KubeCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "KubeStorageTests",
+            dependencies: ["KubeStorage", "swiftlet"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ArchitectureTests",
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,173 @@
+import Foundation
+import GRDB
+
+extension SQLiteEngine {
+    /// `key >= ? [AND key < ?]` for a range, with its arguments.
+    private static func rangeClause(_ range: KeyRange, column: String) -> (String, [Data]) {
+        if range.end == nil { return ("\(column) = ?", [Data(range.start)]) }
+        if let end = range.exclusiveEnd {
+            return ("\(column) >= ? AND \(column) < ?", [Data(range.start), Data(end)])
+        }
+        return ("\(column) >= ?", [Data(range.start)])
+    }
+
+    private static func keyValue(_ row: Row, keysOnly: Bool) -> KeyValue {
+        let key: Data = row[0]
+        let value: Data? = keysOnly ? nil : row[5]
+        return KeyValue(
+            key: String(decoding: key, as: UTF8.self), value: value.map { [UInt8]($0) } ?? [],
+            createRevision: row[1], modRevision: row[2], version: row[3], lease: row[4])
+    }
+
+    func read(_ range: KeyRange, at revision: Revision?, limit: Int?, keysOnly: Bool) async throws -> ReadResult {
+        do {
+            return try await pool.read { db in
+                let (current, compact) = try Self.revisionsInSnapshot(db)
+                let (clause, keyArguments) = Self.rangeClause(range, column: "key")
+                let fetchLimit = limit.map { $0 + 1 } ?? -1
+                var kvs: [KeyValue]
+                var count: Int64
+                let valueColumn = keysOnly ? "NULL" : "value"
+                if let revision, revision != current {
+                    try HistoricalReadCheck.validate(revision, current: current, compact: compact)
+                    let latest = """
+                        SELECT key, kind, create_revision, MAX(revision) AS revision, version, lease, \(valueColumn) AS value
+                        FROM log WHERE \(clause) AND revision <= ? GROUP BY key
+                        """
+                    let arguments = StatementArguments(keyArguments) + [revision]
+                    kvs = try Row.fetchAll(
+                        db,
+                        sql: """
+                            SELECT key, create_revision, revision, version, lease, value FROM (\(latest))
+                            WHERE kind = \(SQLiteSchema.put) ORDER BY key LIMIT ?
+                            """, arguments: arguments + [fetchLimit]
+                    ).map { Self.keyValue($0, keysOnly: keysOnly) }
+                    count = Int64(kvs.count)
+                    if let limit, kvs.count > limit {
+                        count = try Int64.fetchOne(
+                            db, sql: "SELECT COUNT(*) FROM (\(latest)) WHERE kind = \(SQLiteSchema.put)",
+                            arguments: arguments) ?? 0
+                    }
+                } else {
+                    let (currentClause, _) = Self.rangeClause(range, column: "c.key")
+                    kvs = try Row.fetchAll(
+                        db.cachedStatement(
+                            sql: """
+                                SELECT l.key, l.create_revision, l.revision, l.version, l.lease, \
+                                \(keysOnly ? "NULL" : "l.value")
+                                FROM current c JOIN log l ON l.revision = c.revision
+                                WHERE \(currentClause) ORDER BY c.key LIMIT ?
+                                """),
+                        arguments: StatementArguments(keyArguments) + [fetchLimit]
+                    ).map { Self.keyValue($0, keysOnly: keysOnly) }
+                    count = Int64(kvs.count)
+                    if let limit, kvs.count > limit {
+                        count = try Int64.fetchOne(
+                            db.cachedStatement(sql: "SELECT COUNT(*) FROM current WHERE \(clause)"),
+                            arguments: StatementArguments(keyArguments)) ?? 0
+                    }
+                }
+                var more = false
+                if let limit, kvs.count > limit {
+                    kvs.removeLast(kvs.count - limit)
+                    more = true
+                }
+                return ReadResult(kvs: kvs, more: more, count: count, revision: current)
+            }
+        } catch {
+            throw Self.storageError(error, path: path)
+        }
+    }
+
+    func count(_ range: KeyRange, at revision: Revision?) async throws -> CountResult {
+        if let revision {
+            let result = try await read(range, at: revision, limit: nil, keysOnly: true)
+            return CountResult(count: result.count, revision: result.revision)
+        }
+        do {
+            return try await pool.read { db in
+                let (current, _) = try Self.revisionsInSnapshot(db)
+                let (clause, arguments) = Self.rangeClause(range, column: "key")
+                let count = try Int64.fetchOne(
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM current WHERE \(clause)"),
+                    arguments: StatementArguments(arguments)) ?? 0
+                return CountResult(count: count, revision: current)
+            }
+        } catch {
+            throw Self.storageError(error, path: path)
+        }
+    }
+
+    func history(_ range: KeyRange, from: Revision, through: Revision, limit: Int, prevKV: Bool) async throws
+        -> [StoreEvent]
+    {
+        do {
+            return try await pool.read { db in
+                let (_, compact) = try Self.revisionsInSnapshot(db)
+                try HistoricalReadCheck.validateReplay(from: from, compact: compact)
+                let (clause, keyArguments) = Self.rangeClause(range, column: "l.key")
+                let previousColumns =
+                    prevKV
+                    ? "p.kind, p.create_revision, p.version, p.lease, p.value"
+                    : "NULL, NULL, NULL, NULL, NULL"
+                let join = prevKV ? "LEFT JOIN log p ON p.revision = l.prev_revision AND l.prev_revision > 0" : ""
+                let rows = try Row.fetchCursor(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT l.key, l.kind, l.create_revision, l.revision, l.version, l.lease, l.value,
+                                   l.prev_revision, \(previousColumns)
+                            FROM log l \(join)
+                            WHERE l.revision >= ? AND l.revision <= ? AND \(clause)
+                            ORDER BY l.revision LIMIT ?
+                            """),
+                    arguments: [from, through] + StatementArguments(keyArguments) + [limit])
+                var events: [StoreEvent] = []
+                while let row = try rows.next() {
+                    let keyData: Data = row[0]
+                    let key = String(decoding: keyData, as: UTF8.self)
+                    let kind: Int64 = row[1]
+                    let revision: Int64 = row[3]
+                    let version: Int64 = row[4]
+                    var previous: KeyValue?
+                    let previousKind: Int64? = row[8]
+                    if prevKV, previousKind == SQLiteSchema.put, kind == SQLiteSchema.delete || version > 1 {
+                        let value: Data? = row[12]
+                        previous = KeyValue(
+                            key: key, value: value.map { [UInt8]($0) } ?? [], createRevision: row[9],
+                            modRevision: row[7], version: row[10], lease: row[11])
+                    }
+                    if kind == SQLiteSchema.delete {
+                        events.append(
+                            StoreEvent(
+                                kind: .delete,
+                                kv: KeyValue(key: key, value: [], createRevision: 0, modRevision: revision, version: 0),
+                                previous: previous))
+                    } else {
+                        let value: Data? = row[6]
+                        events.append(
+                            StoreEvent(
+                                kind: .put,
+                                kv: KeyValue(
+                                    key: key, value: value.map { [UInt8]($0) } ?? [], createRevision: row[2],
+                                    modRevision: revision, version: version, lease: row[5]),
+                                previous: previous))
+                    }
+                }
+                return events
+            }
+        } catch {
+            throw Self.storageError(error, path: path)
+        }
+    }
+
+    static func revisionsInSnapshot(_ db: Database) throws -> (current: Revision, compact: Revision) {
+        let rows = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT name, value FROM meta WHERE name IN ('current_revision', 'compact_revision')"))
+        var current: Revision = 1
+        var compact: Revision = 0
+        for row in rows {
+            if (row[0] as String) == "current_revision" { current = row[1] } else { compact = row[1] }
+        }
+        return (current, compact)
+    }
+}

@@ -1,0 +1,3 @@
+import KubeStorage
+import SwiftletBench
+print("swiftlet")
