@@ -1,3 +1,0 @@
-import KubeStorage
-import SwiftletBench
-print("swiftlet")
