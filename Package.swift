@@ -64,7 +64,11 @@ let package = Package(
         ),
         .testTarget(
             name: "KubeStorageTests",
-            dependencies: ["KubeStorage", "swiftlet"],
+            dependencies: [
+                "KubeStorage",
+                "swiftlet",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -126,9 +126,4 @@ extension RevisionedStoreBacked {
     public func compact(to revision: Revision) async throws { try await core.compact(to: revision) }
     public func close() async { await core.close() }
 
-    /// Durable transactions committed since the store opened (one WAL fsync each in SQLite's FULL mode).
-    public var commitCount: Int { core.engine.commitCount }
-
-    /// Watches currently open.
-    public var openWatchCount: Int { core.hub.watcherCount }
 }

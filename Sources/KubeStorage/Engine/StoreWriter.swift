@@ -18,6 +18,7 @@ final class StoreWriter: @unchecked Sendable {
     private var finished = false
     private var closeWaiters: [CheckedContinuation<Void, Never>] = []
     private var nextExpiry: Int64?
+    private var lastWorkWasWrites = false
 
     private let engine: any StorageEngine
     private let hub: WatchHub
@@ -132,21 +133,24 @@ final class StoreWriter: @unchecked Sendable {
         }
     }
 
-    /// Waits for and takes the next piece of work. Writes come first, then TTL expiry, then one compaction
-    /// batch, so compaction never holds writers back by more than one batch.
+    /// Waits for and takes the next piece of work: a group of writes, a TTL expiry pass, one compaction
+    /// batch, or the stop. Compaction never holds writers back by more than one batch.
     private func nextWork() -> Work {
         condition.lock()
         defer { condition.unlock() }
-        var preferCompaction = false
         while true {
-            if !pending.isEmpty && !(preferCompaction && !compactionJobs.isEmpty) {
+            let now = Self.nowMilliseconds()
+            let expiryDue = !closing && (nextExpiry.map { $0 <= now } ?? false)
+            // Alternate with expiry and compaction so neither starves under a steady stream of writes.
+            if !pending.isEmpty && !(lastWorkWasWrites && (expiryDue || !compactionJobs.isEmpty)) {
+                lastWorkWasWrites = true
                 let count = min(pending.count, configuration.maxWritesPerCommit)
                 let batch = Array(pending.prefix(count))
                 pending.removeFirst(count)
                 return .writes(batch)
             }
-            let now = Self.nowMilliseconds()
-            if let due = nextExpiry, due <= now, !closing {
+            lastWorkWasWrites = false
+            if expiryDue {
                 nextExpiry = nil
                 return .expire
             }
@@ -154,6 +158,7 @@ final class StoreWriter: @unchecked Sendable {
                 compactionJobs.removeFirst()
                 return .compact(target: job.target, waiter: job.waiter)
             }
+            if !pending.isEmpty { continue }
             if closing {
                 let waiters = closeWaiters
                 closeWaiters = []
@@ -168,7 +173,6 @@ final class StoreWriter: @unchecked Sendable {
             } else {
                 condition.wait()
             }
-            preferCompaction.toggle()
         }
     }
 
@@ -180,6 +184,8 @@ final class StoreWriter: @unchecked Sendable {
             for (index, result) in results.enumerated() {
                 batch[index].1.resume(returning: result.outcome)
             }
+        } catch where batch.count == 1 {
+            batch[0].1.resume(throwing: error)
         } catch {
             // One transaction failed: retry each write alone so one bad write cannot fail its neighbours.
             logger.warning(

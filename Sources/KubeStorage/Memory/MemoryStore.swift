@@ -7,6 +7,12 @@ public import Logging
 public final class MemoryStore: RevisionedStoreBacked {
     let core: RevisionedStore
 
+    /// Durable transactions committed since the store opened (one WAL fsync each with `durability: .full`).
+    public var commitCount: Int { core.engine.commitCount }
+
+    /// Watches currently open.
+    public var openWatchCount: Int { core.hub.watcherCount }
+
     public init(configuration: StoreConfiguration = StoreConfiguration(),
                 logger: Logger = Logger(label: "swiftlet.store.memory")) {
         // The memory engine cannot fail to load.

@@ -10,6 +10,12 @@ public final class SQLiteStore: RevisionedStoreBacked {
     /// The database file.
     public let path: String
 
+    /// Durable transactions committed since the store opened (one WAL fsync each with `durability: .full`).
+    public var commitCount: Int { core.engine.commitCount }
+
+    /// Watches currently open.
+    public var openWatchCount: Int { core.hub.watcherCount }
+
     /// Opens (or creates) the database at `path`.
     ///
     /// Throws `StorageError.dataDirectoryLocked`, `.corruptDatabase`, `.foreignDatabase` or
