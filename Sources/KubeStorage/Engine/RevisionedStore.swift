@@ -34,18 +34,26 @@ final class RevisionedStore: Sendable {
 
     func get(_ key: String, at revision: Revision?) async throws -> ReadResult {
         try checkOpen()
-        return try await engine.read(.key(key), at: revision, limit: nil, keysOnly: false)
+        return try await engine.read(.key(key), at: try Self.normalized(revision), limit: nil, keysOnly: false)
     }
 
     func range(_ range: KeyRange, at revision: Revision?, limit: Int?, keysOnly: Bool) async throws -> ReadResult {
         try checkOpen()
         if let limit, limit < 0 { throw StorageError.invalidArgument("limit must not be negative, got \(limit)") }
-        return try await engine.read(range, at: revision, limit: limit == 0 ? nil : limit, keysOnly: keysOnly)
+        return try await engine.read(
+            range, at: try Self.normalized(revision), limit: limit == 0 ? nil : limit, keysOnly: keysOnly)
     }
 
     func count(_ range: KeyRange, at revision: Revision?) async throws -> CountResult {
         try checkOpen()
-        return try await engine.count(range, at: revision)
+        return try await engine.count(range, at: try Self.normalized(revision))
+    }
+
+    /// Revision 0 means "current", as in etcd; negative revisions are invalid.
+    private static func normalized(_ revision: Revision?) throws -> Revision? {
+        guard let revision else { return nil }
+        if revision < 0 { throw StorageError.invalidArgument("revision must not be negative, got \(revision)") }
+        return revision == 0 ? nil : revision
     }
 
     func write(_ request: WriteRequest) async throws -> WriteOutcome {
