@@ -17,9 +17,8 @@ struct ConformanceTTLTests {
 
             let before = wallClock()
             let rev = try committed(try await store.create(key, value: bytes("v"), ttlSeconds: 2))
-            let created = try #require(try await store.get(key))
-            #expect(created.lease == 2)
-            #expect(created.modRevision == rev)
+            // Built from the outcome rather than read back: on a loaded machine a read could come after expiry.
+            let created = KeyValue(key: key, value: bytes("v"), createRevision: rev, modRevision: rev, version: 1, lease: 2)
 
             // Deadline + 8 s at most (§5.27: "within 2–8 s the key is gone").
             let events = try await reader.events(timeout: 10, "the TTL delete of \(key)") {
@@ -28,6 +27,7 @@ struct ConformanceTTLTests {
             let observed = wallClock()
             #expect(observed >= before + 2 - 0.5, "expired \(observed - before) s after the create, before its TTL")
             #expect(events.map(\.kind) == [.put, .delete])
+            #expect(events.first?.kv == created)
             let tombstone = try #require(events.last)
             #expect(tombstone.kv.modRevision == rev + 1)
             #expect(tombstone.previous == created)
@@ -47,27 +47,28 @@ struct ConformanceTTLTests {
             let base = "/registry/leases/"
             let reader = WatchReader(store.watch(.prefix(base), from: 0, prevKV: false))
 
-            // The deadlines a later write must cancel are 3 s away, so that the later write surely comes
+            // The deadlines a later write must cancel are 5 s away, so that the later write surely comes
             // first even on a loaded machine.
-            // cleared: TTL 3 s, then updated without a TTL.
-            let cleared = try committed(try await store.create(base + "cleared", value: bytes("0"), ttlSeconds: 3))
+            // cleared: TTL 5 s, then updated without a TTL.
+            let cleared = try committed(try await store.create(base + "cleared", value: bytes("0"), ttlSeconds: 5))
             _ = try committed(try await store.update(base + "cleared", value: bytes("1"), expectedModRevision: cleared))
-            // reborn: TTL 3 s, deleted, re-created without a TTL.
-            _ = try committed(try await store.create(base + "reborn", value: bytes("0"), ttlSeconds: 3))
+            // reborn: TTL 5 s, deleted, re-created without a TTL.
+            _ = try committed(try await store.create(base + "reborn", value: bytes("0"), ttlSeconds: 5))
             _ = try committed(try await store.delete(base + "reborn", expectedModRevision: nil))
             _ = try committed(try await store.create(base + "reborn", value: bytes("1")))
-            // armed: no TTL, then updated with a 1 s TTL.
+            // armed: no TTL, then updated with a 2 s TTL.
             let armed = try committed(try await store.create(base + "armed", value: bytes("0")))
-            _ = try committed(try await store.update(base + "armed", value: bytes("1"), expectedModRevision: armed, ttlSeconds: 1))
-            // sentinel: expires last, after the cancelled 3 s deadlines would have passed.
-            let last = try committed(try await store.create(base + "sentinel", value: bytes("s"), ttlSeconds: 4))
-
-            #expect(try await store.get(base + "cleared")?.lease == 0)
-            #expect(try await store.get(base + "armed")?.lease == 1)
+            _ = try committed(try await store.update(base + "armed", value: bytes("1"), expectedModRevision: armed, ttlSeconds: 2))
+            // sentinel: expires last, after the cancelled 5 s deadlines would have passed.
+            let last = try committed(try await store.create(base + "sentinel", value: bytes("s"), ttlSeconds: 6))
 
             let events = try await reader.events(timeout: 15, "the TTL delete of the sentinel") {
                 $0.kind == .delete && $0.kv.key == base + "sentinel"
             }
+            var leases: [String: Int64] = [:]
+            for event in events where event.kind == .put { leases[event.kv.key] = event.kv.lease }
+            #expect(leases[base + "cleared"] == 0)
+            #expect(leases[base + "armed"] == 2)
             let expired = events.filter { $0.kind == .delete && $0.revision > last }.map(\.kv.key)
             #expect(Set(expired) == [base + "armed", base + "sentinel"])
             #expect(expired.count == 2)

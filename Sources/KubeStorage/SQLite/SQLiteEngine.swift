@@ -115,7 +115,17 @@ final class SQLiteEngine: StorageEngine {
     var commitCount: Int { commits.load(ordering: .relaxed) }
 
     func close() {
-        try? pool.close()
+        // Fold the WAL into the database so a closed store is one self-contained file.
+        do {
+            try pool.writeWithoutTransaction { db in _ = try Row.fetchAll(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        } catch {
+            logger.warning("WAL checkpoint at close failed", metadata: ["path": "\(path)", "error": "\(error)"])
+        }
+        do {
+            try pool.close()
+        } catch {
+            logger.warning("Database close failed", metadata: ["path": "\(path)", "error": "\(error)"])
+        }
         lock?.release()
     }
 
