@@ -72,6 +72,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "SwiftletBenchTests",
+            dependencies: ["SwiftletBench", "KubeStorage", "swiftlet"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "ArchitectureTests",
             swiftSettings: strict
         ),

@@ -6,7 +6,18 @@ struct Swiftlet: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swiftlet",
         abstract: "Kubernetes in one small binary.",
-        subcommands: [DebugCommand.self])
+        version: SwiftletVersion.current,
+        subcommands: [ServerCommand.self, BenchCommand.self, VersionCommand.self, DebugCommand.self])
+}
+
+/// `swiftlet version`: prints the version and exits.
+struct VersionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "version", abstract: "Print the version of this binary.")
+
+    func run() {
+        print(SwiftletVersion.current)
+    }
 }
 
 /// Hidden developer tools.

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import SwiftletBench
+
+/// `swiftlet bench`: benchmarks shipped in the binary.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench", abstract: "Run benchmarks.", subcommands: [BenchStoreCommand.self])
+}
+
+/// `swiftlet bench store`: the storage benchmark (Swiftlet's SQLite store, and etcd side by side when an
+/// etcd binary is available). Progress lines and the final report go to standard output, logs to standard
+/// error.
+struct BenchStoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store",
+        abstract: "Benchmark the storage layer, compared with etcd when an etcd binary is found.")
+
+    @Flag(help: "Small numbers: a few seconds per backend instead of about a minute.")
+    var quick = false
+
+    @Flag(name: .customLong("no-etcd"), help: "Skip the etcd comparison.")
+    var noEtcd = false
+
+    @Option(
+        name: .customLong("etcd"),
+        help: ArgumentHelp("The etcd binary to compare against (default: etcd in PATH).", valueName: "path"))
+    var etcdBinary: String?
+
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        if noEtcd, etcdBinary != nil {
+            throw ValidationError("--etcd and --no-etcd exclude each other")
+        }
+        if let etcdBinary, !FileManager.default.isExecutableFile(atPath: etcdBinary) {
+            throw ValidationError("--etcd \(etcdBinary) is not an executable file")
+        }
+    }
+
+    func run() async throws {
+        _ = logging.bootstrap(label: "swiftlet.bench")
+        var options = quick ? StoreBenchmarkOptions.quick : StoreBenchmarkOptions()
+        if noEtcd { options.compareEtcd = false }
+        if let etcdBinary { options.etcdBinary = etcdBinary }
+        let report = try await StoreBenchmark.run(options, output: { Self.writeLine($0) })
+        Self.writeLine(report.formatted())
+    }
+
+    /// Writes one line to standard output unbuffered, so progress shows while a phase runs.
+    static func writeLine(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+}

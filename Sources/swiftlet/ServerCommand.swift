@@ -1,0 +1,105 @@
+import ArgumentParser
+import Foundation
+import KubeStorage
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `swiftlet server`: the control-plane node.
+///
+/// In this build it only owns the storage foundation: it creates the data directory, opens the SQLite store
+/// at `<data-dir>/db/state.db` (which locks the directory against a second server), and holds it open until
+/// SIGINT or SIGTERM, then closes it cleanly and exits 0. The API server, controllers, scheduler and kubelet
+/// are not part of this build yet.
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "server",
+        abstract: "Run the Swiftlet server (currently: the storage layer only).")
+
+    @Option(
+        help: ArgumentHelp(
+            "Directory for all server state (the database lives in <data-dir>/db/state.db).",
+            valueName: "path"))
+    var dataDir: String = ServerCommand.defaultDataDirectory
+
+    @OptionGroup var logging: LoggingOptions
+
+    /// `/var/lib/swiftlet` for root, `~/.swiftlet` for everyone else.
+    static var defaultDataDirectory: String {
+        getuid() == 0 ? "/var/lib/swiftlet" : NSHomeDirectory() + "/.swiftlet"
+    }
+
+    func run() async throws {
+        let logger = logging.bootstrap(label: "swiftlet.server")
+        // Handle the stop signals before anything else, so a signal during startup still closes the store.
+        let shutdown = ShutdownSignals(SIGINT, SIGTERM)
+
+        let dataDirectory = URL(fileURLWithPath: (dataDir as NSString).expandingTildeInPath).standardized.path
+        let databaseDirectory = dataDirectory + "/db"
+        let databasePath = databaseDirectory + "/state.db"
+        logger.info(
+            "Starting Swiftlet server",
+            metadata: [
+                LogKey.version: "\(SwiftletVersion.current)", LogKey.dataDirectory: "\(dataDirectory)",
+                LogKey.pid: "\(getpid())",
+            ])
+        try Self.createDirectory(databaseDirectory)
+
+        let store = try SQLiteStore(path: databasePath, logger: Logger(label: "swiftlet.store"))
+        let revision: Revision
+        do {
+            revision = try await store.currentRevision()
+        } catch {
+            await store.close()
+            throw error
+        }
+        logger.info("Store opened", metadata: [LogKey.path: "\(databasePath)", LogKey.revision: "\(revision)"])
+        logger.notice(
+            "Not part of this build yet; only the storage layer runs",
+            metadata: [LogKey.components: "api-server, controllers, scheduler, kubelet"])
+        logger.info("Server ready; waiting for SIGINT or SIGTERM")
+
+        let signal = await shutdown.next()
+        logger.info("Shutting down", metadata: [LogKey.signal: "\(Self.signalName(signal))"])
+        await store.close()
+        logger.info("Store closed", metadata: [LogKey.path: "\(databasePath)"])
+    }
+
+    /// Creates `path` and its missing parents with mode 0700 (the data directory will hold secrets); an
+    /// existing directory is left as it is.
+    static func createDirectory(_ path: String) throws {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            prefix += "/" + component
+            if mkdir(prefix, 0o700) != 0, errno != EEXIST {
+                throw ServerError.cannotCreateDirectory(path: prefix, detail: String(cString: strerror(errno)))
+            }
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ServerError.cannotCreateDirectory(path: path, detail: "a file of that name exists")
+        }
+    }
+
+    static func signalName(_ signal: Int32) -> String {
+        switch signal {
+        case SIGINT: "SIGINT"
+        case SIGTERM: "SIGTERM"
+        default: "signal \(signal)"
+        }
+    }
+}
+
+/// Failures of `swiftlet server` outside the store (whose errors are `StorageError`).
+enum ServerError: Error, CustomStringConvertible {
+    case cannotCreateDirectory(path: String, detail: String)
+
+    var description: String {
+        switch self {
+        case .cannotCreateDirectory(let path, let detail):
+            "cannot create directory \(path) (\(detail)); check permissions or choose another --data-dir"
+        }
+    }
+}

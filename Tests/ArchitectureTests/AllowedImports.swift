@@ -1,0 +1,78 @@
+/// The layering rules of docs/ARCHITECTURE.md ("Allowed imports") as data. Keep the two in step: a change
+/// here without a change there (or the reverse) is a review finding.
+///
+/// Every directory under `Sources/` must have an entry, including targets that do not exist yet when they
+/// are added. Planned targets are listed so their rules are decided before their code is written.
+enum AllowedImports {
+    /// What one target may import.
+    struct Rule: Sendable {
+        /// L0 (vocabulary) ... L6 (the executable). A target never imports a target of a higher layer.
+        let layer: Int
+        /// Swiftlet targets it may import (same or lower layer only).
+        let targets: Set<String>
+        /// SDK and third-party modules it may import.
+        let modules: Set<String>
+        /// Whether the target exists today (documentation only; the check treats all entries alike).
+        let exists: Bool
+    }
+
+    /// Pure modules: no IO beyond what Foundation offers, no logging, no C library.
+    static let pure: Set<String> = ["Foundation", "FoundationEssentials", "Synchronization"]
+    /// Modules that do IO through the operating system.
+    static let system: Set<String> = pure.union(["Dispatch", "Glibc", "Musl", "Darwin"])
+
+    static let rules: [String: Rule] = [
+        // L0: vocabulary, pure.
+        "KubeCore": Rule(layer: 0, targets: [], modules: pure, exists: true),
+        "KubeAPI": Rule(layer: 0, targets: ["KubeCore"], modules: pure, exists: false),
+        // L1: storage and the API client.
+        "KubeStorage": Rule(
+            layer: 1, targets: ["KubeCore"], modules: system.union(["Logging", "GRDB"]), exists: true),
+        "KubeClient": Rule(
+            layer: 1, targets: ["KubeAPI", "KubeCore"],
+            modules: system.union(["Logging", "AsyncHTTPClient", "NIOCore", "NIOFoundationCompat"]), exists: false),
+        // L2: the API server.
+        "APIServer": Rule(
+            layer: 2, targets: ["KubeStorage", "KubeClient", "KubeAPI", "KubeCore"],
+            modules: system.union(["Logging", "Hummingbird", "NIOCore", "ServiceLifecycle"]), exists: false),
+        // L3: control loops.
+        "ControllerRuntime": Rule(
+            layer: 3, targets: ["KubeClient", "KubeAPI", "KubeCore"],
+            modules: system.union(["Logging", "ServiceLifecycle"]), exists: false),
+        "Controllers": Rule(
+            layer: 3, targets: ["ControllerRuntime", "KubeClient", "KubeAPI", "KubeCore"],
+            modules: system.union(["Logging", "ServiceLifecycle"]), exists: false),
+        "Scheduler": Rule(
+            layer: 3, targets: ["ControllerRuntime", "KubeClient", "KubeAPI", "KubeCore"],
+            modules: system.union(["Logging", "ServiceLifecycle"]), exists: false),
+        // L4: the node. ContainerRuntime and NodeNetworking know OCI and Linux, not Kubernetes.
+        "ContainerRuntime": Rule(
+            layer: 4, targets: [], modules: system.union(["Logging", "SystemPackage", "Subprocess"]), exists: false),
+        "NodeNetworking": Rule(
+            layer: 4, targets: [], modules: system.union(["Logging", "SystemPackage", "Subprocess"]), exists: false),
+        "Kubelet": Rule(
+            layer: 4,
+            targets: ["ControllerRuntime", "ContainerRuntime", "NodeNetworking", "KubeClient", "KubeAPI", "KubeCore"],
+            modules: system.union(["Logging", "ServiceLifecycle"]), exists: false),
+        "ServiceProxy": Rule(
+            layer: 4, targets: ["ControllerRuntime", "NodeNetworking", "KubeClient", "KubeAPI", "KubeCore"],
+            modules: system.union(["Logging", "ServiceLifecycle", "NIOCore", "NIOPosix"]), exists: false),
+        // L5: composition root, CLI verbs, tools.
+        "ClusterAssembly": Rule(
+            layer: 5,
+            targets: [
+                "APIServer", "ControllerRuntime", "Controllers", "Scheduler", "ContainerRuntime", "NodeNetworking",
+                "Kubelet", "ServiceProxy", "KubeStorage", "KubeClient", "KubeAPI", "KubeCore",
+            ],
+            modules: system.union(["Logging", "ServiceLifecycle"]), exists: false),
+        "KubeCLI": Rule(
+            layer: 5, targets: ["KubeClient", "KubeAPI", "KubeCore"],
+            modules: system.union(["Logging", "ArgumentParser"]), exists: false),
+        "SwiftletBench": Rule(
+            layer: 5, targets: ["KubeStorage", "KubeCore"], modules: system.union(["Logging"]), exists: true),
+        // L6: the one binary. It imports KubeStorage directly until ClusterAssembly exists.
+        "swiftlet": Rule(
+            layer: 6, targets: ["ClusterAssembly", "KubeCLI", "SwiftletBench", "KubeStorage", "KubeCore"],
+            modules: system.union(["Logging", "ArgumentParser"]), exists: true),
+    ]
+}

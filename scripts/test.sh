@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: build everything with the explicit target-dependency import check
+# (an import of a module the target does not declare is an error), then run every test in parallel.
+# Set SCRATCH_PATH to build somewhere other than .build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scratch=()
+if [ -n "${SCRATCH_PATH:-}" ]; then
+    scratch=(--scratch-path "$SCRATCH_PATH")
+fi
+
+swift build ${scratch[@]+"${scratch[@]}"} --explicit-target-dependency-import-check=error --build-tests
+swift test ${scratch[@]+"${scratch[@]}"} --skip-build --parallel
