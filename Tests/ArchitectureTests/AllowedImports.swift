@@ -27,7 +27,7 @@ enum AllowedImports {
         "KubeAPI": Rule(layer: 0, targets: ["KubeCore"], modules: pure, exists: false),
         // L1: storage and the API client.
         "KubeStorage": Rule(
-            layer: 1, targets: ["KubeCore"], modules: system.union(["Logging", "GRDB"]), exists: true),
+            layer: 1, targets: ["KubeCore"], modules: system.union(["Logging", "GRDB", "GRDBSQLite"]), exists: true),
         "KubeClient": Rule(
             layer: 1, targets: ["KubeAPI", "KubeCore"],
             modules: system.union(["Logging", "AsyncHTTPClient", "NIOCore", "NIOFoundationCompat"]), exists: false),

@@ -11,12 +11,15 @@ extension SQLiteEngine {
         return ("\(column) >= ?", [Data(range.start)])
     }
 
-    private static func keyValue(_ row: Row, keysOnly: Bool) -> KeyValue {
-        let key: Data = row[0]
-        let value: Data? = keysOnly ? nil : row[5]
-        return KeyValue(
-            key: String(decoding: key, as: UTF8.self), value: value.map { [UInt8]($0) } ?? [],
-            createRevision: row[1], modRevision: row[2], version: row[3], lease: row[4])
+    /// Every `(key, create_revision, revision, version, lease, value)` row of `statement`.
+    private static func keyValues(_ statement: Statement, arguments: StatementArguments, keysOnly: Bool) throws
+        -> [KeyValue]
+    {
+        var result: [KeyValue] = []
+        let rows = try Row.fetchCursor(statement, arguments: arguments)
+        let columns = SQLiteColumns(statement)
+        while try rows.next() != nil { result.append(columns.keyValue(keysOnly: keysOnly)) }
+        return result
     }
 
     func read(_ range: KeyRange, at revision: Revision?, limit: Int?, keysOnly: Bool) async throws -> ReadResult {
@@ -35,13 +38,13 @@ extension SQLiteEngine {
                         FROM log WHERE \(clause) AND revision <= ? GROUP BY key
                         """
                     let arguments = StatementArguments(keyArguments) + [revision]
-                    kvs = try Row.fetchAll(
-                        db,
-                        sql: """
-                            SELECT key, create_revision, revision, version, lease, value FROM (\(latest))
-                            WHERE kind = \(SQLiteSchema.put) ORDER BY key LIMIT ?
-                            """, arguments: arguments + [fetchLimit]
-                    ).map { Self.keyValue($0, keysOnly: keysOnly) }
+                    kvs = try Self.keyValues(
+                        db.makeStatement(
+                            sql: """
+                                SELECT key, create_revision, revision, version, lease, value FROM (\(latest))
+                                WHERE kind = \(SQLiteSchema.put) ORDER BY key LIMIT ?
+                                """),
+                        arguments: arguments + [fetchLimit], keysOnly: keysOnly)
                     count = Int64(kvs.count)
                     if let limit, kvs.count > limit {
                         count = try Int64.fetchOne(
@@ -50,7 +53,7 @@ extension SQLiteEngine {
                     }
                 } else {
                     let (currentClause, _) = Self.rangeClause(range, column: "c.key")
-                    kvs = try Row.fetchAll(
+                    kvs = try Self.keyValues(
                         db.cachedStatement(
                             sql: """
                                 SELECT l.key, l.create_revision, l.revision, l.version, l.lease, \
@@ -58,8 +61,7 @@ extension SQLiteEngine {
                                 FROM current c JOIN log l ON l.revision = c.revision
                                 WHERE \(currentClause) ORDER BY c.key LIMIT ?
                                 """),
-                        arguments: StatementArguments(keyArguments) + [fetchLimit]
-                    ).map { Self.keyValue($0, keysOnly: keysOnly) }
+                        arguments: StatementArguments(keyArguments) + [fetchLimit], keysOnly: keysOnly)
                     count = Int64(kvs.count)
                     if let limit, kvs.count > limit {
                         count = try Int64.fetchOne(
@@ -111,30 +113,30 @@ extension SQLiteEngine {
                     ? "p.kind, p.create_revision, p.version, p.lease, p.value"
                     : "NULL, NULL, NULL, NULL, NULL"
                 let join = prevKV ? "LEFT JOIN log p ON p.revision = l.prev_revision AND l.prev_revision > 0" : ""
-                let rows = try Row.fetchCursor(
-                    db.cachedStatement(
+                let statement = try db.cachedStatement(
                         sql: """
                             SELECT l.key, l.kind, l.create_revision, l.revision, l.version, l.lease, l.value,
                                    l.prev_revision, \(previousColumns)
                             FROM log l \(join)
                             WHERE l.revision >= ? AND l.revision <= ? AND \(clause)
                             ORDER BY l.revision LIMIT ?
-                            """),
-                    arguments: [from, through] + StatementArguments(keyArguments) + [limit])
+                            """)
+                let rows = try Row.fetchCursor(
+                    statement, arguments: [from, through] + StatementArguments(keyArguments) + [limit])
                 var events: [StoreEvent] = []
-                while let row = try rows.next() {
-                    let keyData: Data = row[0]
-                    let key = String(decoding: keyData, as: UTF8.self)
-                    let kind: Int64 = row[1]
-                    let revision: Int64 = row[3]
-                    let version: Int64 = row[4]
+                let columns = SQLiteColumns(statement)
+                while try rows.next() != nil {
+                    let key = columns.string(0)
+                    let kind = columns.int64(1)
+                    let revision = columns.int64(3)
+                    let version = columns.int64(4)
                     var previous: KeyValue?
-                    let previousKind: Int64? = row[8]
-                    if prevKV, previousKind == SQLiteSchema.put, kind == SQLiteSchema.delete || version > 1 {
-                        let value: Data? = row[12]
+                    if prevKV, !columns.isNull(8), columns.int64(8) == SQLiteSchema.put,
+                        kind == SQLiteSchema.delete || version > 1
+                    {
                         previous = KeyValue(
-                            key: key, value: value.map { [UInt8]($0) } ?? [], createRevision: row[9],
-                            modRevision: row[7], version: row[10], lease: row[11])
+                            key: key, value: columns.bytes(12), createRevision: columns.int64(9),
+                            modRevision: columns.int64(7), version: columns.int64(10), lease: columns.int64(11))
                     }
                     if kind == SQLiteSchema.delete {
                         events.append(
@@ -143,13 +145,12 @@ extension SQLiteEngine {
                                 kv: KeyValue(key: key, value: [], createRevision: 0, modRevision: revision, version: 0),
                                 previous: previous))
                     } else {
-                        let value: Data? = row[6]
                         events.append(
                             StoreEvent(
                                 kind: .put,
                                 kv: KeyValue(
-                                    key: key, value: value.map { [UInt8]($0) } ?? [], createRevision: row[2],
-                                    modRevision: revision, version: version, lease: row[5]),
+                                    key: key, value: columns.bytes(6), createRevision: columns.int64(2),
+                                    modRevision: revision, version: version, lease: columns.int64(5)),
                                 previous: previous))
                     }
                 }

@@ -30,6 +30,7 @@ extension SQLiteEngine {
                     return .commit
                 }
                 commits.add(1, ordering: .relaxed)
+                checkpointer.noteCommit()
                 return (results, revision)
             }
         }
@@ -89,7 +90,7 @@ extension SQLiteEngine {
                 """)
         guard let row = try Row.fetchOne(statement, arguments: [keyData]) else { return nil }
         let revision: Int64 = row[1]
-        let value: Data? = row[4]
+        let value = row.dataNoCopy(atIndex: 4)
         return LiveRow(
             revision: revision,
             kv: KeyValue(

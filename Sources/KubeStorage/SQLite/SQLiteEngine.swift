@@ -12,6 +12,7 @@ final class SQLiteEngine: StorageEngine {
     let path: String
     let pool: DatabasePool
     private let lock: DataDirectoryLock?
+    let checkpointer: WALCheckpointer
     let commits = Atomic(0)
     private let logger: Logger
 
@@ -30,6 +31,8 @@ final class SQLiteEngine: StorageEngine {
             configuration.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
                 try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
+                // Checkpoints run on the WALCheckpointer's own connection, never inside a commit.
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
                 if let quota {
                     let pageSize = try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
                     try db.execute(sql: "PRAGMA max_page_count = \(max(16, quota / pageSize))")
@@ -37,6 +40,7 @@ final class SQLiteEngine: StorageEngine {
             }
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrate(pool, path: path)
+            checkpointer = try WALCheckpointer(path: path, everyCommits: 200, logger: logger)
             self.lock = lock
         } catch {
             lock?.release()
@@ -115,6 +119,7 @@ final class SQLiteEngine: StorageEngine {
     var commitCount: Int { commits.load(ordering: .relaxed) }
 
     func close() {
+        checkpointer.close()
         // Fold the WAL into the database so a closed store is one self-contained file.
         do {
             try pool.writeWithoutTransaction { db in _ = try Row.fetchAll(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
