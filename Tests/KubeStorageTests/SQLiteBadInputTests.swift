@@ -143,4 +143,59 @@ import Testing
         _ = try await reopened.create("/registry/cm/ns/after", value: [1])
         await reopened.close()
     }
+
+    /// A real full disk: a 3 MiB tmpfs mounted for the test (needs root; CI runs as root).
+    @Test(.enabled(if: getuid() == 0, "mounting a tmpfs needs root"))
+    func realFullDisk_failsTheWriteAndKeepsEverythingAcknowledged() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let mountPoint = directory.path
+        guard run("/bin/mount", ["-t", "tmpfs", "-o", "size=3m", "swiftlet-test", mountPoint]) == 0 else {
+            Issue.record("mount -t tmpfs failed")
+            return
+        }
+        defer { _ = run("/bin/umount", ["-l", mountPoint]) }
+        let path = mountPoint + "/state.db"
+        let store = try SQLiteStore(path: path, configuration: quietConfiguration())
+        var acknowledged: [String: Int64] = [:]
+        var fullError: (any Error)?
+        for i in 0..<10_000 {
+            do {
+                let outcome = try await store.create("/registry/cm/ns/c\(i)", value: Array(repeating: 9, count: 4000))
+                acknowledged["/registry/cm/ns/c\(i)"] = outcome.committedRevision
+            } catch {
+                fullError = error
+                break
+            }
+        }
+        let error = try #require(fullError as? StorageError, "no StorageError: \(String(describing: fullError))")
+        guard case .spaceExceeded = error else {
+            Issue.record("expected spaceExceeded, got \(error)")
+            await store.close()
+            return
+        }
+        #expect(acknowledged.count > 50)
+        for (key, revision) in acknowledged {
+            #expect(try await store.get(key)?.modRevision == revision)
+        }
+        await store.close()
+        // After a restart on the still-full disk every acknowledged write is there.
+        let reopened = try SQLiteStore(path: path, configuration: quietConfiguration())
+        #expect(try await reopened.count(.prefix("/registry/cm/"), at: nil).count == Int64(acknowledged.count))
+        #expect(try await reopened.currentRevision() == acknowledged.values.max())
+        await reopened.close()
+    }
+
+    private func run(_ executable: String, _ arguments: [String]) -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        do {
+            try process.run()
+        } catch {
+            return -1
+        }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
 }
