@@ -26,6 +26,12 @@ let package = Package(
             name: "KubeCore",
             swiftSettings: strict
         ),
+        // L0: Kubernetes API types (generated from api/**.yaml), defaulting, validation.
+        .target(
+            name: "KubeAPI",
+            dependencies: ["KubeCore"],
+            swiftSettings: strict
+        ),
         // L1: revisioned byte store (SQLite, memory).
         .target(
             name: "KubeStorage",
@@ -61,6 +67,11 @@ let package = Package(
         .testTarget(
             name: "KubeCoreTests",
             dependencies: ["KubeCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "KubeAPITests",
+            dependencies: ["KubeAPI", "KubeCore"],
             swiftSettings: strict
         ),
         .testTarget(

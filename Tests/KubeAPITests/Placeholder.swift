@@ -1,0 +1,4 @@
+import KubeAPI
+import Testing
+
+@Test func kubeAPIBuilds() { #expect(Bool(true)) }
