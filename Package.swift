@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
     ],
     targets: [
         // L0: vocabulary, pure.
@@ -43,6 +44,18 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // L2: the Kubernetes REST API over the store.
+        .target(
+            name: "APIServer",
+            dependencies: [
+                "KubeCore",
+                "KubeAPI",
+                "KubeStorage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         // Tools: benchmarks run by `swiftlet bench`.
         .target(
             name: "SwiftletBench",
@@ -58,6 +71,7 @@ let package = Package(
             dependencies: [
                 "KubeCore",
                 "KubeStorage",
+                "APIServer",
                 "SwiftletBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -72,6 +86,11 @@ let package = Package(
         .testTarget(
             name: "KubeAPITests",
             dependencies: ["KubeAPI", "KubeCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "APIServerTests",
+            dependencies: ["APIServer", "KubeAPI", "KubeCore", "KubeStorage", "swiftlet"],
             swiftSettings: strict
         ),
         .testTarget(

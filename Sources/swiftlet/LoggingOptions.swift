@@ -48,4 +48,6 @@ enum LogKey {
     static let components = "components"
     static let version = "version"
     static let pid = "pid"
+    static let kubeconfig = "kubeconfig"
+    static let port = "port"
 }

@@ -1,3 +1,4 @@
+import APIServer
 import ArgumentParser
 import Foundation
 import KubeStorage
@@ -9,20 +10,26 @@ import Glibc
 
 /// `swiftlet server`: the control-plane node.
 ///
-/// In this build it only owns the storage foundation: it creates the data directory, opens the SQLite store
-/// at `<data-dir>/db/state.db` (which locks the directory against a second server), and holds it open until
-/// SIGINT or SIGTERM, then closes it cleanly and exits 0. The API server, controllers, scheduler and kubelet
-/// are not part of this build yet.
+/// Creates the data directory, opens the SQLite store at `<data-dir>/db/state.db` (which locks the directory
+/// against a second server), serves the Kubernetes API on `--bind-address:--port`, writes
+/// `<data-dir>/kubeconfig.yaml` for the cluster admin once it listens, and stops cleanly on SIGINT or SIGTERM.
+/// Controllers, scheduler and kubelet are not part of this build yet.
 struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "server",
-        abstract: "Run the Swiftlet server (currently: the storage layer only).")
+        abstract: "Run the Swiftlet server (API server on the embedded store).")
 
     @Option(
         help: ArgumentHelp(
             "Directory for all server state (the database lives in <data-dir>/db/state.db).",
             valueName: "path"))
     var dataDir: String = ServerCommand.defaultDataDirectory
+
+    @Option(help: ArgumentHelp("Port of the Kubernetes API (0 picks a free one).", valueName: "port"))
+    var port: Int = 6443
+
+    @Option(help: ArgumentHelp("Address the Kubernetes API listens on.", valueName: "address"))
+    var bindAddress: String = "127.0.0.1"
 
     @OptionGroup var logging: LoggingOptions
 
@@ -57,11 +64,39 @@ struct ServerCommand: AsyncParsableCommand {
         }
         logger.info("Store opened", metadata: [LogKey.path: "\(databasePath)", LogKey.revision: "\(revision)"])
         logger.notice(
-            "Not part of this build yet; only the storage layer runs",
-            metadata: [LogKey.components: "api-server, controllers, scheduler, kubelet"])
-        logger.info("Server ready; waiting for SIGINT or SIGTERM")
-
-        let signal = await shutdown.next()
+            "Not part of this build yet",
+            metadata: [LogKey.components: "controllers, scheduler, kubelet"])
+        let server = APIServerService(
+            store: store, configuration: APIServerConfiguration(bindAddress: bindAddress, port: port),
+            logger: Logger(label: "swiftlet.apiserver"))
+        let kubeconfigPath = dataDirectory + "/kubeconfig.yaml"
+        let advertised = bindAddress == "0.0.0.0" || bindAddress == "::" ? "127.0.0.1" : bindAddress
+        var signal: Int32 = SIGTERM
+        do {
+            try await withThrowingTaskGroup(of: Int32?.self) { group in
+                group.addTask {
+                    try await server.run { boundPort in
+                        do {
+                            try AdminKubeconfig(server: "http://\(advertised):\(boundPort)").write(to: kubeconfigPath)
+                            logger.info("Server ready", metadata: [LogKey.kubeconfig: "\(kubeconfigPath)",
+                                                                   LogKey.port: "\(boundPort)"])
+                        } catch {
+                            logger.error("Writing the kubeconfig failed", metadata: [LogKey.path: "\(kubeconfigPath)",
+                                                                                  "error": "\(error)"])
+                        }
+                    }
+                    return nil
+                }
+                group.addTask { await shutdown.next() }
+                if let first = try await group.next() {
+                    signal = first ?? SIGTERM
+                }
+                group.cancelAll()
+            }
+        } catch {
+            await store.close()
+            throw error
+        }
         logger.info("Shutting down", metadata: [LogKey.signal: "\(Self.signalName(signal))"])
         await store.close()
         logger.info("Store closed", metadata: [LogKey.path: "\(databasePath)"])
@@ -95,11 +130,14 @@ struct ServerCommand: AsyncParsableCommand {
 /// Failures of `swiftlet server` outside the store (whose errors are `StorageError`).
 enum ServerError: Error, CustomStringConvertible {
     case cannotCreateDirectory(path: String, detail: String)
+    case cannotWriteFile(path: String, detail: String)
 
     var description: String {
         switch self {
         case .cannotCreateDirectory(let path, let detail):
             "cannot create directory \(path) (\(detail)); check permissions or choose another --data-dir"
+        case .cannotWriteFile(let path, let detail):
+            "cannot write \(path) (\(detail)); check permissions or choose another --data-dir"
         }
     }
 }

@@ -8,11 +8,12 @@ import Glibc
 ///
 /// On creation the signals' default actions are replaced (set to ignored) and a `DispatchSource` per signal
 /// feeds an `AsyncStream`; `next()` suspends until one arrives. Signals that arrive before `next()` is called
-/// are kept, so creating this first and awaiting it later loses nothing. Not Sendable: create and await it in
-/// one task.
-final class ShutdownSignals {
+/// are kept, so creating this first and awaiting it later loses nothing. Await `next()` from one task at a
+/// time.
+final class ShutdownSignals: @unchecked Sendable {
+    // SAFETY: both properties are immutable after init; DispatchSource and AsyncStream are thread-safe.
     private let sources: [any DispatchSourceSignal]
-    private var iterator: AsyncStream<Int32>.AsyncIterator
+    private let stream: AsyncStream<Int32>
 
     init(_ signals: Int32...) {
         let (stream, continuation) = AsyncStream<Int32>.makeStream(bufferingPolicy: .bufferingOldest(8))
@@ -25,13 +26,14 @@ final class ShutdownSignals {
             sources.append(source)
         }
         self.sources = sources
-        self.iterator = stream.makeAsyncIterator()
+        self.stream = stream
     }
 
     /// Waits for the next of the signals and returns its number.
     func next() async -> Int32 {
         // The stream never finishes while `sources` are alive, so nil cannot happen; treat it as SIGTERM.
-        await iterator.next() ?? SIGTERM
+        var iterator = stream.makeAsyncIterator()
+        return await iterator.next() ?? SIGTERM
     }
 
     deinit {

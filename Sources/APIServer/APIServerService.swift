@@ -1,0 +1,110 @@
+public import KubeStorage
+public import Logging
+import Foundation
+import Hummingbird
+import KubeCore
+import NIOCore
+import HTTPTypes
+
+/// Where and how the API server listens.
+///
+/// Value type; Sendable.
+public struct APIServerConfiguration: Sendable {
+    public var bindAddress: String
+    public var port: Int
+    /// The largest request body accepted; larger ones get 413 (upstream limit: 3 MiB).
+    public var maxRequestBodyBytes: Int = 3 * 1024 * 1024
+
+    public init(bindAddress: String = "127.0.0.1", port: Int = 6443) {
+        self.bindAddress = bindAddress
+        self.port = port
+    }
+}
+
+/// The API server as a long-running component: binds, bootstraps, serves until cancelled.
+///
+/// Sendable; `run()` lives as long as the server does (returning or throwing means stopped).
+public struct APIServerService: Sendable {
+    public let handler: APIHandler
+    public let configuration: APIServerConfiguration
+    let logger: Logger
+
+    public init(store: any KeyValueStore, configuration: APIServerConfiguration, logger: Logger) {
+        self.handler = APIHandler(catalog: BuiltinResources.catalog(), store: store, logger: logger)
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Serves until the surrounding task is cancelled. `onListening` receives the bound port (useful with
+    /// port 0) once the socket accepts connections and startup has finished.
+    public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let responder = HummingbirdAdapter(handler: handler, maxBodyBytes: configuration.maxRequestBodyBytes)
+        let handler = self.handler
+        let logger = self.logger
+        let app = Application(
+            responder: responder,
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.bindAddress, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in
+                do {
+                    try await handler.bootstrap()
+                } catch {
+                    logger.error("API server bootstrap failed", metadata: ["error": "\(error)"])
+                }
+                await onListening(channel.localAddress?.port ?? 0)
+            },
+            logger: logger)
+        try await app.run()
+    }
+}
+
+/// Adapts Hummingbird requests and responses to `APIRequest` / `APIResponse`.
+///
+/// Sendable; stateless.
+struct HummingbirdAdapter: HTTPResponder {
+    typealias Context = BasicRequestContext
+    let handler: APIHandler
+    let maxBodyBytes: Int
+
+    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: maxBodyBytes)
+        } catch {
+            return Self.response(.error(.requestEntityTooLarge("the request body is larger than \(maxBodyBytes) bytes")))
+        }
+        let apiRequest = APIRequest(
+            method: request.method.rawValue, path: request.uri.path,
+            query: request.uri.query, headers: headers, body: Array(buffer: body))
+        return Self.response(await handler.handle(apiRequest))
+    }
+
+    static func response(_ response: APIResponse) -> Response {
+        var fields = HTTPFields()
+        for (name, value) in response.headers {
+            if let fieldName = HTTPField.Name(name) { fields.append(HTTPField(name: fieldName, value: value)) }
+        }
+        let status = HTTPResponse.Status(code: response.status)
+        switch response.body {
+        case .bytes(let bytes):
+            return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        case .stream(let producer):
+            return Response(status: status, headers: fields, body: ResponseBody { writer in
+                let (chunks, continuation) = AsyncStream<[UInt8]>.makeStream()
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        defer { continuation.finish() }
+                        try await producer { chunk in continuation.yield(chunk) }
+                    }
+                    for await chunk in chunks {
+                        try await writer.write(ByteBuffer(bytes: chunk))
+                    }
+                    group.cancelAll()
+                }
+                try await writer.finish(nil)
+            })
+        }
+    }
+}

@@ -1,0 +1,222 @@
+import Foundation
+import KubeCore
+import KubeStorage
+
+extension APIHandler {
+    /// Parses a JSON request body into an object, checking kind and apiVersion against the resource.
+    func decodeBody(_ context: RequestContext) throws -> (object: JSONValue, duplicates: [String]) {
+        let contentType = context.request.contentType
+        if !contentType.hasPrefix("application/json") && !contentType.hasPrefix("*/*") && !contentType.isEmpty {
+            if contentType.hasPrefix("application/vnd.kubernetes.protobuf") || contentType.hasPrefix("application/yaml") {
+                throw APIError.unsupportedMediaType(accepted: ["application/json"])
+            }
+            throw APIError.unsupportedMediaType(accepted: ["application/json"])
+        }
+        let (object, duplicates) = try JSONValueParser.parseReportingDuplicates(context.request.body)
+        guard case .object = object else {
+            throw APIError.badRequest("the body of the request must be a JSON object")
+        }
+        try checkTypeMeta(object, resource: context.resource)
+        return (object, duplicates)
+    }
+
+    func checkTypeMeta(_ object: JSONValue, resource: ServedResource) throws {
+        if let kind = object["kind"]?.stringValue, !kind.isEmpty, kind != resource.kind {
+            throw APIError.badRequest(
+                "the kind in the request body (\(kind)) does not match the kind of the resource (\(resource.kind))")
+        }
+        if let apiVersion = object["apiVersion"]?.stringValue, !apiVersion.isEmpty, apiVersion != resource.apiVersion {
+            throw APIError.badRequest(
+                "the API version in the data (\(apiVersion)) does not match the expected API version (\(resource.apiVersion))")
+        }
+    }
+
+    /// Normalises through the kind's strategy and applies `fieldValidation` (Strict, Warn, Ignore).
+    func normalize(_ object: JSONValue, duplicates: [String], context: RequestContext) throws
+        -> (object: JSONValue, warnings: [String])
+    {
+        let normalized = try context.resource.strategy.normalize(object)
+        var problems = duplicates.map { "duplicate field \"\($0.dropFirst())\"" }
+        problems += normalized.unknownFields.map { "unknown field \"\($0.dropFirst())\"" }
+        var result = normalized.object
+        result.set(["apiVersion"], .string(context.resource.apiVersion))
+        result.set(["kind"], .string(context.resource.kind))
+        switch context.query["fieldValidation"] ?? "Warn" {
+        case "Strict":
+            if !problems.isEmpty {
+                throw APIError.badRequest("strict decoding error: " + problems.joined(separator: ", "))
+            }
+            return (result, [])
+        case "Ignore":
+            return (result, [])
+        case "Warn", "":
+            return (result, problems)
+        case let other:
+            throw APIError.badRequest(
+                "fieldValidation: Unsupported value: \"\(other)\": supported values: \"Ignore\", \"Strict\", \"Warn\"")
+        }
+    }
+
+    func validate(_ object: JSONValue, old: JSONValue?, context: RequestContext) throws {
+        var errors = MetadataValidation.validate(object, resource: context.resource, isCreate: old == nil)
+        errors.append(contentsOf: context.resource.strategy.validate(object, old: old))
+        if !errors.isEmpty {
+            throw APIError.invalid(context.resource.groupKind, name: object.name, errors: errors)
+        }
+    }
+
+    func checkDryRun(_ context: RequestContext) throws {
+        for value in context.query.dryRun where value != "All" {
+            throw APIError.badRequest("dryRun: Unsupported value: \"\(value)\": supported values: \"All\"")
+        }
+    }
+
+    func create(_ context: RequestContext) async throws -> APIResponse {
+        try checkDryRun(context)
+        let (body, duplicates) = try decodeBody(context)
+        var (object, warnings) = try normalize(body, duplicates: duplicates, context: context)
+        let resource = context.resource
+        if resource.namespaced {
+            let bodyNamespace = object.namespace
+            if !bodyNamespace.isEmpty, let namespace = context.namespace, bodyNamespace != namespace {
+                throw APIError.badRequest("the namespace of the provided object does not match the namespace sent on the request")
+            }
+            guard let namespace = context.namespace else {
+                throw APIError.methodNotSupported(resource.groupResource, action: "create")
+            }
+            object.set(["metadata", "namespace"], .string(namespace))
+            try await requireActiveNamespace(namespace)
+        } else {
+            object.set(["metadata", "namespace"], nil)
+        }
+        if !object.resourceVersion.isEmpty {
+            throw APIError.badRequest("resourceVersion should not be set on objects to be created")
+        }
+        if object.name.isEmpty {
+            let generateName = object.metadataString("generateName")
+            if !generateName.isEmpty { object.set(["metadata", "name"], .string(NameGenerator.generate(base: generateName))) }
+        }
+        object.set(["metadata", "uid"], .string(UUID().uuidString.lowercased()))
+        object.set(["metadata", "creationTimestamp"], .string(RFC3339Time(clock()).description))
+        object.set(["metadata", "generation"], .integer(1))
+        object.set(["metadata", "deletionTimestamp"], nil)
+        object.set(["metadata", "selfLink"], nil)
+        if resource.hasStatus, object["status"] == nil, resource.kind == "Namespace" {
+            object.set(["status"], ["phase": "Active"])
+        }
+        try validate(object, old: nil, context: context)
+        if context.isDryRun {
+            return .json(object, status: 201, warnings: warnings)
+        }
+        let created = try await objects.create(resource, object: object)
+        return .json(created, status: 201, warnings: warnings)
+    }
+
+    func requireActiveNamespace(_ namespace: String) async throws {
+        guard let namespaces = catalog.namespaces else { return }
+        guard let stored = try await objects.getIfPresent(namespaces, namespace: nil, name: namespace) else {
+            throw APIError.notFound(namespaces.groupResource, name: namespace)
+        }
+        if stored.object.isBeingDeleted || stored.object["status"]?["phase"]?.stringValue == "Terminating" {
+            throw APIError(status: Status(
+                status: Status.failure,
+                message: "\(namespace) is forbidden: unable to create new content in namespace \(namespace) because it is being terminated",
+                reason: .forbidden,
+                details: StatusDetails(name: namespace, kind: "namespaces", causes: [
+                    StatusCause(type: CauseType(rawValue: "NamespaceTerminating"),
+                                message: "namespace \(namespace) is being terminated", field: "metadata.namespace"),
+                ]),
+                code: 403))
+        }
+    }
+
+    func update(_ context: RequestContext) async throws -> APIResponse {
+        try checkDryRun(context)
+        let (body, duplicates) = try decodeBody(context)
+        let (object, warnings) = try normalize(body, duplicates: duplicates, context: context)
+        if !object.name.isEmpty, object.name != context.name {
+            throw APIError.badRequest("the name of the object (\(object.name)) does not match the name on the URL (\(context.name!))")
+        }
+        let result = try await guaranteedUpdate(context, precondition: object.resourceVersion) { _ in object }
+        return .json(result.object, status: result.created ? 201 : 200, warnings: warnings)
+    }
+
+    /// Reads the current object, lets `transform` produce the new one, merges the server-owned metadata,
+    /// validates and writes with compare-and-swap, retrying on races (like the API server's
+    /// GuaranteedUpdate). A non-empty `precondition` resourceVersion that does not match is a 409.
+    func guaranteedUpdate(
+        _ context: RequestContext, precondition: String,
+        transform: (JSONValue) throws -> JSONValue
+    ) async throws -> (object: JSONValue, created: Bool) {
+        let resource = context.resource
+        let name = context.name!
+        for _ in 0..<16 {
+            let current = try await objects.get(resource, namespace: context.namespace, name: name)
+            if !precondition.isEmpty, precondition != current.object.resourceVersion {
+                throw APIError.conflict(
+                    resource.groupResource, name: name,
+                    message: "the object has been modified; please apply your changes to the latest version and try again")
+            }
+            var updated = try transform(current.object)
+            updated = mergeServerMetadata(new: updated, old: current.object, context: context)
+            try validate(updated, old: current.object, context: context)
+            if updated == current.object || context.isDryRun {
+                return (updated, false)
+            }
+            // Finalizers all gone on an object being deleted: the update completes the delete.
+            if updated.isBeingDeleted && updated.finalizers.isEmpty {
+                if let deleted = try await objects.delete(resource, namespace: context.namespace, name: name,
+                                                          expectedRevision: current.modRevision) {
+                    return (deleted, false)
+                }
+                continue
+            }
+            if let written = try await objects.update(resource, object: updated, expectedRevision: current.modRevision) {
+                return (written, false)
+            }
+        }
+        throw APIError.conflict(resource.groupResource, name: name, message: "too many concurrent updates; try again")
+    }
+
+    /// Keeps what clients may not change (uid, creation time, namespace, deletion state), bumps
+    /// `generation` when anything but metadata and status changed, and applies the status-subresource rules.
+    func mergeServerMetadata(new: JSONValue, old: JSONValue, context: RequestContext) -> JSONValue {
+        var object = new
+        for field in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "namespace"] {
+            object.set(["metadata", field], old["metadata"]?[field])
+        }
+        object.set(["metadata", "name"], .string(old.name))
+        object.set(["metadata", "selfLink"], nil)
+        object.set(["metadata", "resourceVersion"], .string(old.resourceVersion))
+        object.set(["apiVersion"], old["apiVersion"])
+        object.set(["kind"], old["kind"])
+        if context.resource.hasStatus {
+            if context.subresource == "status" {
+                var merged = old
+                merged.set(["status"], object["status"])
+                object = merged
+            } else {
+                object.set(["status"], old["status"])
+            }
+        }
+        let generation = old["metadata"]?["generation"]?.integerValue ?? 1
+        var oldBody = old.members
+        var newBody = object.members
+        for key in ["metadata", "status", "apiVersion", "kind"] {
+            oldBody[key] = nil
+            newBody[key] = nil
+        }
+        object.set(["metadata", "generation"], .integer(oldBody == newBody ? generation : generation + 1))
+        return object
+    }
+}
+
+/// Random suffixes for `generateName`, from the API server's alphabet (no vowels, no look-alikes).
+enum NameGenerator {
+    private static let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
+
+    static func generate(base: String) -> String {
+        let trimmed = base.count > 58 ? String(base.prefix(58)) : base
+        return trimmed + String((0..<5).map { _ in alphabet.randomElement()! })
+    }
+}

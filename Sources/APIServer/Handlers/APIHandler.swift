@@ -1,0 +1,109 @@
+public import KubeCore
+public import KubeStorage
+public import Foundation
+public import Logging
+
+/// Serves the Kubernetes REST API: routing, the verbs, discovery, health and version endpoints.
+///
+/// Thread-safe: immutable configuration over a thread-safe store; every request is handled independently.
+public struct APIHandler: Sendable {
+    public let catalog: ResourceCatalog
+    let objects: ObjectStore
+    let logger: Logger
+    let clock: @Sendable () -> Date
+    /// Set once startup (default namespaces) is complete; `/readyz` reports it.
+    let readiness: ReadinessFlag
+
+    public init(catalog: ResourceCatalog, store: any KeyValueStore, logger: Logger,
+                clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.catalog = catalog
+        self.objects = ObjectStore(store: store)
+        self.logger = logger
+        self.clock = clock
+        self.readiness = ReadinessFlag()
+    }
+
+    public func handle(_ request: APIRequest) async -> APIResponse {
+        do {
+            return try await route(request)
+        } catch {
+            let apiError = ErrorMapping.apiError(error)
+            if apiError.httpStatusCode >= 500 {
+                logger.error("Request failed", metadata: ["method": "\(request.method)", "path": "\(request.path)",
+                                                          "error": "\(error)"])
+            }
+            return .error(apiError)
+        }
+    }
+
+    private func route(_ request: APIRequest) async throws -> APIResponse {
+        switch request.path {
+        case "/version", "/version/": return .json(ServerVersion.json)
+        case "/healthz", "/livez": return .text("ok")
+        case "/readyz": return readiness.isReady ? .text("ok") : .text("not ready: startup in progress", status: 500)
+        default: break
+        }
+        if request.path == "/openapi/v3" || request.path.hasPrefix("/openapi/v3/") {
+            return try OpenAPIHandler(catalog: catalog).handle(request)
+        }
+        guard let info = RequestInfo.parse(path: request.path) else { throw Self.notFound }
+        switch info.target {
+        case .groupList(let core):
+            return Discovery(catalog: catalog).groupList(core: core, request: request)
+        case .group(let group):
+            return try Discovery(catalog: catalog).group(group)
+        case .resourceList(let group, let version):
+            return try Discovery(catalog: catalog).resourceList(group: group, version: version)
+        case .resource(let target):
+            guard let resource = catalog.resource(group: target.group, version: target.version, plural: target.resource)
+            else { throw Self.notFound }
+            return try await handleResource(request, target: target, resource: resource)
+        }
+    }
+
+    static let notFound = APIError(
+        status: Status(status: Status.failure, message: "the server could not find the requested resource",
+                       reason: .notFound, details: StatusDetails(), code: 404))
+
+    private func handleResource(_ request: APIRequest, target: RequestInfo.ResourceTarget, resource: ServedResource)
+        async throws -> APIResponse
+    {
+        let query = QueryParameters(query: request.query)
+        if !resource.namespaced, target.namespace != nil { throw Self.notFound }
+        let namespace = resource.namespaced ? target.namespace : nil
+        let context = RequestContext(
+            request: request, query: query, resource: resource, namespace: namespace, name: target.name,
+            subresource: target.subresource)
+        if let subresource = target.subresource, subresource != "status" {
+            throw APIError.notFound(resource.groupResource, name: "\(target.name ?? "")/\(subresource)")
+        }
+        if target.subresource == "status", !resource.hasStatus { throw Self.notFound }
+        switch (request.method, target.name) {
+        case ("GET", nil):
+            if query.flag("watch") { return try await watch(context) }
+            return try await list(context)
+        case ("GET", _?): return try await get(context)
+        case ("POST", nil): return try await create(context)
+        case ("PUT", _?): return try await update(context)
+        case ("PATCH", _?): return try await patch(context)
+        case ("DELETE", _?): return try await delete(context)
+        case ("DELETE", nil): return try await deleteCollection(context)
+        default:
+            throw APIError.methodNotSupported(resource.groupResource, action: request.method.lowercased())
+        }
+    }
+}
+
+/// Everything a verb handler needs about one request.
+///
+/// Value type; Sendable.
+struct RequestContext: Sendable {
+    var request: APIRequest
+    var query: QueryParameters
+    var resource: ServedResource
+    var namespace: String?
+    var name: String?
+    var subresource: String?
+
+    var isDryRun: Bool { !query.dryRun.isEmpty }
+}

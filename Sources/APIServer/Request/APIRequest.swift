@@ -1,0 +1,78 @@
+import Foundation
+public import KubeCore
+
+/// An HTTP request as the API handlers see it, independent of the HTTP server library.
+///
+/// Value type; Sendable.
+public struct APIRequest: Sendable {
+    public var method: String
+    public var path: String
+    public var query: String?
+    /// Header names in lower case.
+    public var headers: [String: String]
+    public var body: [UInt8]
+
+    public init(method: String, path: String, query: String? = nil, headers: [String: String] = [:], body: [UInt8] = []) {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+    }
+
+    var accept: String { headers["accept"] ?? "" }
+    var contentType: String { headers["content-type"] ?? "application/json" }
+
+    /// Whether the client asked for a `meta.k8s.io` Table.
+    var wantsTable: Bool { accept.contains("as=Table") }
+
+    /// Whether the client asked for aggregated discovery.
+    var wantsAggregatedDiscovery: Bool { accept.contains("as=APIGroupDiscoveryList") }
+}
+
+/// An HTTP response from the API handlers.
+///
+/// Value type; Sendable. A streaming body is a producer that calls `emit` once per chunk (each chunk is
+/// flushed to the client) and returns when the stream ends.
+public struct APIResponse: Sendable {
+    public enum Body: Sendable {
+        case bytes([UInt8])
+        case stream(@Sendable (_ emit: @escaping @Sendable ([UInt8]) async -> Void) async throws -> Void)
+    }
+
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: Body
+
+    public init(status: Int, headers: [(String, String)] = [], body: Body) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    static let jsonContentType = "application/json"
+
+    /// A JSON body.
+    static func json(_ value: JSONValue, status: Int = 200, warnings: [String] = []) -> APIResponse {
+        var headers = [("Content-Type", jsonContentType)]
+        for warning in warnings {
+            headers.append(("Warning", "299 - \"\(warning.replacingOccurrences(of: "\"", with: "\\\""))\""))
+        }
+        return APIResponse(status: status, headers: headers, body: .bytes(value.jsonBytes))
+    }
+
+    /// A `Status` error body.
+    static func error(_ error: APIError) -> APIResponse {
+        var headers = [("Content-Type", jsonContentType)]
+        if let retry = error.status.details?.retryAfterSeconds, retry > 0 {
+            headers.append(("Retry-After", String(retry)))
+        }
+        let bytes = (try? KubeJSON.encode(error.status)).map { [UInt8]($0) } ?? []
+        return APIResponse(status: error.httpStatusCode, headers: headers, body: .bytes(bytes))
+    }
+
+    /// A plain-text body (health checks).
+    static func text(_ text: String, status: Int = 200) -> APIResponse {
+        APIResponse(status: status, headers: [("Content-Type", "text/plain; charset=utf-8")], body: .bytes(Array(text.utf8)))
+    }
+}

@@ -1,0 +1,94 @@
+public import KubeCore
+public import KubeStorage
+
+/// Kubernetes objects over a `KeyValueStore`: JSON trees in, JSON trees out, with `resourceVersion` set
+/// from the store's mod revision on every read (it is never stored inside the object).
+///
+/// Thread-safe (stateless over a thread-safe store).
+public struct ObjectStore: Sendable {
+    public let store: any KeyValueStore
+
+    public init(store: any KeyValueStore) {
+        self.store = store
+    }
+
+    /// One stored object with its revision.
+    struct Stored: Sendable {
+        var object: JSONValue
+        var modRevision: Revision
+    }
+
+    static func decode(_ kv: KeyValue) throws -> JSONValue {
+        var object = try JSONValueParser.parse(kv.value)
+        object.set(["metadata", "resourceVersion"], .string(String(kv.modRevision)))
+        return object
+    }
+
+    static func encodeForStorage(_ object: JSONValue) -> [UInt8] {
+        var copy = object
+        copy.set(["metadata", "resourceVersion"], nil)
+        return copy.jsonBytes
+    }
+
+    func get(_ resource: ServedResource, namespace: String?, name: String) async throws -> Stored {
+        guard let kv = try await store.get(resource.key(namespace: namespace, name: name)) else {
+            throw APIError.notFound(resource.groupResource, name: name)
+        }
+        return Stored(object: try Self.decode(kv), modRevision: kv.modRevision)
+    }
+
+    func getIfPresent(_ resource: ServedResource, namespace: String?, name: String) async throws -> Stored? {
+        guard let kv = try await store.get(resource.key(namespace: namespace, name: name)) else { return nil }
+        return Stored(object: try Self.decode(kv), modRevision: kv.modRevision)
+    }
+
+    /// Creates; `AlreadyExists` when the name is taken.
+    func create(_ resource: ServedResource, object: JSONValue) async throws -> JSONValue {
+        let key = resource.key(namespace: object.namespace, name: object.name)
+        let outcome = try await store.create(key, value: Self.encodeForStorage(object), ttlSeconds: nil)
+        switch outcome {
+        case .committed(let revision, _):
+            var created = object
+            created.set(["metadata", "resourceVersion"], .string(String(revision)))
+            return created
+        case .conflict:
+            throw APIError.alreadyExists(resource.groupResource, name: object.name)
+        }
+    }
+
+    /// Replaces the object stored at `expectedRevision`; `nil` when someone else wrote in between.
+    func update(_ resource: ServedResource, object: JSONValue, expectedRevision: Revision) async throws
+        -> JSONValue?
+    {
+        let key = resource.key(namespace: object.namespace, name: object.name)
+        let outcome = try await store.update(
+            key, value: Self.encodeForStorage(object), expectedModRevision: expectedRevision, ttlSeconds: nil)
+        switch outcome {
+        case .committed(let revision, _):
+            var updated = object
+            updated.set(["metadata", "resourceVersion"], .string(String(revision)))
+            return updated
+        case .conflict(let current, _):
+            if current == nil { throw APIError.notFound(resource.groupResource, name: object.name) }
+            return nil
+        }
+    }
+
+    /// Deletes the object stored at `expectedRevision`; `nil` when someone else wrote in between.
+    func delete(_ resource: ServedResource, namespace: String?, name: String, expectedRevision: Revision)
+        async throws -> JSONValue?
+    {
+        let outcome = try await store.delete(
+            resource.key(namespace: namespace, name: name), expectedModRevision: expectedRevision)
+        switch outcome {
+        case .committed(let revision, let previous):
+            guard let previous else { return nil }
+            var deleted = try Self.decode(previous)
+            deleted.set(["metadata", "resourceVersion"], .string(String(revision)))
+            return deleted
+        case .conflict(let current, _):
+            if current == nil { throw APIError.notFound(resource.groupResource, name: name) }
+            return nil
+        }
+    }
+}
