@@ -5,11 +5,13 @@ import KubeCore
 struct Discovery: Sendable {
     let catalog: ResourceCatalog
 
-    static let aggregatedContentType = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"
+    static func aggregatedContentType(_ version: String) -> String {
+        "application/json;g=apidiscovery.k8s.io;v=\(version);as=APIGroupDiscoveryList"
+    }
 
     func groupList(core: Bool, request: APIRequest) -> APIResponse {
         let groups = catalog.groups.filter { core ? $0.isEmpty : !$0.isEmpty }
-        if request.wantsAggregatedDiscovery {
+        if let discoveryVersion = request.aggregatedDiscoveryVersion {
             let items: [JSONValue] = groups.map { group in
                 [
                     "metadata": group.isEmpty ? .object([:]) : ["name": .string(group)],
@@ -20,10 +22,10 @@ struct Discovery: Sendable {
                 ]
             }
             let body: JSONValue = [
-                "kind": "APIGroupDiscoveryList", "apiVersion": "apidiscovery.k8s.io/v2",
+                "kind": "APIGroupDiscoveryList", "apiVersion": .string("apidiscovery.k8s.io/\(discoveryVersion)"),
                 "metadata": .object([:]), "items": .array(items),
             ]
-            return APIResponse(status: 200, headers: [("Content-Type", Self.aggregatedContentType)],
+            return APIResponse(status: 200, headers: [("Content-Type", Self.aggregatedContentType(discoveryVersion))],
                                body: .bytes(body.jsonBytes))
         }
         if core {

@@ -26,8 +26,15 @@ public struct APIRequest: Sendable {
     /// Whether the client asked for a `meta.k8s.io` Table.
     var wantsTable: Bool { accept.contains("as=Table") }
 
-    /// Whether the client asked for aggregated discovery.
-    var wantsAggregatedDiscovery: Bool { accept.contains("as=APIGroupDiscoveryList") }
+    /// The aggregated-discovery version the client accepts (`v2`, or `v2beta1` for kubectl ≤ 1.29), if any.
+    var aggregatedDiscoveryVersion: String? {
+        for mediaType in accept.split(separator: ",") where mediaType.contains("as=APIGroupDiscoveryList") {
+            let parameters = mediaType.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            if parameters.contains("v=v2") { return "v2" }
+            if parameters.contains("v=v2beta1") { return "v2beta1" }
+        }
+        return nil
+    }
 }
 
 /// An HTTP response from the API handlers.
