@@ -32,7 +32,7 @@ struct AdminKubeconfig: Sendable {
     /// Writes the file with mode 0600 (it will hold credentials), replacing it atomically.
     func write(to path: String) throws {
         let temporary = path + ".tmp"
-        FileManager.default.createFile(atPath: temporary, contents: Data(yaml.utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: temporary, contents: Data(yaml.utf8), attributes: [.posixPermissions: 0o600])
         guard rename(temporary, path) == 0 else {
             throw ServerError.cannotWriteFile(path: path, detail: String(cString: strerror(errno)))
         }

@@ -19,7 +19,7 @@ extension APIHandler {
             case "application/json-patch+json":
                 patched = try JSONPatch.apply(patchDocument, to: current)
             case "application/strategic-merge-patch+json":
-                patched = StrategicMergePatch.apply(patchDocument, to: current)
+                patched = try StrategicMergePatch.apply(patchDocument, to: current, schema: StrategicMergePatch.schema(for: context.resource))
             default:
                 throw APIError.unsupportedMediaType(accepted: [
                     "application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json",

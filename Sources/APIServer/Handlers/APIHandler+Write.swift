@@ -3,9 +3,16 @@ import KubeCore
 import KubeStorage
 
 extension APIHandler {
-    /// Parses a JSON request body into an object, checking kind and apiVersion against the resource.
+    /// Parses a JSON (or protobuf) request body into an object, checking kind and apiVersion against the resource.
     func decodeBody(_ context: RequestContext) throws -> (object: JSONValue, duplicates: [String]) {
         let contentType = context.request.contentType
+        if contentType.hasPrefix(ProtobufRequestBody.mediaType) {
+            let resource = context.resource
+            let object = try ProtobufRequestBody.decode(
+                context.request.body, group: resource.group, version: resource.version, kind: resource.kind)
+            try checkTypeMeta(object, resource: resource)
+            return (object, [])
+        }
         if !contentType.hasPrefix("application/json") && !contentType.hasPrefix("*/*") && !contentType.isEmpty {
             if contentType.hasPrefix("application/vnd.kubernetes.protobuf") || contentType.hasPrefix("application/yaml") {
                 throw APIError.unsupportedMediaType(accepted: ["application/json"])
@@ -101,6 +108,7 @@ extension APIHandler {
         object.set(["metadata", "generation"], .integer(1))
         object.set(["metadata", "deletionTimestamp"], nil)
         object.set(["metadata", "selfLink"], nil)
+        object = try resource.strategy.prepareForCreate(object)
         if resource.hasStatus, object["status"] == nil, resource.kind == "Namespace" {
             object.set(["status"], ["phase": "Active"])
         }

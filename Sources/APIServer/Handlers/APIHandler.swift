@@ -1,4 +1,4 @@
-public import KubeCore
+import KubeCore
 public import KubeStorage
 public import Foundation
 public import Logging

@@ -10,8 +10,17 @@ public protocol ObjectStrategy: Sendable {
     /// `fieldValidation`). Wrong JSON types throw `APIError.badRequest`.
     func normalize(_ object: JSONValue) throws -> NormalizedObject
 
+    /// Completes `object` on create once the server has set its identity (uid, creationTimestamp) and
+    /// before validation: upstream `PrepareForCreate` steps that need the uid (a Job's generated selector).
+    func prepareForCreate(_ object: JSONValue) throws -> JSONValue
+
     /// Validation errors of `object` (on create `old` is nil).
     func validate(_ object: JSONValue, old: JSONValue?) -> FieldErrorList
+}
+
+extension ObjectStrategy {
+    /// Nothing to complete unless the strategy says otherwise.
+    public func prepareForCreate(_ object: JSONValue) throws -> JSONValue { object }
 }
 
 /// An object after normalisation.

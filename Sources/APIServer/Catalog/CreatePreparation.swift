@@ -1,0 +1,41 @@
+import KubeAPI
+import KubeCore
+
+/// A kind whose creation the server completes with values only it knows once the object has its identity
+/// (uid, creationTimestamp): the parts of upstream strategies' `PrepareForCreate` (and the Job strategy's
+/// validate-time `generateSelector`) that KubeAPI's `applyDefaults()` cannot do.
+///
+/// Implementations are value types mutated in place; no shared state.
+protocol PreparedOnCreate {
+    mutating func prepareForCreate()
+}
+
+extension Job: PreparedOnCreate {
+    /// Upstream `generateSelector` (unless `manualSelector: true`): the template gets the `job-name` and
+    /// `controller-uid` labels (legacy and `batch.kubernetes.io/` forms) where missing, and the selector
+    /// matches `batch.kubernetes.io/controller-uid`. Conflicting labels set by the client are left for
+    /// validation to reject.
+    mutating func prepareForCreate() {
+        guard spec.manualSelector != true else { return }
+        for key in ["job-name", "batch.kubernetes.io/job-name"] where spec.template.metadata.labels[key] == nil {
+            spec.template.metadata.labels[key] = metadata.name
+        }
+        for key in ["controller-uid", "batch.kubernetes.io/controller-uid"] where spec.template.metadata.labels[key] == nil {
+            spec.template.metadata.labels[key] = metadata.uid
+        }
+        var selector = spec.selector ?? LabelSelector()
+        if selector.matchLabels["batch.kubernetes.io/controller-uid"] == nil {
+            selector.matchLabels["batch.kubernetes.io/controller-uid"] = metadata.uid
+        }
+        spec.selector = selector
+    }
+}
+
+extension Pod: PreparedOnCreate {
+    /// Upstream's pod strategy starts every pod `Pending` (kept when the client already set a phase).
+    mutating func prepareForCreate() {
+        if status.phase.isEmpty {
+            status.phase = "Pending"
+        }
+    }
+}

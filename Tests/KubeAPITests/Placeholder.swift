@@ -1,4 +1,0 @@
-import KubeAPI
-import Testing
-
-@Test func kubeAPIBuilds() { #expect(Bool(true)) }
