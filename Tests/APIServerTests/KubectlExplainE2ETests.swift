@@ -8,8 +8,8 @@ import Testing
 @Suite(.enabled(if: Kubectl.isInstalled, "needs kubectl"))
 struct KubectlExplainE2ETests {
     /// Whether `kubectl api-resources` lists `plural`.
-    private static func serves(_ kubectl: Kubectl, _ plural: String) throws -> Bool {
-        try kubectl.ok(["api-resources", "--no-headers"]).split(separator: "\n")
+    private static func serves(_ kubectl: Kubectl, _ plural: String) async throws -> Bool {
+        try await kubectl.ok(["api-resources", "--no-headers"]).split(separator: "\n")
             .contains { $0.split(separator: " ").first.map(String.init) == plural }
     }
 
@@ -18,7 +18,7 @@ struct KubectlExplainE2ETests {
         guard Kubectl.path(kubectlName) != nil else { return }
         try await withSwiftletServer { server in
             let kubectl = try Kubectl(kubectlName, server: server)
-            let result = try kubectl.run(["explain", "configmap"])
+            let result = try await kubectl.run(["explain", "configmap"])
             #expect(result.status == 0, "\(kubectlName): \(result.stderr)")
             let output = result.stdout
             #expect(output.contains("KIND:       ConfigMap"), "\(output)")
@@ -35,14 +35,14 @@ struct KubectlExplainE2ETests {
     @Test func explainNestedFieldsOfSecretAndNamespace() async throws {
         try await withSwiftletServer { server in
             let kubectl = try Kubectl(server: server)
-            let labels = try kubectl.ok(["explain", "secret.metadata.labels"])
+            let labels = try await kubectl.ok(["explain", "secret.metadata.labels"])
             #expect(labels.contains("FIELD: labels <map[string]string>"), "\(labels)")
-            let metadata = try kubectl.ok(["explain", "namespace.metadata"])
+            let metadata = try await kubectl.ok(["explain", "namespace.metadata"])
             #expect(metadata.contains("FIELD: metadata <ObjectMeta>"), "\(metadata)")
             #expect(metadata.contains("creationTimestamp\t<string>"))
             #expect(metadata.contains("finalizers\t<[]string>"))
             #expect(metadata.contains("ownerReferences\t<[]OwnerReference>"))
-            let missing = try kubectl.run(["explain", "configmap.nope"])
+            let missing = try await kubectl.run(["explain", "configmap.nope"])
             #expect(missing.status != 0)
             #expect(missing.stderr.contains("field \"nope\" does not exist"), "\(missing.stderr)")
         }
@@ -51,16 +51,16 @@ struct KubectlExplainE2ETests {
     @Test func explainPodLivenessProbe() async throws {
         try await withSwiftletServer { server in
             let kubectl = try Kubectl(server: server)
-            guard try Self.serves(kubectl, "pods") else { return }
-            let output = try kubectl.ok(["explain", "pod.spec.containers.livenessProbe"])
+            guard try await Self.serves(kubectl, "pods") else { return }
+            let output = try await kubectl.ok(["explain", "pod.spec.containers.livenessProbe"])
             #expect(output.contains("KIND:       Pod"), "\(output)")
             #expect(output.contains("FIELD: livenessProbe <Probe>"), "\(output)")
             #expect(output.contains("httpGet\t<HTTPGetAction>"))
             #expect(output.contains("timeoutSeconds\t<integer>"))
-            let containers = try kubectl.ok(["explain", "pod.spec.containers"])
+            let containers = try await kubectl.ok(["explain", "pod.spec.containers"])
             #expect(containers.contains("FIELD: containers <[]Container>"), "\(containers)")
             #expect(containers.contains("name\t<string> -required-"), "\(containers)")
-            let limits = try kubectl.ok(["explain", "pod.spec.containers.resources.limits"])
+            let limits = try await kubectl.ok(["explain", "pod.spec.containers.resources.limits"])
             #expect(limits.contains("<map[string]Quantity>"), "\(limits)")
         }
     }
@@ -68,16 +68,16 @@ struct KubectlExplainE2ETests {
     @Test func explainDeploymentStrategy() async throws {
         try await withSwiftletServer { server in
             let kubectl = try Kubectl(server: server)
-            guard try Self.serves(kubectl, "deployments") else { return }
-            let output = try kubectl.ok(["explain", "deployment.spec.strategy"])
+            guard try await Self.serves(kubectl, "deployments") else { return }
+            let output = try await kubectl.ok(["explain", "deployment.spec.strategy"])
             #expect(output.contains("GROUP:      apps"), "\(output)")
             #expect(output.contains("FIELD: strategy <DeploymentStrategy>"), "\(output)")
             #expect(output.contains("rollingUpdate\t<RollingUpdateDeployment>"))
             #expect(output.contains("type\t<string>"))
             #expect(output.contains("enum: Recreate, RollingUpdate"), "\(output)")
-            let surge = try kubectl.ok(["explain", "deployment.spec.strategy.rollingUpdate.maxSurge"])
+            let surge = try await kubectl.ok(["explain", "deployment.spec.strategy.rollingUpdate.maxSurge"])
             #expect(surge.contains("FIELD: maxSurge <IntOrString>"), "\(surge)")
-            let recursive = try kubectl.ok(["explain", "deployment.spec", "--recursive"])
+            let recursive = try await kubectl.ok(["explain", "deployment.spec", "--recursive"])
             #expect(recursive.contains("template\t<PodTemplateSpec> -required-"), "\(recursive)")
         }
     }
@@ -109,28 +109,28 @@ struct KubectlExplainE2ETests {
     @Test func strategicMergePatchesFromKubectl() async throws {
         try await withSwiftletServer { server in
             let kubectl = try Kubectl(server: server)
-            guard try Self.serves(kubectl, "deployments") else { return }
-            _ = try kubectl.ok(["apply", "-f", "-"], stdin: Self.deployment)
+            guard try await Self.serves(kubectl, "deployments") else { return }
+            _ = try await kubectl.ok(["apply", "-f", "-"], stdin: Self.deployment)
             let path = "jsonpath={.spec.template.spec.containers[*].name} {.spec.template.spec.containers[*].image}"
-            _ = try kubectl.ok(["set", "image", "deployment/web", "c=nginx:1.26"])
-            #expect(try kubectl.ok(["get", "deploy", "web", "-o", path]) == "c side nginx:1.26 busybox")
+            _ = try await kubectl.ok(["set", "image", "deployment/web", "c=nginx:1.26"])
+            #expect(try await kubectl.ok(["get", "deploy", "web", "-o", path]) == "c side nginx:1.26 busybox")
 
-            _ = try kubectl.ok(["patch", "deploy", "web", "-p",
+            _ = try await kubectl.ok(["patch", "deploy", "web", "-p",
                                 #"{"spec":{"template":{"spec":{"containers":[{"name":"c","env":[{"name":"B","value":"2"}]}]}}}}"#])
-            let env = try kubectl.ok(["get", "deploy", "web", "-o", "jsonpath={.spec.template.spec.containers[0].env[*].name}"])
+            let env = try await kubectl.ok(["get", "deploy", "web", "-o", "jsonpath={.spec.template.spec.containers[0].env[*].name}"])
             #expect(Set(env.split(separator: " ")) == ["A", "B"], "\(env)")
 
-            _ = try kubectl.ok(["patch", "deploy", "web", "-p",
+            _ = try await kubectl.ok(["patch", "deploy", "web", "-p",
                                 #"{"spec":{"strategy":{"$retainKeys":["type"],"type":"Recreate"}}}"#])
-            #expect(try kubectl.ok(["get", "deploy", "web", "-o", "jsonpath={.spec.strategy}"]) == #"{"type":"Recreate"}"#)
+            #expect(try await kubectl.ok(["get", "deploy", "web", "-o", "jsonpath={.spec.strategy}"]) == #"{"type":"Recreate"}"#)
 
             let trimmed = Self.deployment.replacingOccurrences(of: "replicas: 1", with: "replicas: 3")
                 .replacingOccurrences(of: "\n      - name: side\n        image: busybox", with: "")
                 .replacingOccurrences(of: "type: RollingUpdate\n    rollingUpdate: {maxSurge: 1}", with: "type: Recreate")
-            #expect(try kubectl.ok(["apply", "-f", "-"], stdin: trimmed).contains("configured"))
-            let applied = try kubectl.ok(["get", "deploy", "web", "-o", path])
+            #expect(try await kubectl.ok(["apply", "-f", "-"], stdin: trimmed).contains("configured"))
+            let applied = try await kubectl.ok(["get", "deploy", "web", "-o", path])
             #expect(applied == "c nginx:1.25", "\(trimmed)")
-            #expect(try kubectl.ok(["get", "deploy", "web", "-o", "jsonpath={.spec.replicas}"]) == "3")
+            #expect(try await kubectl.ok(["get", "deploy", "web", "-o", "jsonpath={.spec.replicas}"]) == "3")
         }
     }
 }

@@ -61,20 +61,20 @@ struct KubectlWorkloadsE2ETests {
     @Test func applyWorkloadsAndReadTheirDefaults() async throws {
         try await withSwiftletServer { server in
             let kubectl = try Kubectl(server: server)
-            let applied = try kubectl.ok(["apply", "-f", "-"], stdin: Self.manifests)
+            let applied = try await kubectl.ok(["apply", "-f", "-"], stdin: Self.manifests)
             for line in ["deployment.apps/web created", "service/web created", "pod/solo created", "job.batch/once created"] {
                 #expect(applied.contains(line), "\(applied)")
             }
-            let listed = try kubectl.ok(["get", "deploy,svc,po,job"])
+            let listed = try await kubectl.ok(["get", "deploy,svc,po,job"])
             for name in ["deployment.apps/web", "service/web", "pod/solo", "job.batch/once"] {
                 #expect(listed.contains(name), "\(listed)")
             }
-            #expect(try kubectl.ok(["get", "deploy", "web", "-o", "jsonpath={.spec.strategy.rollingUpdate.maxSurge}"]) == "25%")
-            #expect(try kubectl.ok(["get", "svc", "web", "-o", "jsonpath={.spec.ports[0].protocol}"]) == "TCP")
-            let selector = try kubectl.ok(["get", "job", "once", "-o", "jsonpath={.spec.selector.matchLabels}"])
+            #expect(try await kubectl.ok(["get", "deploy", "web", "-o", "jsonpath={.spec.strategy.rollingUpdate.maxSurge}"]) == "25%")
+            #expect(try await kubectl.ok(["get", "svc", "web", "-o", "jsonpath={.spec.ports[0].protocol}"]) == "TCP")
+            let selector = try await kubectl.ok(["get", "job", "once", "-o", "jsonpath={.spec.selector.matchLabels}"])
             #expect(selector.contains("batch.kubernetes.io/controller-uid"), "\(selector)")
             // Applying the same manifests again changes nothing.
-            let again = try kubectl.ok(["apply", "-f", "-"], stdin: Self.manifests)
+            let again = try await kubectl.ok(["apply", "-f", "-"], stdin: Self.manifests)
             #expect(again.contains("deployment.apps/web unchanged"), "\(again)")
         }
     }
@@ -93,19 +93,19 @@ struct KubectlWorkloadsE2ETests {
                     image: busybox
                     imagePullPolicyy: Always
                 """
-            let result = try kubectl.run(["create", "-f", "-"], stdin: manifest)
+            let result = try await kubectl.run(["create", "-f", "-"], stdin: manifest)
             #expect(result.status != 0)
             #expect(result.stderr.contains("unknown field"), "\(result.stderr)")
             #expect(result.stderr.contains("spec.containers[0].imagePullPolicyy"), "\(result.stderr)")
-            #expect(try kubectl.run(["get", "pod", "typo"]).status != 0)
+            #expect(try await kubectl.run(["get", "pod", "typo"]).status != 0)
         }
     }
 
     @Test func getAllListsTheAllCategory() async throws {
         try await withSwiftletServer { server in
             let kubectl = try Kubectl(server: server)
-            _ = try kubectl.ok(["apply", "-f", "-"], stdin: Self.manifests)
-            let all = try kubectl.ok(["get", "all"])
+            _ = try await kubectl.ok(["apply", "-f", "-"], stdin: Self.manifests)
+            let all = try await kubectl.ok(["get", "all"])
             for name in ["pod/solo", "service/web", "deployment.apps/web", "job.batch/once"] {
                 #expect(all.contains(name), "\(all)")
             }
@@ -130,13 +130,13 @@ struct KubectlWorkloadsE2ETests {
                 source:
                   component: e2e
                 """
-            _ = try kubectl.ok(["create", "-f", "-"], stdin: event)
-            let selected = try kubectl.ok(["get", "events", "--field-selector", "involvedObject.name=x", "-o", "name"])
+            _ = try await kubectl.ok(["create", "-f", "-"], stdin: event)
+            let selected = try await kubectl.ok(["get", "events", "--field-selector", "involvedObject.name=x", "-o", "name"])
             #expect(selected.contains("event/x.1"), "\(selected)")
-            let none = try kubectl.run(["get", "events", "--field-selector", "involvedObject.name=nobody"])
+            let none = try await kubectl.run(["get", "events", "--field-selector", "involvedObject.name=nobody"])
             #expect(none.status == 0, "\(none.stderr)")
             #expect(!none.stdout.contains("x.1"))
-            let bad = try kubectl.run(["get", "events", "--field-selector", "involvedObject.colour=red"])
+            let bad = try await kubectl.run(["get", "events", "--field-selector", "involvedObject.colour=red"])
             #expect(bad.status != 0)
         }
     }

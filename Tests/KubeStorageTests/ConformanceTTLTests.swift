@@ -47,22 +47,22 @@ struct ConformanceTTLTests {
             let base = "/registry/leases/"
             let reader = WatchReader(store.watch(.prefix(base), from: 0, prevKV: false))
 
-            // The deadlines a later write must cancel are 5 s away, so that the later write surely comes
-            // first even on a loaded machine.
-            // cleared: TTL 5 s, then updated without a TTL.
-            let cleared = try committed(try await store.create(base + "cleared", value: bytes("0"), ttlSeconds: 5))
+            // The deadlines a later write must cancel are 20 s away, so that the later write surely comes
+            // first even on a heavily loaded machine.
+            // cleared: TTL 20 s, then updated without a TTL.
+            let cleared = try committed(try await store.create(base + "cleared", value: bytes("0"), ttlSeconds: 20))
             _ = try committed(try await store.update(base + "cleared", value: bytes("1"), expectedModRevision: cleared))
-            // reborn: TTL 5 s, deleted, re-created without a TTL.
-            _ = try committed(try await store.create(base + "reborn", value: bytes("0"), ttlSeconds: 5))
+            // reborn: TTL 20 s, deleted, re-created without a TTL.
+            _ = try committed(try await store.create(base + "reborn", value: bytes("0"), ttlSeconds: 20))
             _ = try committed(try await store.delete(base + "reborn", expectedModRevision: nil))
             _ = try committed(try await store.create(base + "reborn", value: bytes("1")))
             // armed: no TTL, then updated with a 2 s TTL.
             let armed = try committed(try await store.create(base + "armed", value: bytes("0")))
             _ = try committed(try await store.update(base + "armed", value: bytes("1"), expectedModRevision: armed, ttlSeconds: 2))
-            // sentinel: expires last, after the cancelled 5 s deadlines would have passed.
-            let last = try committed(try await store.create(base + "sentinel", value: bytes("s"), ttlSeconds: 6))
+            // sentinel: expires last, after the cancelled 20 s deadlines would have passed.
+            let last = try committed(try await store.create(base + "sentinel", value: bytes("s"), ttlSeconds: 22))
 
-            let events = try await reader.events(timeout: 15, "the TTL delete of the sentinel") {
+            let events = try await reader.events(timeout: 40, "the TTL delete of the sentinel") {
                 $0.kind == .delete && $0.kv.key == base + "sentinel"
             }
             var leases: [String: Int64] = [:]
@@ -88,9 +88,9 @@ struct ConformanceTTLTests {
         let path = directory.databasePath
         let base = "/registry/leases/"
         let key = base + "long"
-        let ttl: Int64 = 6
+        let ttl: Int64 = 10
 
-        // First run: some history, a compaction, a 6 s TTL; wait for a 3 s sentinel TTL so the store is
+        // First run: some history, a compaction, a 10 s TTL; wait for a 5 s sentinel TTL so the store is
         // down for a while after half the TTL has passed.
         let (compact, createdAt, closedRevision, original) = try await withSQLiteStore(at: path) { store in
             var rev = try committed(try await store.create("/registry/cm/a", value: bytes("0")))
@@ -104,11 +104,11 @@ struct ConformanceTTLTests {
             let createdAt = wallClock()
             _ = try committed(try await store.create(key, value: bytes("v"), ttlSeconds: ttl))
             let original = try #require(try await store.get(key))
-            _ = try committed(try await store.create(base + "sentinel", value: bytes("s"), ttlSeconds: 3))
-            let events = try await reader.events(timeout: 12, "the TTL delete of the sentinel") {
+            _ = try committed(try await store.create(base + "sentinel", value: bytes("s"), ttlSeconds: 5))
+            let events = try await reader.events(timeout: 30, "the TTL delete of the sentinel") {
                 $0.kind == .delete && $0.kv.key == base + "sentinel"
             }
-            #expect(!events.contains { $0.kind == .delete && $0.kv.key == key }, "the 6 s TTL expired before the 3 s one")
+            #expect(!events.contains { $0.kind == .delete && $0.kv.key == key }, "the 10 s TTL expired before the 5 s one")
             return (compact, createdAt, try await store.currentRevision(), original)
         }
 
@@ -142,7 +142,7 @@ struct ConformanceTTLTests {
             #expect(observed >= createdAt + Double(ttl) - 0.5, "expired \(observed - createdAt) s after create")
             #expect(observed <= createdAt + Double(ttl) + 5, "expired \(observed - createdAt) s after create")
             // ...and clearly before the deadline a restart-extended TTL would have (reopen + TTL).
-            #expect(observed < reopenedAt + Double(ttl) - 1, "the TTL was extended by the restart")
+            #expect(observed < reopenedAt + Double(ttl) - 2, "the TTL was extended by the restart")
             #expect(try await store.get(key) == nil)
             #expect(try await store.currentRevision() == closedRevision + 1)
         }

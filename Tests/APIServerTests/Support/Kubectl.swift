@@ -32,9 +32,23 @@ struct Kubectl: Sendable {
         var stderr: String
     }
 
-    /// Runs `kubectl <arguments>` (with `stdin` as input) and waits for it.
+    /// Runs `kubectl <arguments>` (with `stdin` as input) and waits for it. The blocking waits happen on a
+    /// thread of their own, so parallel tests never starve Swift's cooperative pool.
     @discardableResult
-    func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Result {
+    func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                do {
+                    continuation.resume(returning: try runBlocking(arguments, stdin: stdin, environment: environment))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+            thread.start()
+        }
+    }
+
+    private func runBlocking(_ arguments: [String], stdin: String?, environment: [String: String]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["--kubeconfig", kubeconfig, "--cache-dir", cacheDirectory] + arguments
@@ -51,16 +65,20 @@ struct Kubectl: Sendable {
         try process.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
+        // Drain stderr beside stdout so a full stderr pipe cannot block the child.
+        let stderrData = LockedData()
+        let stderrReader = Thread { stderrData.set(err.fileHandleForReading.readDataToEndOfFile()) }
+        stderrReader.start()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        let stderr = stderrData.waitForValue()
         return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
 
     /// Runs and requires exit status 0; returns stdout.
-    func ok(_ arguments: [String], stdin: String? = nil) throws -> String {
-        let result = try run(arguments, stdin: stdin)
+    func ok(_ arguments: [String], stdin: String? = nil) async throws -> String {
+        let result = try await run(arguments, stdin: stdin)
         guard result.status == 0 else {
             throw KubectlError.failed(arguments: arguments, status: result.status, stderr: result.stderr)
         }
@@ -93,4 +111,27 @@ func withSwiftletServer(_ body: (SwiftletServerProcess) async throws -> Void) as
     }
     let status = server.stop()
     if status != 0 { throw ServerProcessError.notReady("server exited \(status) on SIGTERM:\n\(server.output)") }
+}
+
+/// Data produced on one thread and awaited (blocking) on another.
+///
+/// Thread-safe (NSCondition).
+final class LockedData: @unchecked Sendable {
+    // SAFETY: `value` is read and written only while holding `condition`.
+    private let condition = NSCondition()
+    private var value: Data?
+
+    func set(_ data: Data) {
+        condition.lock()
+        value = data
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func waitForValue() -> Data {
+        condition.lock()
+        defer { condition.unlock() }
+        while value == nil { condition.wait() }
+        return value!
+    }
 }
