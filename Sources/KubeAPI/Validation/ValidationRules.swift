@@ -497,13 +497,13 @@ struct IPAddress: Hashable, Sendable {
 // MARK: Pod templates of workloads
 
 extension ValidationRules {
-    /// The metadata part of upstream `ValidatePodTemplateSpec` for a workload's template: label and
-    /// annotation syntax (reported, as upstream does, under `template.labels` / `template.annotations`)
-    /// and no ephemeral containers. The pod spec itself is not validated here yet: the pod family's
-    /// validation has no template entry point to call.
+    /// Upstream `ValidatePodTemplateSpec` for a workload's template: label and
+    /// annotation syntax (reported, as upstream does, under `template.labels` / `template.annotations`),
+    /// the pod spec (``PodSpec/validatePodSpec(at:)``, PodSpecValidation.swift) and no ephemeral containers.
     static func podTemplate(_ template: PodTemplateSpec, at path: FieldPath) -> FieldErrorList {
         var errors = labels(template.metadata.labels, at: path.child("labels"))
         errors.append(contentsOf: annotations(template.metadata.annotations, at: path.child("annotations")))
+        errors.append(contentsOf: template.spec.validatePodSpec(at: path.child("spec")))
         if !template.spec.ephemeralContainers.isEmpty {
             errors.append(.forbidden(path.child("spec", "ephemeralContainers"), "ephemeral containers not allowed in pod template"))
         }
