@@ -39,8 +39,8 @@ public struct TypedStrategy<T: KubeResource>: ObjectStrategy {
         return result
     }
 
-    /// `T.validate(old:)` on the decoded objects, minus errors that repeat the server's generic metadata
-    /// checks word for word (both check names, for instance).
+    /// `T.validate(old:)` on the decoded objects. (Errors repeating the server's generic metadata checks are
+    /// dropped once, where the handler combines both lists.)
     public func validate(_ object: JSONValue, old: JSONValue?) -> FieldErrorList {
         let new: T
         do {
@@ -50,16 +50,7 @@ public struct TypedStrategy<T: KubeResource>: ObjectStrategy {
         }
         // An old object that no longer decodes (written before the kind was typed) is validated as a create.
         let typedOld = old.flatMap { try? decode($0) }
-        let errors = new.validate(old: typedOld)
-        let generic = Set(MetadataValidation.validate(object, resource: Self.metadataFacts, isCreate: old == nil))
-        return FieldErrorList(errors.filter { !generic.contains($0) })
-    }
-
-    /// Just enough of the served resource for ``MetadataValidation`` (it looks at the kind).
-    private static var metadataFacts: ServedResource {
-        let info = T.resource
-        return ServedResource(group: info.group, version: info.version, kind: info.kind, plural: info.plural,
-                              singular: info.singular, namespaced: info.namespaced)
+        return new.validate(old: typedOld)
     }
 
     /// The server's JSON tree of `typed`.

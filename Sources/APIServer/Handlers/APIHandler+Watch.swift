@@ -93,7 +93,7 @@ extension APIHandler {
             let object = try ObjectStore.decode(event.kv)
             let newMatches = selection.matches(object, resource: resource)
             switch (oldMatches, newMatches) {
-            case (false, true): return (event.kv.version == 1 || previous == nil ? "ADDED" : "ADDED", object)
+            case (false, true): return ("ADDED", object)  // created, or entered the selection
             case (true, true): return ("MODIFIED", object)
             case (true, false):
                 var gone = object

@@ -14,10 +14,7 @@ extension APIHandler {
             return (object, [])
         }
         if !contentType.hasPrefix("application/json") && !contentType.hasPrefix("*/*") && !contentType.isEmpty {
-            if contentType.hasPrefix("application/vnd.kubernetes.protobuf") || contentType.hasPrefix("application/yaml") {
-                throw APIError.unsupportedMediaType(accepted: ["application/json"])
-            }
-            throw APIError.unsupportedMediaType(accepted: ["application/json"])
+            throw APIError.unsupportedMediaType(accepted: ["application/json", ProtobufRequestBody.mediaType])
         }
         let (object, duplicates) = try JSONValueParser.parseReportingDuplicates(context.request.body)
         guard case .object = object else {
@@ -65,8 +62,11 @@ extension APIHandler {
     }
 
     func validate(_ object: JSONValue, old: JSONValue?, context: RequestContext) throws {
-        var errors = MetadataValidation.validate(object, resource: context.resource, isCreate: old == nil)
-        errors.append(contentsOf: context.resource.strategy.validate(object, old: old))
+        // Generic metadata checks and the kind's own checks overlap (both check names): keep each error once.
+        var seen = Set<FieldError>()
+        let errors = FieldErrorList(
+            (Array(MetadataValidation.validate(object, resource: context.resource, isCreate: old == nil))
+                + Array(context.resource.strategy.validate(object, old: old))).filter { seen.insert($0).inserted })
         if !errors.isEmpty {
             throw APIError.invalid(context.resource.groupKind, name: object.name, errors: errors)
         }

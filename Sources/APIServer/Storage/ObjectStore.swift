@@ -31,10 +31,10 @@ public struct ObjectStore: Sendable {
     }
 
     func get(_ resource: ServedResource, namespace: String?, name: String) async throws -> Stored {
-        guard let kv = try await store.get(resource.key(namespace: namespace, name: name)) else {
+        guard let stored = try await getIfPresent(resource, namespace: namespace, name: name) else {
             throw APIError.notFound(resource.groupResource, name: name)
         }
-        return Stored(object: try Self.decode(kv), modRevision: kv.modRevision)
+        return stored
     }
 
     func getIfPresent(_ resource: ServedResource, namespace: String?, name: String) async throws -> Stored? {
