@@ -18,6 +18,11 @@ extension APIHandler {
                     throw APIError.badRequest("error decoding DeleteOptions: \(error)")
                 }
             }
+            try self.init(body: body, context: context)
+        }
+
+        /// Options from a parsed `DeleteOptions` object (the request body, or an `Eviction`'s `deleteOptions`).
+        init(body: JSONValue, context: RequestContext) throws {
             preconditionUID = body["preconditions"]?["uid"]?.stringValue
             preconditionResourceVersion = body["preconditions"]?["resourceVersion"]?.stringValue
             var dryRunValues = context.query.dryRun

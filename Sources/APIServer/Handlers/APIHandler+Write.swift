@@ -152,8 +152,10 @@ extension APIHandler {
     /// Reads the current object, lets `transform` produce the new one, merges the server-owned metadata,
     /// validates and writes with compare-and-swap, retrying on races (like the API server's
     /// GuaranteedUpdate). A non-empty `precondition` resourceVersion that does not match is a 409.
+    /// A `trustedTransform` is the server's own edit of the current object (pod binding, eviction budgets): it skips
+    /// the client-facing metadata merge and update validation, as upstream writes those straight to storage.
     func guaranteedUpdate(
-        _ context: RequestContext, precondition: String,
+        _ context: RequestContext, precondition: String, trustedTransform: Bool = false,
         transform: (JSONValue) throws -> JSONValue
     ) async throws -> (object: JSONValue, created: Bool) {
         let resource = context.resource
@@ -166,8 +168,10 @@ extension APIHandler {
                     message: "the object has been modified; please apply your changes to the latest version and try again")
             }
             var updated = try transform(current.object)
-            updated = mergeServerMetadata(new: updated, old: current.object, context: context)
-            try validate(updated, old: current.object, context: context)
+            if !trustedTransform {
+                updated = mergeServerMetadata(new: updated, old: current.object, context: context)
+                try validate(updated, old: current.object, context: context)
+            }
             if updated == current.object || context.isDryRun {
                 return (updated, false)
             }

@@ -75,7 +75,7 @@ public struct APIHandler: Sendable {
             request: request, query: query, resource: resource, namespace: namespace, name: target.name,
             subresource: target.subresource)
         if let subresource = target.subresource, subresource != "status" {
-            throw APIError.notFound(resource.groupResource, name: "\(target.name ?? "")/\(subresource)")
+            return try await handleSubresource(subresource, context: context)
         }
         if target.subresource == "status", !resource.hasStatus { throw Self.notFound }
         switch (request.method, target.name) {
@@ -90,6 +90,26 @@ public struct APIHandler: Sendable {
         case ("DELETE", nil): return try await deleteCollection(context)
         default:
             throw APIError.methodNotSupported(resource.groupResource, action: request.method.lowercased())
+        }
+    }
+}
+
+extension APIHandler {
+    /// `scale`, `binding` and `eviction`; the node-side ones (`log`, `exec`, ...) are the kubelet's.
+    private func handleSubresource(_ subresource: String, context: RequestContext) async throws -> APIResponse {
+        let resource = context.resource
+        guard context.name != nil, resource.subresources.contains(where: { $0.name == subresource }) else {
+            throw Self.notFound
+        }
+        switch (subresource, context.request.method) {
+        case ("scale", "GET"): return try await getScale(context)
+        case ("scale", "PUT"), ("scale", "PATCH"): return try await updateScale(context)
+        case ("binding", "POST") where resource.kind == "Pod": return try await bindPod(context)
+        case ("eviction", "POST") where resource.kind == "Pod": return try await evictPod(context)
+        case ("scale", _), ("binding", _), ("eviction", _):
+            throw APIError.methodNotSupported(resource.groupResource, action: context.request.method.lowercased())
+        default:
+            throw APIError.notFound(resource.groupResource, name: "\(context.name!)/\(subresource)")
         }
     }
 }
