@@ -48,7 +48,8 @@ struct Kubectl: Sendable {
         }
     }
 
-    private func runBlocking(_ arguments: [String], stdin: String?, environment: [String: String]) throws -> Result {
+    /// A configured, not yet started kubectl process.
+    func process(_ arguments: [String], environment: [String: String] = [:]) -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["--kubeconfig", kubeconfig, "--cache-dir", cacheDirectory] + arguments
@@ -56,6 +57,11 @@ struct Kubectl: Sendable {
         env["KUBECONFIG"] = kubeconfig
         for (key, value) in environment { env[key] = value }
         process.environment = env
+        return process
+    }
+
+    private func runBlocking(_ arguments: [String], stdin: String?, environment: [String: String]) throws -> Result {
+        let process = process(arguments, environment: environment)
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
