@@ -10,5 +10,10 @@ if [ -n "${SCRATCH_PATH:-}" ]; then
     scratch=(--scratch-path "$SCRATCH_PATH")
 fi
 
+# Python packages the tests use: PyYAML (the generated-API check) and the official kubernetes client.
+if ! python3 -c "import yaml, kubernetes" 2>/dev/null; then
+    python3 -m pip install --quiet pyyaml kubernetes
+fi
+
 swift build ${scratch[@]+"${scratch[@]}"} --explicit-target-dependency-import-check=error --build-tests
 swift test ${scratch[@]+"${scratch[@]}"} --skip-build --parallel
