@@ -73,7 +73,7 @@ struct HummingbirdAdapter: HTTPResponder {
         do {
             body = try await request.body.collect(upTo: maxBodyBytes)
         } catch {
-            return Self.response(.error(.requestEntityTooLarge("the request body is larger than \(maxBodyBytes) bytes")))
+            return Self.response(.error(.requestEntityTooLarge("limit is \(maxBodyBytes)")))
         }
         let apiRequest = APIRequest(
             method: request.method.rawValue, path: request.uri.path,

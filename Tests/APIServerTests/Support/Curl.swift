@@ -1,0 +1,43 @@
+import Foundation
+
+/// Plain HTTP requests to a test server with curl, for what kubectl never sends (oversized or odd bodies).
+///
+/// Value type; Sendable. The blocking wait runs on a thread of its own.
+struct Curl: Sendable {
+    let baseURL: String
+
+    init(server: SwiftletServerProcess) {
+        baseURL = "http://127.0.0.1:\(server.port)"
+    }
+
+    struct Reply: Sendable {
+        var status: Int
+        var body: String
+    }
+
+    /// Sends `body` (from a file, so large bodies stream) and returns the status and response body.
+    func send(_ method: String, _ path: String, body: Data, contentType: String) async throws -> Reply {
+        let bodyFile = FileManager.default.temporaryDirectory.appendingPathComponent("curl-body-\(UUID().uuidString)")
+        try body.write(to: bodyFile)
+        defer { try? FileManager.default.removeItem(at: bodyFile) }
+        let arguments = ["-sS", "-X", method, "-H", "Content-Type: \(contentType)", "--data-binary", "@\(bodyFile.path)",
+                         "-w", "\n%{http_code}", baseURL + path]
+        let output: String = try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result {
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+                    process.arguments = arguments
+                    let pipe = Pipe()
+                    process.standardOutput = pipe
+                    try process.run()
+                    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    return String(decoding: data, as: UTF8.self)
+                })
+            }.start()
+        }
+        let lines = output.split(separator: "\n", omittingEmptySubsequences: false)
+        return Reply(status: Int(lines.last ?? "") ?? 0, body: lines.dropLast().joined(separator: "\n"))
+    }
+}
