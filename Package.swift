@@ -20,6 +20,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // L0: vocabulary, pure.
@@ -44,6 +48,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // L1: key material: the cluster CA and certificates, service-account token signing, encryption at rest.
+        .target(
+            name: "KubeSecurity",
+            dependencies: [
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: strict
+        ),
         // L2: the Kubernetes REST API over the store.
         .target(
             name: "APIServer",
@@ -51,7 +65,10 @@ let package = Package(
                 "KubeCore",
                 "KubeAPI",
                 "KubeStorage",
+                "KubeSecurity",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -71,6 +88,7 @@ let package = Package(
             dependencies: [
                 "KubeCore",
                 "KubeStorage",
+                "KubeSecurity",
                 "APIServer",
                 "SwiftletBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -91,6 +109,16 @@ let package = Package(
         .testTarget(
             name: "APIServerTests",
             dependencies: ["APIServer", "KubeAPI", "KubeCore", "KubeStorage", "swiftlet"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "KubeSecurityTests",
+            dependencies: [
+                "KubeSecurity",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -5,6 +5,7 @@ import Hummingbird
 import KubeCore
 import NIOCore
 import HTTPTypes
+import HummingbirdCore
 
 /// Where and how the API server listens.
 ///
@@ -14,10 +15,13 @@ public struct APIServerConfiguration: Sendable {
     public var port: Int
     /// The largest request body accepted; larger ones get 413 (upstream limit: 3 MiB).
     public var maxRequestBodyBytes: Int = 3 * 1024 * 1024
+    /// HTTPS settings; nil serves plain HTTP (only for handler-level tests and benchmarks of the HTTP layer).
+    public var tls: ServingTLS?
 
-    public init(bindAddress: String = "127.0.0.1", port: Int = 6443) {
+    public init(bindAddress: String = "127.0.0.1", port: Int = 6443, tls: ServingTLS? = nil) {
         self.bindAddress = bindAddress
         self.port = port
+        self.tls = tls
     }
 }
 
@@ -41,8 +45,16 @@ public struct APIServerService: Sendable {
         let responder = HummingbirdAdapter(handler: handler, maxBodyBytes: configuration.maxRequestBodyBytes)
         let handler = self.handler
         let logger = self.logger
+        var server = HTTPServerBuilder.http1()
+        if let tls = configuration.tls {
+            let validated = try HTTPSChildChannel(HTTP1Channel(responder: { _, _, _ in }), tls: tls).sslContext
+            server = HTTPServerBuilder { responder in
+                HTTPSChildChannel(HTTP1Channel(responder: responder), sslContext: validated)
+            }
+        }
         let app = Application(
             responder: responder,
+            server: server,
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.bindAddress, port: configuration.port), serverName: nil),
             onServerRunning: { channel in
@@ -62,11 +74,11 @@ public struct APIServerService: Sendable {
 ///
 /// Sendable; stateless.
 struct HummingbirdAdapter: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = ServerRequestContext
     let handler: APIHandler
     let maxBodyBytes: Int
 
-    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+    func respond(to request: Request, context: ServerRequestContext) async throws -> Response {
         var headers: [String: String] = [:]
         for field in request.headers { headers[field.name.canonicalName] = field.value }
         let body: ByteBuffer
@@ -75,9 +87,10 @@ struct HummingbirdAdapter: HTTPResponder {
         } catch {
             return Self.response(.error(.requestEntityTooLarge("limit is \(maxBodyBytes)")))
         }
-        let apiRequest = APIRequest(
+        var apiRequest = APIRequest(
             method: request.method.rawValue, path: request.uri.path,
             query: request.uri.query, headers: headers, body: Array(buffer: body))
+        apiRequest.clientIdentity = await context.clientIdentity()
         return Self.response(await handler.handle(apiRequest))
     }
 

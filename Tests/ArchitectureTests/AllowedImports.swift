@@ -31,10 +31,15 @@ enum AllowedImports {
         "KubeClient": Rule(
             layer: 1, targets: ["KubeAPI", "KubeCore"],
             modules: system.union(["Logging", "AsyncHTTPClient", "NIOCore", "NIOFoundationCompat"]), exists: false),
+        // L1: key material (CA, certificates, token signing keys, encryption at rest); knows no Kubernetes types.
+        "KubeSecurity": Rule(layer: 1, targets: [], modules: system.union(["X509", "Crypto", "SwiftASN1"]), exists: true),
         // L2: the API server.
         "APIServer": Rule(
-            layer: 2, targets: ["KubeStorage", "KubeClient", "KubeAPI", "KubeCore"],
-            modules: system.union(["Logging", "Hummingbird", "HTTPTypes", "NIOCore", "ServiceLifecycle"]), exists: true),
+            layer: 2, targets: ["KubeStorage", "KubeClient", "KubeSecurity", "KubeAPI", "KubeCore"],
+            modules: system.union([
+                "Logging", "Hummingbird", "HummingbirdCore", "HummingbirdTLS", "HTTPTypes", "NIOCore", "NIOSSL",
+                "ServiceLifecycle",
+            ]), exists: true),
         // L3: control loops.
         "ControllerRuntime": Rule(
             layer: 3, targets: ["KubeClient", "KubeAPI", "KubeCore"],
@@ -72,7 +77,8 @@ enum AllowedImports {
             layer: 5, targets: ["KubeStorage", "KubeCore"], modules: system.union(["Logging"]), exists: true),
         // L6: the one binary. It imports KubeStorage and APIServer directly until ClusterAssembly exists.
         "swiftlet": Rule(
-            layer: 6, targets: ["ClusterAssembly", "KubeCLI", "SwiftletBench", "APIServer", "KubeStorage", "KubeCore"],
+            layer: 6,
+            targets: ["ClusterAssembly", "KubeCLI", "SwiftletBench", "APIServer", "KubeSecurity", "KubeStorage", "KubeCore"],
             modules: system.union(["Logging", "ArgumentParser"]), exists: true),
     ]
 }

@@ -1,5 +1,6 @@
 import Foundation
 public import KubeCore
+public import KubeSecurity
 
 /// An HTTP request as the API handlers see it, independent of the HTTP server library.
 ///
@@ -11,6 +12,8 @@ public struct APIRequest: Sendable {
     /// Header names in lower case.
     public var headers: [String: String]
     public var body: [UInt8]
+    /// Who the verified TLS client certificate names, if the client presented one.
+    public var clientIdentity: ClientIdentity?
 
     public init(method: String, path: String, query: String? = nil, headers: [String: String] = [:], body: [UInt8] = []) {
         self.method = method

@@ -1,0 +1,33 @@
+import Hummingbird
+import HummingbirdCore
+import NIOCore
+import NIOSSL
+import KubeSecurity
+
+/// Hummingbird's per-request context, keeping the connection's channel so the adapter can read the
+/// verified client certificate from its TLS handler.
+///
+/// Sendable; one per request.
+struct ServerRequestContext: Hummingbird.RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = CoreRequestContextStorage(source: source)
+        channel = source.channel
+    }
+
+    /// Who the connection's client certificate names, nil without TLS or without a certificate. The TLS
+    /// handshake already verified it against the client CA.
+    func clientIdentity() async -> ClientIdentity? {
+        let channel = self.channel
+        let der = try? await channel.eventLoop.submit { () -> [UInt8]? in
+            guard let handler = try? channel.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self) else {
+                return nil
+            }
+            return try handler.peerCertificate?.toDERBytes()
+        }.get()
+        guard let der = der ?? nil else { return nil }
+        return ClientIdentity(certificateDER: der)
+    }
+}
