@@ -21,7 +21,6 @@ enum OpenAPIV2Document {
         var paths: [String: JSONValue] = [:]
         for group in catalog.groups {
             for version in catalog.versions(of: group) {
-                guard !catalog.resources(group: group, version: version).isEmpty else { continue }
                 let document = openAPIV3.document(group: group, version: version)
                 for (name, schema) in document["components"]?["schemas"]?.members ?? [:] {
                     let converted = self.schema(schema)
@@ -62,8 +61,8 @@ enum OpenAPIV2Document {
             members["properties"] = .object(properties.mapValues(schema))
         }
         if let items = members["items"] { members["items"] = schema(items) }
-        if case .object? = members["additionalProperties"] {
-            members["additionalProperties"] = schema(members["additionalProperties"]!)
+        if let additional = members["additionalProperties"], case .object = additional {
+            members["additionalProperties"] = schema(additional)
         }
         if case .array(let parts)? = members["allOf"] { members["allOf"] = .array(parts.map(schema)) }
         members["nullable"] = nil

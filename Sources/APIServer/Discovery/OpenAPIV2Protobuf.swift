@@ -187,8 +187,8 @@ enum OpenAPIV2Protobuf {
         switch schema["additionalProperties"] {
         case .bool(let allowed)?:
             writer.message(21) { $0.bool(2, allowed) }
-        case .object?:
-            writer.message(21) { item in item.message(1) { self.schema(&$0, schema["additionalProperties"]!) } }
+        case let additional? where additional.isObject:
+            writer.message(21) { item in item.message(1) { self.schema(&$0, additional) } }
         default:
             break
         }
@@ -198,8 +198,8 @@ enum OpenAPIV2Protobuf {
             }
         }
         switch schema["items"] {
-        case .object?:
-            writer.message(23) { item in item.message(1) { self.schema(&$0, schema["items"]!) } }
+        case let items? where items.isObject:
+            writer.message(23) { item in item.message(1) { self.schema(&$0, items) } }
         case .array(let all)?:
             writer.message(23) { item in for element in all { item.message(1) { self.schema(&$0, element) } } }
         default:
@@ -251,5 +251,12 @@ enum OpenAPIV2Protobuf {
         case .number(let number)?: number
         default: 0
         }
+    }
+}
+
+private extension JSONValue {
+    var isObject: Bool {
+        if case .object = self { return true }
+        return false
     }
 }
