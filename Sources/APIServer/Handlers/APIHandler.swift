@@ -13,6 +13,8 @@ public struct APIHandler: Sendable {
     let clock: @Sendable () -> Date
     /// Set once startup (default namespaces) is complete; `/readyz` reports it.
     let readiness: ReadinessFlag
+    /// The `/openapi/v2` document, built on first request.
+    let openAPIV2: OpenAPIV2Cache
 
     public init(catalog: ResourceCatalog, store: any KeyValueStore, logger: Logger,
                 clock: @escaping @Sendable () -> Date = { Date() }) {
@@ -21,6 +23,7 @@ public struct APIHandler: Sendable {
         self.logger = logger
         self.clock = clock
         self.readiness = ReadinessFlag()
+        self.openAPIV2 = OpenAPIV2Cache()
     }
 
     public func handle(_ request: APIRequest) async -> APIResponse {
@@ -45,6 +48,9 @@ public struct APIHandler: Sendable {
         }
         if request.path == "/openapi/v3" || request.path.hasPrefix("/openapi/v3/") {
             return try OpenAPIHandler(catalog: catalog).handle(request)
+        }
+        if request.path == "/openapi/v2" {
+            return try OpenAPIV2Handler(catalog: catalog, cache: openAPIV2).handle(request)
         }
         guard let info = RequestInfo.parse(path: request.path) else { throw Self.notFound }
         switch info.target {
