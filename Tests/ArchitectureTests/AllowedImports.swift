@@ -34,7 +34,8 @@ enum AllowedImports {
         // L2: the API server.
         "APIServer": Rule(
             layer: 2, targets: ["KubeStorage", "KubeClient", "KubeAPI", "KubeCore"],
-            modules: system.union(["Logging", "Hummingbird", "HTTPTypes", "NIOCore", "ServiceLifecycle"]), exists: true),
+            modules: system.union(["Logging", "Hummingbird", "HTTPTypes", "NIOCore", "ServiceLifecycle", "Yams"]),
+            exists: true),
         // L3: control loops.
         "ControllerRuntime": Rule(
             layer: 3, targets: ["KubeClient", "KubeAPI", "KubeCore"],

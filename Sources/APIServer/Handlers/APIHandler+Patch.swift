@@ -4,6 +4,13 @@ extension APIHandler {
     func patch(_ context: RequestContext) async throws -> APIResponse {
         try checkDryRun(context)
         let contentType = context.request.contentType.split(separator: ";").first.map(String.init) ?? ""
+        if contentType == ApplyPatch.mediaType { return try await applyPatch(context) }
+        try checkFieldManager(context, options: "PatchOptions")
+        if context.query["force"] != nil {
+            throw APIError.invalid(GroupKind(group: "meta.k8s.io", kind: "PatchOptions"), name: "", errors: [
+                .forbidden(FieldPath("force"), "may not be specified for non-apply patch"),
+            ])
+        }
         let patchDocument: JSONValue
         do {
             patchDocument = try JSONValueParser.parse(context.request.body)
@@ -23,6 +30,7 @@ extension APIHandler {
             default:
                 throw APIError.unsupportedMediaType(accepted: [
                     "application/json-patch+json", "application/merge-patch+json", "application/strategic-merge-patch+json",
+                    ApplyPatch.mediaType,
                 ])
             }
             if !patched.resourceVersion.isEmpty, patched.resourceVersion != current.resourceVersion {

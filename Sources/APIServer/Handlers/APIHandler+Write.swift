@@ -80,8 +80,18 @@ extension APIHandler {
 
     func create(_ context: RequestContext) async throws -> APIResponse {
         try checkDryRun(context)
+        try checkFieldManager(context, options: "CreateOptions")
         let (body, duplicates) = try decodeBody(context)
-        var (object, warnings) = try normalize(body, duplicates: duplicates, context: context)
+        let (object, warnings) = try normalize(body, duplicates: duplicates, context: context)
+        return try await insert(object, warnings: warnings, context: context, appliedFields: nil)
+    }
+
+    /// Stores a new, normalised object: namespace checks, identity, defaults, `managedFields` (an `Update`
+    /// entry for the request's manager, or `appliedFields` from an apply that creates the object), validation.
+    func insert(_ object: JSONValue, warnings: [String], context: RequestContext, appliedFields: ManagedFieldsState?)
+        async throws -> APIResponse
+    {
+        var object = object
         let resource = context.resource
         if resource.namespaced {
             let bodyNamespace = object.namespace
@@ -112,6 +122,11 @@ extension APIHandler {
         if resource.hasStatus, object["status"] == nil, resource.kind == "Namespace" {
             object.set(["status"], ["phase": "Active"])
         }
+        if let appliedFields {
+            object.set(["metadata", "managedFields"], appliedFields.encoded)
+        } else {
+            object = recordManagedFields(old: nil, new: object, context: context)
+        }
         try validate(object, old: nil, context: context)
         if context.isDryRun {
             return .json(object, status: 201, warnings: warnings)
@@ -140,6 +155,7 @@ extension APIHandler {
 
     func update(_ context: RequestContext) async throws -> APIResponse {
         try checkDryRun(context)
+        try checkFieldManager(context, options: "UpdateOptions")
         let (body, duplicates) = try decodeBody(context)
         let (object, warnings) = try normalize(body, duplicates: duplicates, context: context)
         if !object.name.isEmpty, object.name != context.name {
@@ -152,8 +168,10 @@ extension APIHandler {
     /// Reads the current object, lets `transform` produce the new one, merges the server-owned metadata,
     /// validates and writes with compare-and-swap, retrying on races (like the API server's
     /// GuaranteedUpdate). A non-empty `precondition` resourceVersion that does not match is a 409.
+    /// Unless `recordsUpdate` is off (an apply records its own), the change is recorded in `managedFields`
+    /// as an `Update` by the request's field manager.
     func guaranteedUpdate(
-        _ context: RequestContext, precondition: String,
+        _ context: RequestContext, precondition: String, recordsUpdate: Bool = true,
         transform: (JSONValue) throws -> JSONValue
     ) async throws -> (object: JSONValue, created: Bool) {
         let resource = context.resource
@@ -167,6 +185,9 @@ extension APIHandler {
             }
             var updated = try transform(current.object)
             updated = mergeServerMetadata(new: updated, old: current.object, context: context)
+            if recordsUpdate {
+                updated = recordManagedFields(old: current.object, new: updated, context: context)
+            }
             try validate(updated, old: current.object, context: context)
             if updated == current.object || context.isDryRun {
                 return (updated, false)
