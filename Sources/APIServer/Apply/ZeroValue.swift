@@ -3,7 +3,7 @@ import KubeCore
 
 /// The JSON of a kind's Go zero value, which upstream compares a created object against: struct fields
 /// that are not pointers are present (as objects holding their own zero fields), slices and maps
-/// encoded without `omitempty` are present as null, everything else is absent. So a create does not
+/// encoded without `omitempty` and timestamps are present as null, everything else is absent. So a create does not
 /// own `spec` or `containers` as a whole, but does own `data` or `labels` as a whole.
 ///
 /// Stateless namespace of pure functions; thread-safe.
@@ -26,6 +26,9 @@ enum ZeroValue {
                 }
             case .array, .map:
                 if field.always { members[field.name] = .null }
+            case .time, .microTime:
+                // metav1.Time is a struct whose zero value encodes as null.
+                members[field.name] = .null
             default:
                 break
             }
