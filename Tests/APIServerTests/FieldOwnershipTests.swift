@@ -143,6 +143,20 @@ import Testing
         #expect(taken.entries.isEmpty)
     }
 
+    @Test func updateEntriesBeyondTenMergeIntoAncientChanges() {
+        var state = ManagedFieldsState()
+        for index in 0..<12 {
+            let identity = ManagerIdentity(manager: "m\(index)", operation: "Update", apiVersion: "v1")
+            state.entries[identity] = ManagedFieldsState.Entry(
+                set: [.fields("data", "k\(index)")], apiVersion: "v1", time: "2024-01-01T00:00:\(10 + index)Z")
+        }
+        let capped = FieldManager.capUpdateManagers(state)
+        #expect(capped.entries.count == 10)
+        #expect(Self.owned(capped, "ancient-changes") == Self.json(#"{"f:data":{"f:k0":{},"f:k1":{},"f:k2":{}}}"#))
+        #expect(Self.owned(capped, "m2") == nil)
+        #expect(Self.owned(capped, "m3") != nil)
+    }
+
     @Test func serverMetadataIsNeverOwned() {
         let created = Self.update(ManagedFieldsState(), #"{}"#,
                                   #"{"metadata":{"name":"c","uid":"u","resourceVersion":"1","generation":1}}"#, by: "m")

@@ -211,5 +211,22 @@ import Testing
         let entry = Self.entry(status.body, "controller")
         #expect(entry?["subresource"] == "status")
         #expect(entry?["fieldsV1"] == .object(["f:status": .object(["f:observedGeneration": .object([:])])]))
+
+        // An apply to the status subresource changes and owns only status.
+        let applied = try await Self.send(handler, "PATCH", "\(deployments)/d/status", query: "fieldManager=ctrl",
+                                          contentType: Self.applyType, body: """
+            {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d"},"spec":{"replicas":9},
+             "status":{"observedGeneration":1,"replicas":2}}
+            """)
+        #expect(applied.status == 200)
+        #expect(applied.body["spec"]?["replicas"] == 1)
+        #expect(applied.body["status"]?["replicas"] == 2)
+        let ctrl = Self.entry(applied.body, "ctrl")
+        #expect(ctrl?["operation"] == "Apply")
+        #expect(ctrl?["subresource"] == "status")
+        #expect(ctrl?["fieldsV1"] == .object(["f:status": .object([
+            "f:observedGeneration": .object([:]), "f:replicas": .object([:]),
+        ])]))
+        #expect(Self.managers(applied.body).sorted() == ["controller/Update", "creator/Update", "ctrl/Apply"])
     }
 }

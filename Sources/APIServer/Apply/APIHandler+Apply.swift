@@ -26,13 +26,12 @@ extension APIHandler {
             throw APIError.invalid(GroupKind(group: "meta.k8s.io", kind: "PatchOptions"), name: "",
                                    errors: FieldErrorList(optionErrors))
         }
-        let parsed: (value: JSONValue, duplicates: [String])
+        var config: JSONValue
         do {
-            parsed = try ApplyBodyParser.parse(context.request.body)
+            config = try ApplyBodyParser.parse(context.request.body)
         } catch {
             throw APIError.badRequest("error decoding YAML: \(error)")
         }
-        var config = parsed.value
         switch config {
         case .object: break
         case .null: config = .object([:])
@@ -45,15 +44,6 @@ extension APIHandler {
             }
             throw APIError.badRequest(
                 "error decoding YAML: json: cannot unmarshal \(found) into Go value of type map[string]interface {}")
-        }
-        var warnings: [String] = []
-        if !parsed.duplicates.isEmpty {
-            let problems = parsed.duplicates.map { "duplicate field \"\($0.dropFirst())\"" }
-            switch context.query["fieldValidation"] ?? "Warn" {
-            case "Strict": throw APIError.badRequest("error strict decoding YAML: " + problems.joined(separator: ", "))
-            case "Ignore": break
-            default: warnings += problems
-            }
         }
         let resource = context.resource
         let apiVersion = config["apiVersion"]?.stringValue ?? ""
@@ -86,14 +76,16 @@ extension APIHandler {
             try checkName(object, context: context)
             let normalized = try normalize(object, duplicates: [], context: context)
             do {
-                return try await insert(normalized.object, warnings: warnings + normalized.warnings, context: context,
+                return try await insert(normalized.object, warnings: normalized.warnings, context: context,
                                         appliedFields: managed)
             } catch let error as APIError where error.status.reason == .alreadyExists {
                 continue
             }
         }
         var normalizedWarnings: [String] = []
-        let result = try await guaranteedUpdate(context, precondition: "", recordsUpdate: false) { current in
+        // A resourceVersion in the configuration is a precondition, as for other patches.
+        let precondition = config["metadata"]?["resourceVersion"]?.stringValue ?? ""
+        let result = try await guaranteedUpdate(context, precondition: precondition, recordsUpdate: false) { current in
             let managed = (try? ManagedFieldsState(decoding: current["metadata"]?["managedFields"])) ?? ManagedFieldsState()
             var live = current
             live.set(["metadata", "managedFields"], nil)
@@ -108,7 +100,7 @@ extension APIHandler {
             normalizedWarnings = normalized.warnings
             return normalized.object
         }
-        return .json(result.object, warnings: warnings + normalizedWarnings)
+        return .json(result.object, warnings: normalizedWarnings)
     }
 
     /// Applies `config` to `live`; for `kubectl` also forgives conflicts on fields its client-side apply

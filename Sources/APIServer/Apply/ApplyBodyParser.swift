@@ -3,15 +3,16 @@ import Yams
 
 /// Parses an `application/apply-patch+yaml` body (YAML, or JSON, which is YAML) into a JSON tree the way
 /// upstream's `sigs.k8s.io/yaml` does: YAML 1.1 scalars (`true`, `1`, `1.5`, `null`, `~`), timestamps
-/// kept as strings, mapping keys as strings, anchors expanded.
+/// kept as strings, mapping keys as strings, anchors expanded. A mapping with a key twice is an error
+/// (upstream rejects it too under kubectl's default `fieldValidation=Strict`).
 ///
 /// Stateless namespace; thread-safe.
 enum ApplyBodyParser {
     /// Expanded anchors may not grow a document past this many values.
     static let maxValues = 1_000_000
 
-    /// The parsed body and the mapping keys that occurred twice (the last one wins), as `.a.b` paths.
-    static func parse(_ body: [UInt8]) throws(ApplyBodyError) -> (value: JSONValue, duplicates: [String]) {
+    /// The parsed body (null for an empty one).
+    static func parse(_ body: [UInt8]) throws(ApplyBodyError) -> JSONValue {
         let text = String(decoding: body, as: UTF8.self)
         let node: Node?
         do {
@@ -19,15 +20,12 @@ enum ApplyBodyParser {
         } catch {
             throw ApplyBodyError(message: "\(error)")
         }
-        guard let node else { return (.null, []) }
+        guard let node else { return .null }
         var budget = maxValues
-        var duplicates: [String] = []
-        let value = try convert(node, path: "", budget: &budget, duplicates: &duplicates)
-        return (value, duplicates)
+        return try convert(node, path: "", budget: &budget)
     }
 
-    private static func convert(_ node: Node, path: String, budget: inout Int, duplicates: inout [String])
-        throws(ApplyBodyError) -> JSONValue
+    private static func convert(_ node: Node, path: String, budget: inout Int) throws(ApplyBodyError) -> JSONValue
     {
         budget -= 1
         guard budget >= 0 else { throw ApplyBodyError(message: "the document expands to more than \(maxValues) values") }
@@ -37,7 +35,7 @@ enum ApplyBodyParser {
         case .sequence(let sequence):
             var elements: [JSONValue] = []
             for (index, element) in sequence.enumerated() {
-                elements.append(try convert(element, path: path + "[\(index)]", budget: &budget, duplicates: &duplicates))
+                elements.append(try convert(element, path: path + "[\(index)]", budget: &budget))
             }
             return .array(elements)
         case .mapping(let mapping):
@@ -47,8 +45,7 @@ enum ApplyBodyParser {
                     throw ApplyBodyError(message: "mapping keys must be scalars (at \(path.isEmpty ? "." : path))")
                 }
                 let name = keyScalar.string
-                if members[name] != nil { duplicates.append(path + "." + name) }
-                members[name] = try convert(value, path: path + "." + name, budget: &budget, duplicates: &duplicates)
+                members[name] = try convert(value, path: path + "." + name, budget: &budget)
             }
             return .object(members)
         case .alias:

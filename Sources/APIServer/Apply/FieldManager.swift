@@ -44,7 +44,33 @@ struct FieldManager: Sendable {
             result.entries[manager] = ManagedFieldsState.Entry(set: previous.union(changed), apiVersion: apiVersion,
                                                                time: time)
         }
-        return result
+        return Self.capUpdateManagers(result)
+    }
+
+    /// At most this many `Update` entries are kept (upstream `DefaultMaxUpdateManagers`).
+    static let maxUpdateManagers = 10
+    /// The entry the oldest updates are merged into beyond the cap.
+    static let ancientChanges = "ancient-changes"
+
+    /// Upstream `capManagersManager`: beyond ``maxUpdateManagers`` `Update` entries, the oldest are merged
+    /// into an `ancient-changes` entry of their API version.
+    static func capUpdateManagers(_ state: ManagedFieldsState) -> ManagedFieldsState {
+        var entries = state.entries
+        let updaters = entries.filter { !$0.key.isApply }.sorted { a, b in
+            let (ta, tb) = (a.value.time ?? "", b.value.time ?? "")
+            return ta != tb ? ta < tb : a.key < b.key
+        }
+        var count = updaters.count
+        for (identity, entry) in updaters where count > maxUpdateManagers {
+            let bucket = ManagerIdentity(manager: ancientChanges, operation: ManagerIdentity.update,
+                                         apiVersion: entry.apiVersion)
+            guard identity != bucket else { continue }
+            if entries[bucket] != nil { count -= 1 }
+            let merged = (entries[bucket]?.set ?? FieldSet()).union(entry.set)
+            entries[identity] = nil
+            entries[bucket] = ManagedFieldsState.Entry(set: merged, apiVersion: entry.apiVersion, time: entry.time)
+        }
+        return ManagedFieldsState(entries: entries)
     }
 
     /// Applies `config` to `live` for `manager` (an `Apply` identity). Returns the new object and

@@ -184,9 +184,12 @@ extension APIHandler {
                     message: "the object has been modified; please apply your changes to the latest version and try again")
             }
             var updated = try transform(current.object)
+            let ownRecord = updated["metadata"]?["managedFields"]
             updated = mergeServerMetadata(new: updated, old: current.object, context: context)
             if recordsUpdate {
                 updated = recordManagedFields(old: current.object, new: updated, context: context)
+            } else {
+                updated.set(["metadata", "managedFields"], ownRecord)
             }
             try validate(updated, old: current.object, context: context)
             if updated == current.object || context.isDryRun {
