@@ -241,7 +241,7 @@ import Testing
             Issue.record("the apply did not conflict")
         } catch {
             #expect(error.message == #"Apply failed with 1 conflict: conflict with "kubectl-client-side-apply" using v1: .data.key"#)
-            let status = error.apiError.status
+            let status = ErrorMapping.apiError(error).status
             #expect(status.code == 409)
             #expect(status.reason == .conflict)
             #expect(status.details?.causes == [StatusCause(type: .fieldManagerConflict,

@@ -118,15 +118,11 @@ extension APIHandler {
         } catch let conflicts {
             guard identity.manager == ApplyPatch.kubectlManager,
                   let allowed = lastAppliedFields(live, manager: manager)
-            else { throw conflicts.apiError }
+            else { throw conflicts }
             let remaining = conflicts.conflicts.filter { !allowed.contains($0.path) }
-            guard remaining.isEmpty else { throw ApplyConflicts(conflicts: remaining).apiError }
-            do {
-                result = try manager.apply(live: live, config: config, managed: managed, manager: identity, force: true,
-                                           time: time)
-            } catch {
-                throw error.apiError
-            }
+            guard remaining.isEmpty else { throw ApplyConflicts(conflicts: remaining) }
+            result = try manager.apply(live: live, config: config, managed: managed, manager: identity, force: true,
+                                       time: time)
         }
         if identity.manager == ApplyPatch.kubectlManager,
            result.object["metadata"]?["annotations"]?[ApplyPatch.lastAppliedAnnotation] != nil {
