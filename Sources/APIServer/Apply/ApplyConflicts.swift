@@ -1,5 +1,3 @@
-import KubeCore
-
 /// An apply that would change fields other managers own (upstream `merge.Conflicts`); `ErrorMapping`
 /// answers it with a 409 Conflict status whose causes name each field and manager.
 ///
