@@ -1,6 +1,6 @@
 /// Go `%q` string quoting, used to reproduce upstream error messages byte for byte.
-enum GoQuoting {
-    static func quote(_ text: String) -> String {
+public enum GoQuoting {
+    public static func quote(_ text: String) -> String {
         var result = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

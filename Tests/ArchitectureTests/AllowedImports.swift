@@ -38,7 +38,7 @@ enum AllowedImports {
             layer: 2, targets: ["KubeStorage", "KubeClient", "KubeSecurity", "KubeAPI", "KubeCore"],
             modules: system.union([
                 "Logging", "Hummingbird", "HummingbirdCore", "HummingbirdTLS", "HTTPTypes", "NIOCore", "NIOSSL",
-                "ServiceLifecycle",
+                "ServiceLifecycle", "Yams",
             ]), exists: true),
         // L3: control loops.
         "ControllerRuntime": Rule(

@@ -35,7 +35,7 @@ extension APIHandler {
             let old = try Self.scale(of: current)
             let new: JSONValue
             if let patch {
-                new = try Self.applyPatch(patch.document, contentType: patch.contentType, to: old,
+                new = try Self.patched(old, by: patch.document, contentType: patch.contentType,
                                           schema: KindSchemas.schema(group: "autoscaling", version: "v1", kind: "Scale"))
             } else {
                 new = replacement!

@@ -80,8 +80,18 @@ extension APIHandler {
 
     func create(_ context: RequestContext) async throws -> APIResponse {
         try checkDryRun(context)
+        try checkFieldManager(context, options: "CreateOptions")
         let (body, duplicates) = try decodeBody(context)
-        var (object, warnings) = try normalize(body, duplicates: duplicates, context: context)
+        let (object, warnings) = try normalize(body, duplicates: duplicates, context: context)
+        return try await insert(object, warnings: warnings, context: context, appliedFields: nil)
+    }
+
+    /// Stores a new, normalised object: namespace checks, identity, defaults, `managedFields` (an `Update`
+    /// entry for the request's manager, or `appliedFields` from an apply that creates the object), validation.
+    func insert(_ object: JSONValue, warnings: [String], context: RequestContext, appliedFields: ManagedFieldsState?)
+        async throws -> APIResponse
+    {
+        var object = object
         let resource = context.resource
         if resource.namespaced {
             let bodyNamespace = object.namespace
@@ -112,6 +122,11 @@ extension APIHandler {
         if resource.hasStatus, object["status"] == nil, resource.kind == "Namespace" {
             object.set(["status"], ["phase": "Active"])
         }
+        if let appliedFields {
+            object.set(["metadata", "managedFields"], appliedFields.encoded)
+        } else {
+            object = recordManagedFields(old: nil, new: object, context: context)
+        }
         try validate(object, old: nil, context: context)
         if context.isDryRun {
             return .json(object, status: 201, warnings: warnings)
@@ -140,6 +155,7 @@ extension APIHandler {
 
     func update(_ context: RequestContext) async throws -> APIResponse {
         try checkDryRun(context)
+        try checkFieldManager(context, options: "UpdateOptions")
         let (body, duplicates) = try decodeBody(context)
         let (object, warnings) = try normalize(body, duplicates: duplicates, context: context)
         if !object.name.isEmpty, object.name != context.name {
@@ -152,10 +168,13 @@ extension APIHandler {
     /// Reads the current object, lets `transform` produce the new one, merges the server-owned metadata,
     /// validates and writes with compare-and-swap, retrying on races (like the API server's
     /// GuaranteedUpdate). A non-empty `precondition` resourceVersion that does not match is a 409.
-    /// A `trustedTransform` is the server's own edit of the current object (pod binding, eviction budgets): it skips
-    /// the client-facing metadata merge and update validation, as upstream writes those straight to storage.
+    /// Unless `recordsUpdate` is off (an apply records its own), the change is recorded in `managedFields`
+    /// as an `Update` by the request's field manager.
+    /// A `trustedTransform` is the server's own edit of the current object (pod binding): it skips the
+    /// client-facing metadata merge, field management and update validation, as upstream writes those straight
+    /// to storage.
     func guaranteedUpdate(
-        _ context: RequestContext, precondition: String, trustedTransform: Bool = false,
+        _ context: RequestContext, precondition: String, recordsUpdate: Bool = true, trustedTransform: Bool = false,
         transform: (JSONValue) throws -> JSONValue
     ) async throws -> (object: JSONValue, created: Bool) {
         let resource = context.resource
@@ -169,7 +188,13 @@ extension APIHandler {
             }
             var updated = try transform(current.object)
             if !trustedTransform {
+                let ownRecord = updated["metadata"]?["managedFields"]
                 updated = mergeServerMetadata(new: updated, old: current.object, context: context)
+                if recordsUpdate {
+                    updated = recordManagedFields(old: current.object, new: updated, context: context)
+                } else {
+                    updated.set(["metadata", "managedFields"], ownRecord)
+                }
                 try validate(updated, old: current.object, context: context)
             }
             if updated == current.object || context.isDryRun {

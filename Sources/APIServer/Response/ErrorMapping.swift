@@ -11,6 +11,8 @@ enum ErrorMapping {
             return error
         case let error as StorageError:
             return storageError(error, resource: resource)
+        case let error as ApplyConflicts:
+            return applyConflicts(error)
         case let error as JSONParseError:
             return .badRequest("error decoding the request body: \(error)")
         case let error as DecodingError:
@@ -18,6 +20,17 @@ enum ErrorMapping {
         default:
             return .internalError("\(error)")
         }
+    }
+
+    /// Upstream `NewApplyConflict`: 409 Conflict, one `FieldManagerConflict` cause per field.
+    private static func applyConflicts(_ error: ApplyConflicts) -> APIError {
+        APIError(status: Status(
+            status: Status.failure, message: error.message, reason: .conflict,
+            details: StatusDetails(causes: error.conflicts.map {
+                StatusCause(type: .fieldManagerConflict, message: "conflict with \($0.manager.conflictDescription)",
+                            field: $0.path.description)
+            }),
+            code: 409))
     }
 
     private static func storageError(_ error: StorageError, resource: ServedResource?) -> APIError {
