@@ -92,6 +92,13 @@ public enum NameValidation {
         return errors
     }
 
+    /// Upstream `IsValidPathSegmentName` (RBAC names such as `system:controller:x`): anything that is not
+    /// `.` or `..` and contains neither `/` nor `%`.
+    public static func pathSegmentNameErrors(_ value: String) -> [String] {
+        if value == "." || value == ".." { return ["may not be '\(value)'"] }
+        return ["/", "%"].filter { value.contains($0) }.map { "may not contain '\($0)'" }
+    }
+
     // MARK: Message helpers (upstream shapes, including the double space before "or")
 
     static let emptyError = "must be non-empty"

@@ -39,3 +39,12 @@ extension Pod: PreparedOnCreate {
         }
     }
 }
+
+extension CertificateSigningRequest: PreparedOnCreate {
+    /// Upstream's CSR strategy drops any status the client sent: approval goes through the approval
+    /// subresource and the certificate through status. (Filling username, uid, groups and extra from the
+    /// requesting user belongs to authentication and is not done here.)
+    mutating func prepareForCreate() {
+        status = CertificateSigningRequestStatus()
+    }
+}

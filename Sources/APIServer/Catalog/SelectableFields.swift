@@ -19,6 +19,8 @@ enum SelectableFields {
         case ("", "nodes"): return { ["spec.unschedulable": bool($0, "spec", "unschedulable")] }
         case ("", "replicationcontrollers"): return { ["status.replicas": integer($0, "status", "replicas")] }
         case ("batch", "jobs"): return { ["status.successful": integer($0, "status", "succeeded")] }
+        case ("certificates.k8s.io", "certificatesigningrequests"):
+            return { ["spec.signerName": string($0, "spec", "signerName")] }
         default: return nil
         }
     }

@@ -84,6 +84,12 @@ public struct APIHandler: Sendable {
             return try await handleSubresource(subresource, context: context)
         }
         if target.subresource == "status", !resource.hasStatus { throw Self.notFound }
+        if target.subresource == nil, let verb = Self.verb(method: request.method, name: target.name, query: query),
+            !resource.verbs.contains(verb)
+        {
+            // Create-only kinds (access and token reviews) serve no reads or writes of stored objects.
+            throw APIError.methodNotSupported(resource.groupResource, action: verb)
+        }
         switch (request.method, target.name) {
         case ("GET", nil):
             if query.flag("watch") { return try await watch(context) }
@@ -101,6 +107,20 @@ public struct APIHandler: Sendable {
 }
 
 extension APIHandler {
+    /// The Kubernetes verb of a request on a resource or one object (nil for methods no verb covers).
+    static func verb(method: String, name: String?, query: QueryParameters) -> String? {
+        switch (method, name) {
+        case ("GET", nil): query.flag("watch") ? "watch" : "list"
+        case ("GET", _?): "get"
+        case ("POST", nil): "create"
+        case ("PUT", _?): "update"
+        case ("PATCH", _?): "patch"
+        case ("DELETE", _?): "delete"
+        case ("DELETE", nil): "deletecollection"
+        default: nil
+        }
+    }
+
     /// `scale`, `binding` and `eviction`; the node-side ones (`log`, `exec`, ...) are the kubelet's.
     private func handleSubresource(_ subresource: String, context: RequestContext) async throws -> APIResponse {
         let resource = context.resource

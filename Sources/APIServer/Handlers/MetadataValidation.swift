@@ -10,9 +10,9 @@ enum MetadataValidation {
         if name.isEmpty {
             errors.append(.required(path.child("name"), "name or generateName is required"))
         } else {
-            let problems = resource.kind == "Namespace" || resource.kind == "Service"
-                ? NameValidation.dns1123LabelErrors(name) : NameValidation.dns1123SubdomainErrors(name)
-            for problem in problems { errors.append(.invalid(path.child("name"), .string(name), problem)) }
+            for problem in nameProblems(name, resource: resource) {
+                errors.append(.invalid(path.child("name"), .string(name), problem))
+            }
         }
         for (key, value) in object.labels.sorted(by: { $0.key < $1.key }) {
             for problem in NameValidation.qualifiedNameErrors(key) {
@@ -33,5 +33,16 @@ enum MetadataValidation {
             errors.append(.tooLong(path.child("annotations"), .omitted, maxLength: 262_144))
         }
         return errors
+    }
+
+    /// The kind's name rule (upstream `ValidateNameFunc`): DNS labels for Namespaces and Services, path
+    /// segments for the RBAC kinds, anything for CertificateSigningRequests, DNS subdomains otherwise.
+    static func nameProblems(_ name: String, resource: ServedResource) -> [String] {
+        switch (resource.group, resource.kind) {
+        case (_, "Namespace"), (_, "Service"): NameValidation.dns1123LabelErrors(name)
+        case ("rbac.authorization.k8s.io", _): NameValidation.pathSegmentNameErrors(name)
+        case ("certificates.k8s.io", "CertificateSigningRequest"): []
+        default: NameValidation.dns1123SubdomainErrors(name)
+        }
     }
 }

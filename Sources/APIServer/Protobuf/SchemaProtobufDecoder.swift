@@ -8,7 +8,8 @@ import KubeCore
 /// Proto2 as gogo-protobuf writes it: every non-pointer field is sent, even when empty; the decoder drops
 /// values Go's `omitempty` would drop (empty strings, 0, false, empty lists and maps, zero times) unless the
 /// field is a pointer or has no `omitempty`. Non-pointer structs are kept (Go never omits them). Maps are
-/// repeated `{1: key, 2: value}` entries; repeated scalars may be packed or not. Unknown fields are
+/// repeated `{1: key, 2: value}` entries; a list value (`map[string][]string`, Go `ExtraValue`) is a
+/// message whose field 1 repeats the elements. Repeated scalars may be packed or not. Unknown fields are
 /// skipped and counted in ``unknownFieldCount``.
 ///
 /// Value type; Sendable. `decode` mutates only the counter, so use one decoder per body.
@@ -118,7 +119,13 @@ struct SchemaProtobufDecoder: Sendable {
                     try Self.expect(tag.wireType, .lengthDelimited, field: path + "{key}")
                     key = try entry.readString()
                 case 2:
-                    value = try readValue(valueType, wireType: tag.wireType, reader: &entry, depth: depth, path: path)
+                    if case .array(let element) = valueType {
+                        try Self.expect(tag.wireType, .lengthDelimited, field: path)
+                        var wrapper = try entry.readMessage()
+                        value = .array(try readWrappedList(element, reader: &wrapper, depth: depth, path: path))
+                    } else {
+                        value = try readValue(valueType, wireType: tag.wireType, reader: &entry, depth: depth, path: path)
+                    }
                 default:
                     try entry.skipValue(wireType: tag.wireType, field: tag.field)
                     unknownFieldCount += 1
@@ -130,6 +137,31 @@ struct SchemaProtobufDecoder: Sendable {
             state.values[field.name] = try readValue(field.type, wireType: wireType, reader: &reader, depth: depth,
                                                      path: path)
         }
+    }
+
+    /// The elements of a list wrapped in a message (`ExtraValue { repeated string items = 1; }`); other
+    /// fields of the wrapper are skipped.
+    private mutating func readWrappedList(
+        _ element: FieldType, reader: inout ProtobufReader, depth: Int, path: String
+    ) throws(ProtobufDecodingError) -> [JSONValue] {
+        var items: [JSONValue] = []
+        while !reader.isAtEnd {
+            let tag = try reader.readTag()
+            guard tag.field == 1 else {
+                try reader.skipValue(wireType: tag.wireType, field: tag.field)
+                unknownFieldCount += 1
+                continue
+            }
+            if tag.wireType == .lengthDelimited, let scalarWireType = element.packableWireType {
+                var packed = try reader.readMessage()
+                while !packed.isAtEnd {
+                    items.append(try readValue(element, wireType: scalarWireType, reader: &packed, depth: depth, path: path))
+                }
+            } else {
+                items.append(try readValue(element, wireType: tag.wireType, reader: &reader, depth: depth, path: path))
+            }
+        }
+        return items
     }
 
     // MARK: Values
@@ -176,7 +208,8 @@ struct SchemaProtobufDecoder: Sendable {
         case .intOrString: return .integer(0)
         case .time, .microTime, .json: return .null
         case .object: return .object([:])
-        case .array, .map: throw .unsupportedSchema("\(path) is a list or map nested in a map")
+        case .array: return .array([])
+        case .map: throw .unsupportedSchema("\(path) is a map nested in a map")
         }
     }
 

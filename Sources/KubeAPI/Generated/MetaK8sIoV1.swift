@@ -79,3 +79,56 @@ extension Condition: APIType {
         ]
     )
 }
+
+/// One requirement of a parsed field selector: a field, an operator and the values it relates them to (metav1.FieldSelectorRequirement).
+public struct FieldSelectorRequirement: Codable, Sendable, Equatable {
+    /// The field-selector key, such as spec.nodeName.
+    public var key: String
+    /// How the key relates to the values: In, NotIn, Exists or DoesNotExist (more may be added).
+    public var `operator`: String
+    /// The values; not empty for In and NotIn, empty for Exists and DoesNotExist.
+    public var values: [String]
+
+    public init(
+        key: String = "",
+        `operator`: String = "",
+        values: [String] = []
+    ) {
+        self.key = key
+        self.`operator` = `operator`
+        self.values = values
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case key
+        case `operator`
+        case values
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.key = try container.decode(String.self, forKey: .key, orZero: "")
+        self.`operator` = try container.decode(String.self, forKey: .`operator`, orZero: "")
+        self.values = try container.decodeList(String.self, forKey: .values, zeroElement: "")
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(key, forKey: .key)
+        try container.encode(`operator`, forKey: .`operator`)
+        try container.encodeOmitEmpty(values, forKey: .values)
+    }
+}
+
+extension FieldSelectorRequirement: APIType {
+    public static let typeSchema = TypeSchema(
+        name: "FieldSelectorRequirement", group: "meta.k8s.io", version: "v1",
+        doc: "One requirement of a parsed field selector: a field, an operator and the values it relates them to (metav1.FieldSelectorRequirement).",
+        openAPIName: "io.k8s.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement",
+        fields: [
+            FieldSchema("key", .string, protoNumber: 1, doc: "The field-selector key, such as spec.nodeName.", always: true, required: true),
+            FieldSchema("operator", .string, protoNumber: 2, doc: "How the key relates to the values: In, NotIn, Exists or DoesNotExist (more may be added).", always: true, required: true),
+            FieldSchema("values", .array(.string), protoNumber: 3, doc: "The values; not empty for In and NotIn, empty for Exists and DoesNotExist.", listType: "atomic"),
+        ]
+    )
+}

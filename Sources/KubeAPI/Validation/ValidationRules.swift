@@ -13,6 +13,10 @@ enum NameRule: Sendable {
     case dns1123Label
     /// `NameIsDNS1035Label`: Service.
     case dns1035Label
+    /// `path.IsValidPathSegmentName`: the RBAC kinds.
+    case pathSegment
+    /// Any name: CertificateSigningRequest.
+    case any
 
     /// The messages for `name`; `prefix` masks a trailing dash as upstream does for `generateName`.
     func errors(_ name: String, prefix: Bool = false) -> [String] {
@@ -21,6 +25,8 @@ enum NameRule: Sendable {
         case .dns1123Subdomain: return NameValidation.dns1123SubdomainErrors(value)
         case .dns1123Label: return NameValidation.dns1123LabelErrors(value)
         case .dns1035Label: return ValidationRules.dns1035LabelErrors(value)
+        case .pathSegment: return NameValidation.pathSegmentNameErrors(name)
+        case .any: return []
         }
     }
 }

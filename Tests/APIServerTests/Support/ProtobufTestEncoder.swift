@@ -70,6 +70,13 @@ struct ProtobufTestEncoder: Sendable {
                 return PB.bytes(number, payload)
             }
             return try elements.flatMap { try encodeField(element, $0, number: number) }
+        case (.map(.array(let element)), .object(let entries)):
+            // map[string][]string: each value is a message repeating the elements as field 1 (ExtraValue).
+            return try entries.sorted(by: { $0.key < $1.key }).flatMap { key, value in
+                guard case .array(let items) = value else { throw EncodingError(description: "\(key): not a list") }
+                let wrapped = try items.flatMap { try encodeField(element, $0, number: 1) }
+                return PB.bytes(number, PB.string(1, key) + PB.bytes(2, wrapped))
+            }
         case (.map(let valueType), .object(let entries)):
             return try entries.sorted(by: { $0.key < $1.key }).flatMap { key, value in
                 PB.bytes(number, PB.string(1, key) + (try encodeField(valueType, value, number: 2)))

@@ -1,9 +1,9 @@
 import Foundation
 import KubeCore
 
-/// Printers for kinds that upstream prints and Swiftlet may serve later: RoleBinding and ClusterRoleBinding
-/// (rbac.authorization.k8s.io), PriorityClass (scheduling.k8s.io), RuntimeClass (node.k8s.io) and the webhook
-/// configurations (admissionregistration.k8s.io).
+/// Printers of RoleBinding and ClusterRoleBinding (rbac.authorization.k8s.io), and of kinds upstream prints
+/// that Swiftlet may serve later: PriorityClass (scheduling.k8s.io), RuntimeClass (node.k8s.io) and the
+/// webhook configurations (admissionregistration.k8s.io).
 enum AccessPrinters {
     static func binding(_ kind: String) -> TablePrinter {
         TablePrinter.fields([

@@ -15,6 +15,8 @@ public enum BuiltinPrinters {
         case "storage.k8s.io": kind == "StorageClass" ? StoragePrinters.storageClass : nil
         case "autoscaling": kind == "Scale" ? ClusterPrinters.scale : nil
         case "rbac.authorization.k8s.io": rbac(kind)
+        case "certificates.k8s.io":
+            kind == "CertificateSigningRequest" ? CertificatePrinters.certificateSigningRequest : nil
         case "scheduling.k8s.io": kind == "PriorityClass" ? AccessPrinters.priorityClass : nil
         case "node.k8s.io": kind == "RuntimeClass" ? AccessPrinters.runtimeClass : nil
         case "admissionregistration.k8s.io":
@@ -77,6 +79,8 @@ public enum BuiltinPrinters {
 
     private static func rbac(_ kind: String) -> TablePrinter? {
         switch kind {
+        // Upstream's role printer has the default NAME / CREATED AT columns.
+        case "Role", "ClusterRole": TablePrinter.default
         case "RoleBinding": AccessPrinters.roleBinding
         case "ClusterRoleBinding": AccessPrinters.clusterRoleBinding
         default: nil
