@@ -33,8 +33,9 @@ public struct APIServerService: Sendable {
     public let configuration: APIServerConfiguration
     let logger: Logger
 
-    public init(store: any KeyValueStore, configuration: APIServerConfiguration, logger: Logger) {
-        self.handler = APIHandler(catalog: BuiltinResources.catalog(), store: store, logger: logger)
+    public init(store: any KeyValueStore, configuration: APIServerConfiguration, security: RequestSecurity = .allowAll,
+                logger: Logger) {
+        self.handler = APIHandler(catalog: BuiltinResources.catalog(), store: store, logger: logger, security: security)
         self.configuration = configuration
         self.logger = logger
     }

@@ -5,6 +5,12 @@ import Foundation
 /// Value type; Sendable.
 struct AdminKubeconfig: Sendable {
     var server: String
+    /// PEM of the cluster CA and of the admin's client certificate and key (embedded base64, as kubeadm does).
+    var certificateAuthorityPEM: String
+    var clientCertificatePEM: String
+    var clientKeyPEM: String
+
+    private static func base64(_ pem: String) -> String { Data(pem.utf8).base64EncodedString() }
 
     var yaml: String {
         """
@@ -12,6 +18,7 @@ struct AdminKubeconfig: Sendable {
         kind: Config
         clusters:
         - cluster:
+            certificate-authority-data: \(Self.base64(certificateAuthorityPEM))
             server: \(server)
           name: swiftlet
         contexts:
@@ -24,7 +31,9 @@ struct AdminKubeconfig: Sendable {
         preferences: {}
         users:
         - name: swiftlet-admin
-          user: {}
+          user:
+            client-certificate-data: \(Self.base64(clientCertificatePEM))
+            client-key-data: \(Self.base64(clientKeyPEM))
 
         """
     }

@@ -1,6 +1,7 @@
 import APIServer
 import ArgumentParser
 import Foundation
+import KubeSecurity
 import KubeStorage
 import Logging
 
@@ -30,6 +31,17 @@ struct ServerCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Address the Kubernetes API listens on.", valueName: "address"))
     var bindAddress: String = "127.0.0.1"
+
+    @Option(
+        name: .customLong("tls-san"),
+        help: ArgumentHelp(
+            "Extra name or IP address for the serving certificate (repeatable).", valueName: "name"))
+    var tlsSANs: [String] = []
+
+    @Option(help: ArgumentHelp(
+        "Whether requests without credentials are served as system:anonymous (RBAC decides what they may do).",
+        valueName: "bool"))
+    var anonymousAuth: Bool = true
 
     @OptionGroup var logging: LoggingOptions
 
@@ -66,18 +78,40 @@ struct ServerCommand: AsyncParsableCommand {
         logger.notice(
             "Not part of this build yet",
             metadata: [LogKey.components: "controllers, scheduler, kubelet"])
+        let certificates: ClusterCertificates
+        do {
+            var extraNames = tlsSANs
+            if bindAddress != "0.0.0.0", bindAddress != "::" { extraNames.append(bindAddress) }
+            certificates = try ClusterCertificates.loadOrCreate(
+                directory: dataDirectory + "/pki", servingNames: try ServingNames.forThisHost(extra: extraNames))
+        } catch {
+            await store.close()
+            throw error
+        }
+        logger.info("Certificates ready", metadata: [LogKey.path: "\(certificates.directory)"])
+        let tls = ServingTLS(
+            certificateChainPEM: certificates.serving.certificatePEM, privateKeyPEM: certificates.serving.privateKeyPEM,
+            clientCAPEM: try certificates.authority.certificatePEM)
+        let security = RequestSecurity(
+            authentication: AuthenticationChain([ClientCertificateAuthenticator()], allowsAnonymous: anonymousAuth),
+            authorizer: AuthorizationChain([PrivilegedGroupAuthorizer(), AlwaysAllowAuthorizer()]))
         let server = APIServerService(
-            store: store, configuration: APIServerConfiguration(bindAddress: bindAddress, port: port),
-            logger: Logger(label: "swiftlet.apiserver"))
+            store: store, configuration: APIServerConfiguration(bindAddress: bindAddress, port: port, tls: tls),
+            security: security, logger: Logger(label: "swiftlet.apiserver"))
+        let adminKubeconfig = { @Sendable (port: Int) throws -> AdminKubeconfig in
+            AdminKubeconfig(
+                server: "https://\(Self.urlHost(advertisedAddress: bindAddress)):\(port)",
+                certificateAuthorityPEM: try certificates.authority.certificatePEM,
+                clientCertificatePEM: certificates.admin.certificatePEM, clientKeyPEM: certificates.admin.privateKeyPEM)
+        }
         let kubeconfigPath = dataDirectory + "/kubeconfig.yaml"
-        let advertised = bindAddress == "0.0.0.0" || bindAddress == "::" ? "127.0.0.1" : bindAddress
         var signal: Int32 = SIGTERM
         do {
             try await withThrowingTaskGroup(of: Int32?.self) { group in
                 group.addTask {
                     try await server.run { boundPort in
                         do {
-                            try AdminKubeconfig(server: "http://\(advertised):\(boundPort)").write(to: kubeconfigPath)
+                            try adminKubeconfig(boundPort).write(to: kubeconfigPath)
                             logger.info("Server ready", metadata: [LogKey.kubeconfig: "\(kubeconfigPath)",
                                                                    LogKey.port: "\(boundPort)"])
                         } catch {
@@ -116,6 +150,13 @@ struct ServerCommand: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ServerError.cannotCreateDirectory(path: path, detail: "a file of that name exists")
         }
+    }
+
+    /// The host part of the kubeconfig's server URL: loopback for wildcard binds, brackets around IPv6.
+    static func urlHost(advertisedAddress address: String) -> String {
+        if address == "0.0.0.0" || address.isEmpty { return "127.0.0.1" }
+        if address == "::" { return "[::1]" }
+        return address.contains(":") ? "[\(address)]" : address
     }
 
     static func signalName(_ signal: Int32) -> String {

@@ -15,10 +15,13 @@ public struct APIHandler: Sendable {
     let readiness: ReadinessFlag
     /// The `/openapi/v2` document, built on first request.
     let openAPIV2: OpenAPIV2Cache
+    /// Authentication and authorization, applied to every request before routing.
+    let security: RequestSecurity
 
     public init(catalog: ResourceCatalog, store: any KeyValueStore, logger: Logger,
-                clock: @escaping @Sendable () -> Date = { Date() }) {
+                security: RequestSecurity = .allowAll, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.catalog = catalog
+        self.security = security
         self.objects = ObjectStore(store: store)
         self.logger = logger
         self.clock = clock
@@ -28,6 +31,8 @@ public struct APIHandler: Sendable {
 
     public func handle(_ request: APIRequest) async -> APIResponse {
         do {
+            var request = request
+            request.user = try await security.admit(request)
             return try await route(request)
         } catch {
             let apiError = ErrorMapping.apiError(error)
@@ -95,6 +100,7 @@ public struct APIHandler: Sendable {
             if query.flag("watch") { return try await watch(context) }
             return try await list(context)
         case ("GET", _?): return try await get(context)
+        case ("POST", nil) where Self.reviewKinds.contains(resource.kind): return try await createReview(context)
         case ("POST", nil): return try await create(context)
         case ("PUT", _?): return try await update(context)
         case ("PATCH", _?): return try await patch(context)

@@ -14,6 +14,8 @@ public struct APIRequest: Sendable {
     public var body: [UInt8]
     /// Who the verified TLS client certificate names, if the client presented one.
     public var clientIdentity: ClientIdentity?
+    /// The authenticated caller, set by the handler before routing.
+    public internal(set) var user: UserInfo = .anonymous
 
     public init(method: String, path: String, query: String? = nil, headers: [String: String] = [:], body: [UInt8] = []) {
         self.method = method
@@ -24,6 +26,15 @@ public struct APIRequest: Sendable {
     }
 
     var accept: String { headers["accept"] ?? "" }
+
+    /// The token of an `Authorization: Bearer <token>` header, if any.
+    var bearerToken: String? {
+        guard let value = headers["authorization"] else { return nil }
+        let parts = value.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
+    }
     var contentType: String { headers["content-type"] ?? "application/json" }
 
     /// Whether the client asked for a `meta.k8s.io` Table.

@@ -1,13 +1,18 @@
 import Foundation
 
-/// Plain HTTP requests to a test server with curl, for what kubectl never sends (oversized or odd bodies).
+/// HTTPS requests to a test server with curl, for what kubectl never sends (oversized or odd bodies), as the
+/// cluster admin (the server's CA and admin client certificate under `<data-dir>/pki`) or with no credentials.
 ///
 /// Value type; Sendable. The blocking wait runs on a thread of its own.
 struct Curl: Sendable {
     let baseURL: String
+    let credentials: [String]
 
-    init(server: SwiftletServerProcess) {
-        baseURL = "http://127.0.0.1:\(server.port)"
+    init(server: SwiftletServerProcess, asAdmin: Bool = true) {
+        baseURL = "https://127.0.0.1:\(server.port)"
+        let pki = server.dataDirectory.appendingPathComponent("pki").path
+        credentials = ["--cacert", pki + "/ca.crt"]
+            + (asAdmin ? ["--cert", pki + "/admin.crt", "--key", pki + "/admin.key"] : [])
     }
 
     struct Reply: Sendable {
@@ -20,7 +25,7 @@ struct Curl: Sendable {
         let bodyFile = FileManager.default.temporaryDirectory.appendingPathComponent("curl-body-\(UUID().uuidString)")
         try body.write(to: bodyFile)
         defer { try? FileManager.default.removeItem(at: bodyFile) }
-        let arguments = ["-sS", "-X", method, "-H", "Content-Type: \(contentType)", "--data-binary", "@\(bodyFile.path)",
+        let arguments = credentials + ["-sS", "-X", method, "-H", "Content-Type: \(contentType)", "--data-binary", "@\(bodyFile.path)",
                          "-w", "\n%{http_code}", baseURL + path]
         let output: String = try await withCheckedThrowingContinuation { continuation in
             Thread {

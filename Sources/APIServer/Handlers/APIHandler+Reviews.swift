@@ -1,0 +1,115 @@
+import KubeCore
+
+/// The create-only review kinds, answered from the request and never stored: `SelfSubjectReview` (who am I),
+/// `SelfSubjectAccessReview`, `SubjectAccessReview` and `LocalSubjectAccessReview` (may this user do that),
+/// evaluated with the server's authorizer exactly as a real request would be.
+extension APIHandler {
+    static let reviewKinds: Set<String> = [
+        "SelfSubjectReview", "SelfSubjectAccessReview", "SubjectAccessReview", "LocalSubjectAccessReview",
+    ]
+
+    func createReview(_ context: RequestContext) async throws -> APIResponse {
+        let (body, _) = try decodeBody(context)
+        var review = body
+        review.set(["apiVersion"], .string(context.resource.apiVersion))
+        review.set(["kind"], .string(context.resource.kind))
+        if review["metadata"] == nil { review.set(["metadata"], .object([:])) }
+        review.set(["metadata", "creationTimestamp"], .null)
+        let user = context.request.user
+        switch context.resource.kind {
+        case "SelfSubjectReview":
+            review.set(["status"], ["userInfo": Self.userInfoJSON(user)])
+            return .json(review, status: 201)
+        case "SelfSubjectAccessReview":
+            review.set(["status"], try await accessReviewStatus(review["spec"] ?? .object([:]), user: user))
+        case "SubjectAccessReview", "LocalSubjectAccessReview":
+            let spec = review["spec"] ?? .object([:])
+            var errors = FieldErrorList()
+            let subjectName = spec["user"]?.stringValue ?? ""
+            let groups = Self.strings(spec["groups"])
+            if subjectName.isEmpty && groups.isEmpty {
+                errors.append(.invalid(FieldPath("spec", "user"), .string(subjectName), "at least one of user or group must be specified"))
+            }
+            try Self.requireOneAttributeKind(spec, errors: &errors)
+            if context.resource.kind == "LocalSubjectAccessReview" {
+                let namespace = spec["resourceAttributes"]?["namespace"]?.stringValue ?? ""
+                if spec["resourceAttributes"] == nil {
+                    errors.append(.invalid(FieldPath("spec", "resourceAttributes"), .omitted,
+                                           "disallowed on this kind of request"))
+                } else if namespace != (context.namespace ?? "") {
+                    errors.append(.invalid(FieldPath("spec", "resourceAttributes", "namespace"), .string(namespace),
+                                           "must match metadata.namespace"))
+                }
+            }
+            if !errors.isEmpty { throw APIError.invalid(context.resource.groupKind, name: "", errors: errors) }
+            var extra: [String: [String]] = [:]
+            if case .object(let members)? = spec["extra"] {
+                for (key, value) in members { extra[key] = Self.strings(value) }
+            }
+            let subject = UserInfo(name: subjectName, uid: spec["uid"]?.stringValue ?? "", groups: groups, extra: extra)
+            review.set(["status"], try await accessReviewStatus(spec, user: subject))
+        default:
+            throw Self.notFound
+        }
+        return .json(review, status: 201)
+    }
+
+    private static func requireOneAttributeKind(_ spec: JSONValue, errors: inout FieldErrorList) throws {
+        let hasResource = spec["resourceAttributes"] != nil && spec["resourceAttributes"] != .null
+        let hasNonResource = spec["nonResourceAttributes"] != nil && spec["nonResourceAttributes"] != .null
+        if hasResource == hasNonResource {
+            errors.append(.required(FieldPath("spec", "resourceAttributes"),
+                                    "exactly one of nonResourceAttributes or resourceAttributes must be specified"))
+        }
+    }
+
+    /// `{allowed, denied, reason}` for the spec's resource or non-resource attributes.
+    private func accessReviewStatus(_ spec: JSONValue, user: UserInfo) async throws -> JSONValue {
+        var errors = FieldErrorList()
+        try Self.requireOneAttributeKind(spec, errors: &errors)
+        if !errors.isEmpty {
+            throw APIError.invalid(GroupKind(group: "authorization.k8s.io", kind: "SelfSubjectAccessReview"), name: "",
+                                   errors: errors)
+        }
+        let attributes: AuthorizationAttributes
+        if let resource = spec["resourceAttributes"], resource != .null {
+            func text(_ key: String) -> String { resource[key]?.stringValue ?? "" }
+            attributes = AuthorizationAttributes(
+                user: user, verb: text("verb"), isResourceRequest: true, apiGroup: text("group"),
+                apiVersion: text("version"), resource: text("resource"), subresource: text("subresource"),
+                namespace: text("namespace"), name: text("name"))
+        } else {
+            let nonResource = spec["nonResourceAttributes"] ?? .object([:])
+            attributes = AuthorizationAttributes(
+                user: user, verb: nonResource["verb"]?.stringValue ?? "", isResourceRequest: false,
+                path: nonResource["path"]?.stringValue ?? "")
+        }
+        switch await security.authorizer.authorize(attributes) {
+        case .allow:
+            return ["allowed": true]
+        case .deny(let reason):
+            var status: [String: JSONValue] = ["allowed": false, "denied": true]
+            if !reason.isEmpty { status["reason"] = .string(reason) }
+            return .object(status)
+        case .noOpinion(let reason):
+            var status: [String: JSONValue] = ["allowed": false]
+            if !reason.isEmpty { status["reason"] = .string(reason) }
+            return .object(status)
+        }
+    }
+
+    private static func strings(_ value: JSONValue?) -> [String] {
+        guard case .array(let items)? = value else { return [] }
+        return items.compactMap(\.stringValue)
+    }
+
+    static func userInfoJSON(_ user: UserInfo) -> JSONValue {
+        var info: [String: JSONValue] = ["username": .string(user.name)]
+        if !user.uid.isEmpty { info["uid"] = .string(user.uid) }
+        if !user.groups.isEmpty { info["groups"] = .array(user.groups.map { .string($0) }) }
+        if !user.extra.isEmpty {
+            info["extra"] = .object(user.extra.mapValues { .array($0.map { .string($0) }) })
+        }
+        return .object(info)
+    }
+}
