@@ -1,4 +1,5 @@
 public import KubeStorage
+public import KubeSecurity
 public import Logging
 import Foundation
 import Hummingbird
@@ -34,8 +35,9 @@ public struct APIServerService: Sendable {
     let logger: Logger
 
     public init(store: any KeyValueStore, configuration: APIServerConfiguration, security: RequestSecurity = .allowAll,
-                logger: Logger) {
-        self.handler = APIHandler(catalog: BuiltinResources.catalog(), store: store, logger: logger, security: security)
+                certificateSigner: CertificateRequestSigner? = nil, logger: Logger) {
+        self.handler = APIHandler(catalog: BuiltinResources.catalog(), store: store, logger: logger, security: security,
+                                  certificateSigner: certificateSigner)
         self.configuration = configuration
         self.logger = logger
     }

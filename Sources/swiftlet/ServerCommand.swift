@@ -97,7 +97,8 @@ struct ServerCommand: AsyncParsableCommand {
             authorizer: AuthorizationChain([PrivilegedGroupAuthorizer(), AlwaysAllowAuthorizer()]))
         let server = APIServerService(
             store: store, configuration: APIServerConfiguration(bindAddress: bindAddress, port: port, tls: tls),
-            security: security, logger: Logger(label: "swiftlet.apiserver"))
+            security: security, certificateSigner: CertificateRequestSigner(authority: certificates.authority),
+            logger: Logger(label: "swiftlet.apiserver"))
         let adminKubeconfig = { @Sendable (port: Int) throws -> AdminKubeconfig in
             AdminKubeconfig(
                 server: "https://\(Self.urlHost(advertisedAddress: bindAddress)):\(port)",

@@ -119,6 +119,9 @@ extension APIHandler {
         object.set(["metadata", "deletionTimestamp"], nil)
         object.set(["metadata", "selfLink"], nil)
         object = try resource.strategy.prepareForCreate(object)
+        if resource.group == "certificates.k8s.io", resource.kind == "CertificateSigningRequest" {
+            try prepareCertificateRequest(&object, user: context.request.user)
+        }
         if resource.hasStatus, object["status"] == nil, resource.kind == "Namespace" {
             object.set(["status"], ["phase": "Active"])
         }
@@ -228,7 +231,7 @@ extension APIHandler {
         object.set(["apiVersion"], old["apiVersion"])
         object.set(["kind"], old["kind"])
         if context.resource.hasStatus {
-            if context.subresource == "status" {
+            if context.subresource == "status" || context.subresource == "approval" {
                 var merged = old
                 merged.set(["status"], object["status"])
                 object = merged

@@ -1,4 +1,5 @@
 import KubeCore
+public import KubeSecurity
 public import KubeStorage
 public import Foundation
 public import Logging
@@ -17,11 +18,15 @@ public struct APIHandler: Sendable {
     let openAPIV2: OpenAPIV2Cache
     /// Authentication and authorization, applied to every request before routing.
     let security: RequestSecurity
+    /// Signs approved CertificateSigningRequests for the client signer; nil without a cluster CA.
+    let certificateSigner: CertificateRequestSigner?
 
     public init(catalog: ResourceCatalog, store: any KeyValueStore, logger: Logger,
-                security: RequestSecurity = .allowAll, clock: @escaping @Sendable () -> Date = { Date() }) {
+                security: RequestSecurity = .allowAll, certificateSigner: CertificateRequestSigner? = nil,
+                clock: @escaping @Sendable () -> Date = { Date() }) {
         self.catalog = catalog
         self.security = security
+        self.certificateSigner = certificateSigner
         self.objects = ObjectStore(store: store)
         self.logger = logger
         self.clock = clock
@@ -138,7 +143,10 @@ extension APIHandler {
         case ("scale", "PUT"), ("scale", "PATCH"): return try await updateScale(context)
         case ("binding", "POST") where resource.kind == "Pod": return try await bindPod(context)
         case ("eviction", "POST") where resource.kind == "Pod": return try await evictPod(context)
-        case ("scale", _), ("binding", _), ("eviction", _):
+        case ("approval", "PUT") where resource.kind == "CertificateSigningRequest":
+            return try await approveCertificateRequest(context)
+        case ("approval", "GET"): return try await get(context)
+        case ("scale", _), ("binding", _), ("eviction", _), ("approval", _):
             throw APIError.methodNotSupported(resource.groupResource, action: context.request.method.lowercased())
         default:
             throw APIError.notFound(resource.groupResource, name: "\(context.name!)/\(subresource)")
