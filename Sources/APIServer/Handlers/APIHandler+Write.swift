@@ -13,8 +13,20 @@ extension APIHandler {
             try checkTypeMeta(object, resource: resource)
             return (object, [])
         }
+        if contentType.hasPrefix("application/yaml") {
+            let object: JSONValue
+            do {
+                object = try ApplyBodyParser.parse(context.request.body)
+            } catch {
+                throw APIError.badRequest("error decoding YAML: \(error.message)")
+            }
+            guard case .object = object else { throw APIError.badRequest("the body of the request must be a YAML mapping") }
+            try checkTypeMeta(object, resource: context.resource)
+            return (object, [])
+        }
         if !contentType.hasPrefix("application/json") && !contentType.hasPrefix("*/*") && !contentType.isEmpty {
-            throw APIError.unsupportedMediaType(accepted: ["application/json", ProtobufRequestBody.mediaType])
+            throw APIError.unsupportedMediaType(
+                accepted: ["application/json", "application/yaml", ProtobufRequestBody.mediaType])
         }
         let (object, duplicates) = try JSONValueParser.parseReportingDuplicates(context.request.body)
         guard case .object = object else {
