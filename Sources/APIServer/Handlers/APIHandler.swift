@@ -13,9 +13,12 @@ public struct APIHandler: Sendable {
     let clock: @Sendable () -> Date
     /// Set once startup (default namespaces) is complete; `/readyz` reports it.
     let readiness: ReadinessFlag
+    /// Serves lists and watches from memory when set and ready; its feed runs in `APIServerService.run`.
+    public let watchCache: WatchCache?
 
     public init(catalog: ResourceCatalog, store: any KeyValueStore, logger: Logger,
-                clock: @escaping @Sendable () -> Date = { Date() }) {
+                clock: @escaping @Sendable () -> Date = { Date() }, watchCache: WatchCache? = nil) {
+        self.watchCache = watchCache
         self.catalog = catalog
         self.objects = ObjectStore(store: store)
         self.logger = logger

@@ -1,0 +1,63 @@
+import KubeCore
+import KubeStorage
+
+extension APIHandler {
+    /// A list served by the watch cache, or nil when the store must answer: paged requests (`limit`,
+    /// `continue`), `resourceVersionMatch=Exact`, anything invalid (the store path reports the error), a cache
+    /// that is not ready, or one that does not catch up within its freshness timeout.
+    ///
+    /// resourceVersion "" is a consistent read: the cache must reach the store's current revision first
+    /// (upstream ConsistentListFromCache); "0" takes the cache as it is; `N` (legacy or `NotOlderThan`) waits
+    /// until the cache has reached N.
+    func listFromCache(_ context: RequestContext, selection: ListSelection) async throws -> WatchCache.ListSnapshot? {
+        guard let cache = watchCache else { return nil }
+        let query = context.query
+        if let token = query["continue"], !token.isEmpty { return nil }
+        if let limit = query.integer("limit"), limit > 0 { return nil }
+        let rv = query["resourceVersion"] ?? ""
+        let match = query["resourceVersionMatch"] ?? ""
+        let minimum: Revision
+        if rv.isEmpty {
+            guard match.isEmpty else { return nil }
+            minimum = try await objects.store.currentRevision()
+        } else if rv == "0" {
+            guard match.isEmpty || match == "NotOlderThan" else { return nil }
+            minimum = 0
+        } else {
+            guard match.isEmpty || match == "NotOlderThan", let requested = Revision(rv), requested > 0 else {
+                return nil
+            }
+            guard requested <= (try await objects.store.currentRevision()) else { return nil }
+            minimum = requested
+        }
+        if minimum > 0, !(await cache.waitUntilFresh(minimum)) { return nil }
+        return cache.list(context.resource, namespace: context.namespace, selection: selection,
+                          minimumRevision: minimum)
+    }
+
+    /// The list response for a cache snapshot: stored bytes spliced into the list without parsing, or a
+    /// Table built from the parsed objects.
+    func cachedListResponse(_ context: RequestContext, _ snapshot: WatchCache.ListSnapshot) -> APIResponse {
+        let resource = context.resource
+        if context.request.wantsTable {
+            let objects = snapshot.items.map { $0.object(resourceVersion: $0.modRevision) }
+            return .json(TableBuilder(resource: resource, now: clock()).table(
+                objects, listRevision: String(snapshot.revision), includeObject: context.query["includeObject"]))
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(snapshot.items.reduce(256) { $0 + $1.value.count + 40 })
+        out.append(contentsOf: #"{"apiVersion":"#.utf8)
+        JSONValueWriter.writeString(resource.apiVersion, into: &out)
+        out.append(contentsOf: #","kind":"#.utf8)
+        JSONValueWriter.writeString(resource.listKind, into: &out)
+        out.append(contentsOf: #","metadata":{"resourceVersion":""#.utf8)
+        out.append(contentsOf: String(snapshot.revision).utf8)
+        out.append(contentsOf: #""},"items":["#.utf8)
+        for (index, item) in snapshot.items.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            item.write(resourceVersion: item.modRevision, into: &out)
+        }
+        out.append(contentsOf: "]}".utf8)
+        return APIResponse(status: 200, headers: [("Content-Type", APIResponse.jsonContentType)], body: .bytes(out))
+    }
+}
