@@ -182,10 +182,46 @@ import Testing
             method: "GET", path: "/api/v1/pods", query: "resourceVersion=0&labelSelector=app%3Dweb"))
         #expect(anyVersion.status == 200)
         #expect(spy.rangeCalls == rangesBefore)
-        // A paged list still reads the store.
-        _ = await handler.handle(APIRequest(method: "GET", path: "/api/v1/pods", query: "limit=2"))
-        #expect(spy.rangeCalls > rangesBefore)
     }
+
+    @Test func pagedListServesTheFirstPageFromTheCacheAndContinuesFromTheStore() async throws {
+        let spy = SpyStore(MemoryStore())
+        for index in 0..<5 { _ = try await spy.create(Self.key("p\(index)"), value: Self.podBytes("p\(index)")) }
+        _ = try await spy.create(Self.key("z"), value: Self.podBytes("z", app: "db"))
+        let (cache, feed) = try await Self.started(spy)
+        defer { feed.cancel() }
+        let handler = APIHandler(catalog: Self.catalog, store: spy, logger: Logger(label: "test"), watchCache: cache)
+        func page(_ query: String) async throws -> JSONValue {
+            let response = await handler.handle(APIRequest(method: "GET", path: "/api/v1/namespaces/default/pods", query: query))
+            #expect(response.status == 200)
+            guard case .bytes(let bytes) = response.body else { throw ReplyError.streamed }
+            return try JSONValueParser.parse(bytes)
+        }
+        let rangesBefore = spy.rangeCalls
+        let first = try await page("limit=2")
+        #expect(spy.rangeCalls == rangesBefore)
+        #expect(first["metadata"]?["remainingItemCount"]?.integerValue == 4)
+        var names = first["items"].map { item -> [String] in
+            guard case .array(let items) = item else { return [] }
+            return items.map(\.name)
+        } ?? []
+        var token = first["metadata"]?["continue"]?.stringValue
+        while let next = token {
+            let more = try await page("limit=2&continue=\(next)")
+            if case .array(let items)? = more["items"] { names += items.map(\.name) }
+            token = more["metadata"]?["continue"]?.stringValue
+        }
+        #expect(names == ["p0", "p1", "p2", "p3", "p4", "z"])
+        #expect(spy.rangeCalls > rangesBefore)
+        // With a selector: a full page, a token, no remaining count.
+        let selected = try await page("limit=2&labelSelector=app%3Dweb")
+        #expect(selected["metadata"]?["continue"] != nil)
+        #expect(selected["metadata"]?["remainingItemCount"] == nil)
+        let last = try await page("limit=10&labelSelector=app%3Ddb")
+        #expect(last["metadata"]?["continue"] == nil)
+    }
+
+    private enum ReplyError: Error { case streamed }
 
     @Test func compactedFeedRelistsAndCatchesUp() async throws {
         let memory = MemoryStore()

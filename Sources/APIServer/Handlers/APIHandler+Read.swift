@@ -16,7 +16,7 @@ extension APIHandler {
         let resource = context.resource
         let selection = try ListSelection(query: context.query, resource: resource)
         if let snapshot = try await listFromCache(context, selection: selection) {
-            return cachedListResponse(context, snapshot)
+            return try cachedListResponse(context, snapshot, selection: selection)
         }
         let page = try await readPage(context, selection: selection)
         if context.request.wantsTable {

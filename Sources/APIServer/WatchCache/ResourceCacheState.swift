@@ -69,8 +69,12 @@ struct ResourceCacheState: Sendable {
     }
 
     /// Calls `body` for each object whose key starts with `prefix` and that `selection` matches, in byte
-    /// order. Call `sortKeys()` first.
-    func forEach(withPrefix prefix: String, matching selection: ListSelection, _ body: (CachedObject) -> Void) {
+    /// order, stopping after `limit` matches (0 = no limit). Returns the key of the last object passed to
+    /// `body` when it stopped early and keys with the prefix follow it, and how many keys follow it. Call
+    /// `sortKeys()` first.
+    @discardableResult
+    func forEach(withPrefix prefix: String, matching selection: ListSelection, limit: Int = 0,
+                 _ body: (CachedObject) -> Void) -> (lastKey: String, remaining: Int)? {
         var low = 0
         var high = sortedKeys.count
         while low < high {
@@ -78,10 +82,22 @@ struct ResourceCacheState: Sendable {
             if sortedKeys[middle] < prefix { low = middle + 1 } else { high = middle }
         }
         var index = low
+        var matched = 0
         while index < sortedKeys.count, sortedKeys[index].hasPrefix(prefix) {
             let key = sortedKeys[index]
-            if let object = objects[key], layout.matches(selection, key: key, object: object) { body(object) }
             index += 1
+            guard let object = objects[key], layout.matches(selection, key: key, object: object) else { continue }
+            body(object)
+            matched += 1
+            if limit > 0, matched >= limit {
+                var remaining = 0
+                while index < sortedKeys.count, sortedKeys[index].hasPrefix(prefix) {
+                    if objects[sortedKeys[index]] != nil { remaining += 1 }
+                    index += 1
+                }
+                return remaining > 0 ? (key, remaining) : nil
+            }
         }
+        return nil
     }
 }

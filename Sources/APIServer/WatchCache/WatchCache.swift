@@ -258,20 +258,24 @@ public final class WatchCache: Sendable {
     struct ListSnapshot: Sendable {
         var items: [CachedObject]
         var revision: Revision
+        /// With a limit: the key of the last item when more keys follow, and how many follow.
+        var more: (lastKey: String, remaining: Int)?
     }
 
-    /// The objects of `resource` (in `namespace`) that `selection` matches, or nil when the cache is not
-    /// ready or has not reached `minimumRevision`.
+    /// The objects of `resource` (in `namespace`) that `selection` matches, at most `limit` of them (0 = all),
+    /// or nil when the cache is not ready or has not reached `minimumRevision`.
     func list(_ resource: ServedResource, namespace: String?, selection: ListSelection,
-              minimumRevision: Revision = 0) -> ListSnapshot? {
+              minimumRevision: Revision = 0, limit: Int = 0) -> ListSnapshot? {
         let prefix = resource.keyPrefix(namespace: namespace)
         return state.withLock { s -> ListSnapshot? in
             guard s.ready, s.revision >= minimumRevision else { return nil }
             guard s.resources[resource.keyPrefix] != nil else { return ListSnapshot(items: [], revision: s.revision) }
             s.resources[resource.keyPrefix]!.sortKeys()
             var items: [CachedObject] = []
-            s.resources[resource.keyPrefix]!.forEach(withPrefix: prefix, matching: selection) { items.append($0) }
-            return ListSnapshot(items: items, revision: s.revision)
+            let more = s.resources[resource.keyPrefix]!.forEach(withPrefix: prefix, matching: selection, limit: limit) {
+                items.append($0)
+            }
+            return ListSnapshot(items: items, revision: s.revision, more: more)
         }
     }
 
