@@ -1,6 +1,7 @@
-/// The pod the API benchmark creates: one container with ports, environment, resources and a probe, three
-/// labels and an annotation, like a small Deployment's pod. After server-side defaulting the stored object
-/// is about 1.5–2 KB of JSON.
+/// The pod the API benchmark creates: one container with ports, environment, resources, a probe and the
+/// service-account token volume and tolerations that upstream admission adds, three labels and an
+/// annotation, like a small Deployment's pod. After server-side defaulting the stored object is about
+/// 1.5–2 KB of JSON.
 ///
 /// Concurrency contract: stateless.
 enum PodFixture {
@@ -13,7 +14,17 @@ enum PodFixture {
         "args":["netexec","--http-port=8080"],"ports":[{"name":"http","containerPort":8080}],\
         "env":[{"name":"MODE","value":"bench"},{"name":"LOG_LEVEL","value":"info"}],\
         "resources":{"requests":{"cpu":"100m","memory":"64Mi"},"limits":{"cpu":"500m","memory":"128Mi"}},\
-        "readinessProbe":{"httpGet":{"path":"/healthz","port":8080},"periodSeconds":5}}]}}
+        "readinessProbe":{"httpGet":{"path":"/healthz","port":8080},"periodSeconds":5},\
+        "volumeMounts":[{"name":"kube-api-access-x7k2q","mountPath":"/var/run/secrets/kubernetes.io/serviceaccount",\
+        "readOnly":true}]}],\
+        "tolerations":[{"key":"node.kubernetes.io/not-ready","operator":"Exists","effect":"NoExecute",\
+        "tolerationSeconds":300},{"key":"node.kubernetes.io/unreachable","operator":"Exists","effect":"NoExecute",\
+        "tolerationSeconds":300}],\
+        "volumes":[{"name":"kube-api-access-x7k2q","projected":{"defaultMode":420,"sources":[\
+        {"serviceAccountToken":{"expirationSeconds":3607,"path":"token"}},\
+        {"configMap":{"name":"kube-root-ca.crt","items":[{"key":"ca.crt","path":"ca.crt"}]}},\
+        {"downwardAPI":{"items":[{"fieldRef":{"apiVersion":"v1","fieldPath":"metadata.namespace"},\
+        "path":"namespace"}]}}]}}]}}
         """.utf8)
     }
 
