@@ -53,6 +53,11 @@ final class StreamChunkQueue: Sendable {
         }
     }
 
+    /// Bytes queued and whether a producer is waiting for room (diagnostics and tests).
+    var status: (queuedBytes: Int, producerWaiting: Bool) {
+        state.withLock { ($0.bytes, $0.producer != nil) }
+    }
+
     /// Ends the queue (the producer is done, or the client is gone).
     func finish() {
         let (consumer, producer) = state.withLock { s in
