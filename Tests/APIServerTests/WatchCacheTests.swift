@@ -264,6 +264,26 @@ import Testing
         #expect(cache.watcherCount == 1)
     }
 
+    @Test func churnWithoutListsKeepsPendingKeysBounded() throws {
+        let layout = CachedResourceLayout(Self.pods)
+        var state = ResourceCacheState(layout: layout, ringCapacity: 16, revision: 1)
+        let entry = try #require(layout.entry(value: Self.podBytes("same"), modRevision: 2))
+        var revision: Revision = 2
+        for _ in 0..<5000 {
+            _ = state.apply(key: Self.key("same"), revision: revision, object: entry)
+            _ = state.apply(key: Self.key("same"), revision: revision + 1, object: nil)
+            revision += 2
+        }
+        #expect(state.pendingKeyCount <= 1025)
+        #expect(state.objects.isEmpty)
+        #expect(state.ring.count == 16)
+        _ = state.apply(key: Self.key("same"), revision: revision, object: entry)
+        state.sortKeys()
+        var listed = 0
+        state.forEach(withPrefix: Self.pods.keyPrefix, matching: try Self.selection()) { _ in listed += 1 }
+        #expect(listed == 1)
+    }
+
     @Test func resourceVersionIsSplicedIntoStoredBytes() throws {
         let layout = CachedResourceLayout(Self.pods)
         func render(_ json: String, _ revision: Revision) throws -> JSONValue {

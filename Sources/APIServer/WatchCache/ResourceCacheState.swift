@@ -40,10 +40,16 @@ struct ResourceCacheState: Sendable {
             previous = objects.removeValue(forKey: key)
             if previous != nil { removedSinceSort += 1 }
         }
+        // Without lists the pending keys would grow with churn (create/delete of the same names): merge them
+        // once they outnumber the objects (amortised O(1) per change).
+        if addedKeys.count > max(1024, objects.count) { sortKeys() }
         let event = CacheEvent(key: key, revision: revision, object: object, previous: previous)
         if let evicted = ring.append(event) { oldestCovered = evicted.revision }
         return event
     }
+
+    /// Keys waiting to be merged into the sorted order (diagnostics and tests).
+    var pendingKeyCount: Int { addedKeys.count }
 
     /// Brings `sortedKeys` up to date: merges the added keys, drops the deleted ones.
     mutating func sortKeys() {

@@ -159,7 +159,7 @@ public final class WatchCache: Sendable {
         case .progress(let revision):
             let waiters = state.withLock { s -> [CheckedContinuation<Bool, Never>] in
                 s.revision = max(s.revision, revision)
-                for prefix in s.resources.keys {
+                for prefix in Array(s.resources.keys) {
                     Self.offer(.progress(s.revision), key: nil, to: &s.resources[prefix]!)
                 }
                 return Self.takeFreshWaiters(&s)
