@@ -18,6 +18,8 @@ public struct APIServerConfiguration: Sendable {
     public var maxRequestBodyBytes: Int = 3 * 1024 * 1024
     /// HTTPS settings; nil serves plain HTTP (only for handler-level tests and benchmarks of the HTTP layer).
     public var tls: ServingTLS?
+    /// The watch cache serving lists and watches from memory; nil serves them from the store.
+    public var watchCache: WatchCacheConfiguration? = WatchCacheConfiguration()
 
     public init(bindAddress: String = "127.0.0.1", port: Int = 6443, tls: ServingTLS? = nil) {
         self.bindAddress = bindAddress
@@ -36,8 +38,12 @@ public struct APIServerService: Sendable {
 
     public init(store: any KeyValueStore, configuration: APIServerConfiguration, security: RequestSecurity = .allowAll,
                 certificateSigner: CertificateRequestSigner? = nil, logger: Logger) {
-        self.handler = APIHandler(catalog: BuiltinResources.catalog(), store: store, logger: logger, security: security,
-                                  certificateSigner: certificateSigner)
+        let catalog = BuiltinResources.catalog()
+        self.handler = APIHandler(
+            catalog: catalog, store: store, logger: logger, security: security, certificateSigner: certificateSigner,
+            watchCache: configuration.watchCache.map {
+                WatchCache(store: store, catalog: catalog, configuration: $0, logger: logger)
+            })
         self.configuration = configuration
         self.logger = logger
     }
@@ -69,7 +75,22 @@ public struct APIServerService: Sendable {
                 await onListening(channel.localAddress?.port ?? 0)
             },
             logger: logger)
-        try await app.run()
+        // The server stopping (or failing) stops the cache feed; the feed ending (store closed) does not stop
+        // the server, which then serves lists and watches from the store.
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            if let cache = handler.watchCache {
+                group.addTask {
+                    await cache.run()
+                    return false
+                }
+            }
+            group.addTask {
+                try await app.run()
+                return true
+            }
+            defer { group.cancelAll() }
+            while let serverEnded = try await group.next(), !serverEnded {}
+        }
     }
 }
 
@@ -108,13 +129,14 @@ struct HummingbirdAdapter: HTTPResponder {
             return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
         case .stream(let producer):
             return Response(status: status, headers: fields, body: ResponseBody { writer in
-                let (chunks, continuation) = AsyncStream<[UInt8]>.makeStream()
+                // Bounded: a slow client slows the producer down; a watch then ends its too-slow watcher.
+                let queue = StreamChunkQueue(byteLimit: 1 << 20)
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
-                        defer { continuation.finish() }
-                        try await producer { chunk in continuation.yield(chunk) }
+                        defer { queue.finish() }
+                        try await producer { chunk in await queue.push(chunk) }
                     }
-                    for await chunk in chunks {
+                    while let chunk = await queue.next() {
                         try await writer.write(ByteBuffer(bytes: chunk))
                     }
                     group.cancelAll()

@@ -5,7 +5,7 @@ import SwiftletBench
 /// `swiftlet bench`: benchmarks shipped in the binary.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Run benchmarks.", subcommands: [BenchStoreCommand.self])
+        commandName: "bench", abstract: "Run benchmarks.", subcommands: [BenchStoreCommand.self, BenchAPICommand.self])
 }
 
 /// `swiftlet bench store`: the storage benchmark (Swiftlet's SQLite store, and etcd side by side when an
@@ -50,5 +50,26 @@ struct BenchStoreCommand: AsyncParsableCommand {
     /// Writes one line to standard output unbuffered, so progress shows while a phase runs.
     static func writeLine(_ text: String) {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+}
+
+/// `swiftlet bench api`: starts this binary as `swiftlet server` on a temporary data directory and measures
+/// it over HTTP (create/get/list/watch, open-loop creates, a big list, RSS per pod, cold start). Progress
+/// lines and the report go to standard output.
+struct BenchAPICommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "api", abstract: "Benchmark the API server over HTTP against the targets.")
+
+    @Flag(help: "Small numbers: a few seconds instead of a few minutes.")
+    var quick = false
+
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        _ = logging.bootstrap(label: "swiftlet.bench")
+        let binary = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+        let options = quick ? APIBenchmarkOptions.quick(serverBinary: binary) : APIBenchmarkOptions(serverBinary: binary)
+        let report = try await APIBenchmark.run(options, output: { BenchStoreCommand.writeLine($0) })
+        BenchStoreCommand.writeLine(report.formatted())
     }
 }

@@ -74,7 +74,8 @@ enum AllowedImports {
             layer: 5, targets: ["KubeClient", "KubeAPI", "KubeCore"],
             modules: system.union(["Logging", "ArgumentParser"]), exists: false),
         "SwiftletBench": Rule(
-            layer: 5, targets: ["KubeStorage", "KubeCore"], modules: system.union(["Logging"]), exists: true),
+            layer: 5, targets: ["KubeStorage", "KubeCore"],
+            modules: system.union(["Logging", "NIOCore", "NIOPosix", "NIOHTTP1", "NIOSSL"]), exists: true),
         // L6: the one binary. It imports KubeStorage and APIServer directly until ClusterAssembly exists.
         "swiftlet": Rule(
             layer: 6,

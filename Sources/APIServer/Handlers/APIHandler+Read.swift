@@ -15,6 +15,9 @@ extension APIHandler {
     func list(_ context: RequestContext) async throws -> APIResponse {
         let resource = context.resource
         let selection = try ListSelection(query: context.query, resource: resource)
+        if let snapshot = try await listFromCache(context, selection: selection) {
+            return try cachedListResponse(context, snapshot, selection: selection)
+        }
         let page = try await readPage(context, selection: selection)
         if context.request.wantsTable {
             var table = TableBuilder(resource: resource, now: clock()).table(

@@ -8,6 +8,7 @@ extension APIHandler {
     func watch(_ context: RequestContext) async throws -> APIResponse {
         let resource = context.resource
         let selection = try ListSelection(query: context.query, resource: resource)
+        if let response = try await watchFromCache(context, selection: selection) { return response }
         let prefix = resource.keyPrefix(namespace: context.namespace)
         let rvText = context.query["resourceVersion"] ?? ""
         var synthetic: [JSONValue] = []

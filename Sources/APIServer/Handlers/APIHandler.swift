@@ -20,10 +20,13 @@ public struct APIHandler: Sendable {
     let security: RequestSecurity
     /// Signs approved CertificateSigningRequests for the client signer; nil without a cluster CA.
     let certificateSigner: CertificateRequestSigner?
+    /// Serves lists and watches from memory when set and ready; its feed runs in `APIServerService.run`.
+    public let watchCache: WatchCache?
 
     public init(catalog: ResourceCatalog, store: any KeyValueStore, logger: Logger,
                 security: RequestSecurity = .allowAll, certificateSigner: CertificateRequestSigner? = nil,
-                clock: @escaping @Sendable () -> Date = { Date() }) {
+                clock: @escaping @Sendable () -> Date = { Date() }, watchCache: WatchCache? = nil) {
+        self.watchCache = watchCache
         self.catalog = catalog
         self.security = security
         self.certificateSigner = certificateSigner
