@@ -6,17 +6,6 @@ import Testing
 /// handler: every reply is a success or an upstream-shaped 4xx `Status` whose `code` matches the HTTP status —
 /// never a 5xx — and the store holds exactly the objects whose creates succeeded.
 struct RequestBodyFuzzTests {
-    /// A small deterministic generator (SplitMix64), so a failure reproduces from its seed.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     static let fragments: [[UInt8]] = [
         "{", "}", "[", "]", "\"", ":", ",", "null", "true", "-1", "1e999", "\\u0000", "\\ud800", "\u{FEFF}",
@@ -24,7 +13,7 @@ struct RequestBodyFuzzTests {
     ].map { Array($0.utf8) }
 
     /// One random edit: flip a byte, cut, duplicate a slice, or insert a JSON-ish fragment.
-    static func mutate(_ input: [UInt8], using rng: inout SplitMix) -> [UInt8] {
+    static func mutate(_ input: [UInt8], using rng: inout SeededGenerator) -> [UInt8] {
         var bytes = input
         for _ in 0..<Int.random(in: 1...4, using: &rng) {
             guard !bytes.isEmpty else { return fragments.randomElement(using: &rng)! }
@@ -82,7 +71,7 @@ struct RequestBodyFuzzTests {
     @Test(arguments: [UInt64(1), 2, 3])
     func mutatedCreatesAreAcceptedOrRejectedCleanly(seed: UInt64) async throws {
         let api = try await InProcessAPI()
-        var rng = SplitMix(state: seed)
+        var rng = SeededGenerator(state: seed)
         var outcomes = Set<Int>()
         for (path, body) in Self.seeds {
             var created = 0
@@ -111,7 +100,7 @@ struct RequestBodyFuzzTests {
     @Test(arguments: [UInt64(7), 8])
     func mutatedUpdatesAndPatchesNeverCorruptTheObject(seed: UInt64) async throws {
         let api = try await InProcessAPI()
-        var rng = SplitMix(state: seed)
+        var rng = SeededGenerator(state: seed)
         let (path, body) = Self.seeds[2]
         try await api.ok("POST", path, json: body)
         let patches: [(String, String)] = [
@@ -139,7 +128,7 @@ struct RequestBodyFuzzTests {
 
     @Test func mutatedProtobufCreatesAreRejectedCleanly() async throws {
         let api = try await InProcessAPI()
-        var rng = SplitMix(state: 42)
+        var rng = SeededGenerator(state: 42)
         let configMap: JSONValue = [
             "metadata": ["name": "pb", "labels": ["a": "b"]], "data": ["k": "v"], "binaryData": ["b": "AAEC"],
         ]

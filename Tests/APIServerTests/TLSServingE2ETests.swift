@@ -10,22 +10,8 @@ import Testing
 struct TLSServingE2ETests {
     /// curl's exit status and output for `arguments`.
     static func curl(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                continuation.resume(with: Result {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-                    process.arguments = ["-sS", "--max-time", "20"] + arguments
-                    let pipe = Pipe()
-                    process.standardOutput = pipe
-                    process.standardError = pipe
-                    try process.run()
-                    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-                })
-            }.start()
-        }
+        let result = try await ChildProcess.run("/usr/bin/curl", ["-sS", "--max-time", "20"] + arguments)
+        return (result.status, result.text)
     }
 
     @Test func plainHTTPAndOldTLSAreRefused() async throws {

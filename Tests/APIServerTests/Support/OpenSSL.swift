@@ -10,25 +10,11 @@ enum OpenSSL {
     /// Runs `openssl <arguments>` and returns its standard output; throws on a non-zero exit.
     @discardableResult
     static func run(_ arguments: [String]) async throws -> String {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                continuation.resume(with: Result {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: path)
-                    process.arguments = arguments
-                    let out = Pipe()
-                    process.standardOutput = out
-                    process.standardError = FileHandle.nullDevice
-                    try process.run()
-                    let data = out.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    guard process.terminationStatus == 0 else {
-                        throw KubectlError.failed(arguments: ["openssl"] + arguments, status: process.terminationStatus, stderr: "")
-                    }
-                    return String(decoding: data, as: UTF8.self)
-                })
-            }.start()
+        let result = try await ChildProcess.run(path, arguments, includeStandardError: false)
+        guard result.status == 0 else {
+            throw KubectlError.failed(arguments: ["openssl"] + arguments, status: result.status, stderr: "")
         }
+        return result.text
     }
 
     /// A new P-256 key and a certificate request for `/O=<group>.../CN=<user>`, both PEM files in `directory`.
