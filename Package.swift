@@ -110,7 +110,10 @@ let package = Package(
         ),
         .testTarget(
             name: "APIServerTests",
-            dependencies: ["APIServer", "KubeAPI", "KubeCore", "KubeStorage", "swiftlet"],
+            dependencies: [
+                "APIServer", "KubeAPI", "KubeCore", "KubeStorage", "KubeSecurity", "swiftlet",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
