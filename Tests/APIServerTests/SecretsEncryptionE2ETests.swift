@@ -77,6 +77,9 @@ struct SecretsEncryptionE2ETests {
         #expect(try Self.mode(keyFile) == 0o600)
         #expect(try Self.mode(dataDirectory.appendingPathComponent("encryption").path) == 0o700)
         let needles = [Self.password, Self.passwordBase64]
+        // Positive controls: the scans do see plaintext rows (Namespaces are not encrypted).
+        #expect(!(try Self.rowsContaining(["kube-system"], databasePath: databasePath)).isEmpty)
+        #expect(!Self.filesContaining(["kube-system"], databasePath: databasePath).isEmpty)
         #expect(try Self.rowsContaining(needles, databasePath: databasePath).isEmpty)
         #expect(Self.filesContaining(needles, databasePath: databasePath).isEmpty)
 
