@@ -116,7 +116,10 @@ let package = Package(
         ),
         .testTarget(
             name: "APIServerTests",
-            dependencies: ["APIServer", "KubeAPI", "KubeCore", "KubeSecurity", "KubeStorage", "swiftlet"],
+            dependencies: [
+                "APIServer", "KubeAPI", "KubeCore", "KubeSecurity", "KubeStorage", "swiftlet",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

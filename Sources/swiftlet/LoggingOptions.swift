@@ -50,4 +50,7 @@ enum LogKey {
     static let pid = "pid"
     static let kubeconfig = "kubeconfig"
     static let port = "port"
+    static let writeKey = "writeKey"
+    static let keys = "keys"
+    static let created = "created"
 }

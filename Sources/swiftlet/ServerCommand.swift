@@ -12,7 +12,8 @@ import Glibc
 /// `swiftlet server`: the control-plane node.
 ///
 /// Creates the data directory, opens the SQLite store at `<data-dir>/db/state.db` (which locks the directory
-/// against a second server), serves the Kubernetes API on `--bind-address:--port`, writes
+/// against a second server), encrypts Secrets at rest with the key ring in `<data-dir>/encryption/keys.json`
+/// (created with a random AES-256 key on first start), serves the Kubernetes API on `--bind-address:--port`, writes
 /// `<data-dir>/kubeconfig.yaml` for the cluster admin once it listens, and stops cleanly on SIGINT or SIGTERM.
 /// Controllers, scheduler and kubelet are not part of this build yet.
 struct ServerCommand: AsyncParsableCommand {
@@ -55,9 +56,10 @@ struct ServerCommand: AsyncParsableCommand {
         // Handle the stop signals before anything else, so a signal during startup still closes the store.
         let shutdown = ShutdownSignals(SIGINT, SIGTERM)
 
-        let dataDirectory = URL(fileURLWithPath: (dataDir as NSString).expandingTildeInPath).standardized.path
-        let databaseDirectory = dataDirectory + "/db"
-        let databasePath = databaseDirectory + "/state.db"
+        let layout = DataDirectory(dataDir)
+        let dataDirectory = layout.path
+        let databaseDirectory = layout.databaseDirectory
+        let databasePath = layout.databasePath
         logger.info(
             "Starting Swiftlet server",
             metadata: [
@@ -68,8 +70,16 @@ struct ServerCommand: AsyncParsableCommand {
 
         let store = try SQLiteStore(path: databasePath, logger: Logger(label: "swiftlet.store"))
         let revision: Revision
+        let keyRing: EncryptionKeyRing
         do {
             revision = try await store.currentRevision()
+            // After the store: its lock keeps a second server from creating a key file at the same time.
+            let (ring, created) = try EncryptionKeyFile(path: layout.encryptionKeyFile).loadOrCreate()
+            keyRing = ring
+            logger.info(
+                "Secrets encrypted at rest",
+                metadata: [LogKey.path: "\(layout.encryptionKeyFile)", LogKey.writeKey: "\(ring.writeKey.name)",
+                           LogKey.keys: "\(ring.keyNames.count)", LogKey.created: "\(created)"])
         } catch {
             await store.close()
             throw error
@@ -96,7 +106,8 @@ struct ServerCommand: AsyncParsableCommand {
             authentication: AuthenticationChain([ClientCertificateAuthenticator()], allowsAnonymous: anonymousAuth),
             authorizer: AuthorizationChain([PrivilegedGroupAuthorizer(), AlwaysAllowAuthorizer()]))
         let server = APIServerService(
-            store: store, configuration: APIServerConfiguration(bindAddress: bindAddress, port: port, tls: tls),
+            store: SecretEncryption.store(store, keyRing: keyRing),
+            configuration: APIServerConfiguration(bindAddress: bindAddress, port: port, tls: tls),
             security: security, certificateSigner: CertificateRequestSigner(authority: certificates.authority),
             logger: Logger(label: "swiftlet.apiserver"))
         let adminKubeconfig = { @Sendable (port: Int) throws -> AdminKubeconfig in
@@ -105,7 +116,7 @@ struct ServerCommand: AsyncParsableCommand {
                 certificateAuthorityPEM: try certificates.authority.certificatePEM,
                 clientCertificatePEM: certificates.admin.certificatePEM, clientKeyPEM: certificates.admin.privateKeyPEM)
         }
-        let kubeconfigPath = dataDirectory + "/kubeconfig.yaml"
+        let kubeconfigPath = layout.kubeconfigPath
         var signal: Int32 = SIGTERM
         do {
             try await withThrowingTaskGroup(of: Int32?.self) { group in

@@ -7,7 +7,7 @@ struct Swiftlet: AsyncParsableCommand {
         commandName: "swiftlet",
         abstract: "Kubernetes in one small binary.",
         version: SwiftletVersion.current,
-        subcommands: [ServerCommand.self, BenchCommand.self, VersionCommand.self, DebugCommand.self])
+        subcommands: [ServerCommand.self, SecretsEncryptCommand.self, BenchCommand.self, VersionCommand.self, DebugCommand.self])
 }
 
 /// `swiftlet version`: prints the version and exits.

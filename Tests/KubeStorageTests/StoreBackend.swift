@@ -3,9 +3,12 @@ import KubeStorage
 
 /// The backends the conformance suite runs against. Every conformance test takes one of these as its
 /// argument (`@Test(arguments: StoreBackend.allCases)`), so one test body checks every backend.
+/// `transformedMemory` is a `MemoryStore` behind a `TransformingKeyValueStore` that rewrites every value,
+/// which shows the wrapper keeps revisions, compare-and-swap and watches exactly as they are.
 enum StoreBackend: String, CaseIterable, CustomStringConvertible, Sendable {
     case memory
     case sqlite
+    case transformedMemory
 
     var description: String { rawValue }
 
@@ -15,6 +18,9 @@ enum StoreBackend: String, CaseIterable, CustomStringConvertible, Sendable {
         switch self {
         case .memory:
             return MemoryStore(configuration: configuration)
+        case .transformedMemory:
+            return TransformingKeyValueStore(
+                base: MemoryStore(configuration: configuration), transformer: XORTransformer(tag: []), keyPrefixes: [""])
         case .sqlite:
             let directory = try TemporaryDirectory()
             do {

@@ -24,6 +24,9 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidArgument(String)
     /// Any other backend failure; nothing was applied by the failing call.
     case backend(String)
+    /// A value could not be transformed to or from its stored form (encryption at rest): the key and the
+    /// transformer's reason, which says what to do.
+    case transformFailed(key: String, reason: String)
 
     public var description: String {
         switch self {
@@ -54,6 +57,8 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
             "invalid argument: \(detail)"
         case .backend(let detail):
             "storage backend error: \(detail)"
+        case .transformFailed(let key, let reason):
+            "unable to transform key \"\(key)\": \(reason)"
         }
     }
 }

@@ -22,6 +22,17 @@ public struct WatchStream: AsyncSequence, Sendable {
         handle = Handle(setup: .failed(failure))
     }
 
+    /// The same watch with every event passed through `transform` (`TransformingKeyValueStore` decrypts
+    /// with it). An error `transform` throws ends the stream with that error; progress messages pass as they
+    /// are.
+    public func mappingEvents(_ transform: @escaping @Sendable (StoreEvent) throws -> StoreEvent) -> WatchStream {
+        WatchStream(handle: Handle(setup: .mapped(base: self, transform: transform)))
+    }
+
+    private init(handle: Handle) {
+        self.handle = handle
+    }
+
     public func makeAsyncIterator() -> Iterator {
         Iterator(handle: handle)
     }
@@ -32,6 +43,7 @@ public struct WatchStream: AsyncSequence, Sendable {
         private var lastDelivered: Revision
         private var replayNext: Revision
         private var failedOnce = false
+        private let mappedBase: MappedBase?
         private static let pageSize = 512
 
         init(handle: Handle) {
@@ -40,9 +52,15 @@ public struct WatchStream: AsyncSequence, Sendable {
             case .ready(_, _, _, let start, _):
                 lastDelivered = start - 1
                 replayNext = start
+                mappedBase = nil
             case .failed:
                 lastDelivered = 0
                 replayNext = 0
+                mappedBase = nil
+            case .mapped(let base, _):
+                lastDelivered = 0
+                replayNext = 0
+                mappedBase = MappedBase(base.makeAsyncIterator())
             }
         }
 
@@ -52,6 +70,23 @@ public struct WatchStream: AsyncSequence, Sendable {
                 if failedOnce { return nil }
                 failedOnce = true
                 throw error
+            case .mapped(_, let transform):
+                guard let mappedBase, var iterator = mappedBase.iterator else { return nil }
+                let message: StoreWatchMessage?
+                do {
+                    message = try await iterator.next()
+                    mappedBase.iterator = iterator
+                } catch {
+                    mappedBase.iterator = nil
+                    throw error
+                }
+                guard case .events(let events) = message else { return message }
+                do {
+                    return .events(try events.map(transform))
+                } catch {
+                    mappedBase.iterator = nil
+                    throw error
+                }
             case .ready(let subscription, _, let source, _, let replayThrough):
                 while replayNext <= replayThrough {
                     let page: [StoreEvent]
@@ -89,6 +124,15 @@ public struct WatchStream: AsyncSequence, Sendable {
         }
     }
 
+    /// The iterator of the stream a mapped stream reads; a class so that `Iterator` can hold another
+    /// `Iterator`. Owned by one iterator, used from one task.
+    final class MappedBase {
+        /// Nil once the mapped stream ended with an error.
+        var iterator: Iterator?
+
+        init(_ iterator: Iterator) { self.iterator = iterator }
+    }
+
     /// Owns the registration; unregisters from the hub when the last copy of the stream goes away.
     final class Handle: Sendable {
         enum Setup: Sendable {
@@ -96,6 +140,7 @@ public struct WatchStream: AsyncSequence, Sendable {
                 subscription: WatchSubscription, hub: WatchHub, source: any WatchHistorySource, start: Revision,
                 replayThrough: Revision)
             case failed(any Error)
+            case mapped(base: WatchStream, transform: @Sendable (StoreEvent) throws -> StoreEvent)
         }
 
         let setup: Setup

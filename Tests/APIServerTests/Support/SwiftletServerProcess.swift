@@ -18,6 +18,11 @@ final class SwiftletServerProcess: @unchecked Sendable {
         try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
     }
 
+    /// A server on an existing data directory (a restart of an earlier one's).
+    init(dataDirectory: URL) {
+        self.dataDirectory = dataDirectory
+    }
+
     static func binary() throws -> String {
         let exe = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
         return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("swiftlet").path
@@ -71,14 +76,14 @@ final class SwiftletServerProcess: @unchecked Sendable {
     /// Everything the server logged so far.
     var output: String { log.text.withLock { $0 } }
 
-    /// SIGTERM, wait for exit, remove the data directory. Returns the exit status.
+    /// SIGTERM, wait for exit, remove the data directory unless `keepingData`. Returns the exit status.
     @discardableResult
-    func stop() -> Int32 {
+    func stop(keepingData: Bool = false) -> Int32 {
         if process.isRunning {
             process.terminate()
             process.waitUntilExit()
         }
-        try? FileManager.default.removeItem(at: dataDirectory)
+        if !keepingData { try? FileManager.default.removeItem(at: dataDirectory) }
         return process.isRunning ? -1 : process.terminationStatus
     }
 }
