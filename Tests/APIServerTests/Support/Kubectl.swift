@@ -112,10 +112,10 @@ func withSwiftletServer(_ body: (SwiftletServerProcess) async throws -> Void) as
     do {
         try await body(server)
     } catch {
-        server.stop()
+        _ = await server.stopped()
         throw error
     }
-    let status = server.stop()
+    let status = await server.stopped()
     if status != 0 { throw ServerProcessError.notReady("server exited \(status) on SIGTERM:\n\(server.output)") }
 }
 

@@ -86,6 +86,13 @@ final class SwiftletServerProcess: @unchecked Sendable {
         if !keepingData { try? FileManager.default.removeItem(at: dataDirectory) }
         return process.isRunning ? -1 : process.terminationStatus
     }
+
+    /// `stop` with the wait for the exit on a thread of its own, so the cooperative pool is never blocked.
+    func stopped(keepingData: Bool = false) async -> Int32 {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: self.stop(keepingData: keepingData)) }.start()
+        }
+    }
 }
 
 enum ServerProcessError: Error, CustomStringConvertible {
