@@ -67,7 +67,11 @@ public struct APIServerService: Sendable {
                 await onListening(channel.localAddress?.port ?? 0)
             },
             logger: logger)
-        try await app.run()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await handler.runBackgroundTasks() }
+            try await app.run()
+            group.cancelAll()
+        }
     }
 }
 
@@ -81,7 +85,11 @@ struct HummingbirdAdapter: HTTPResponder {
 
     func respond(to request: Request, context: ServerRequestContext) async throws -> Response {
         var headers: [String: String] = [:]
-        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        var headerLists: [String: [String]] = [:]
+        for field in request.headers {
+            headers[field.name.canonicalName] = field.value
+            headerLists[field.name.canonicalName, default: []].append(field.value)
+        }
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: maxBodyBytes)
@@ -91,6 +99,7 @@ struct HummingbirdAdapter: HTTPResponder {
         var apiRequest = APIRequest(
             method: request.method.rawValue, path: request.uri.path,
             query: request.uri.query, headers: headers, body: Array(buffer: body))
+        apiRequest.headerLists = headerLists
         apiRequest.clientIdentity = await context.clientIdentity()
         return Self.response(await handler.handle(apiRequest))
     }
