@@ -148,6 +148,19 @@ struct RBACPolicyHandlerTests {
         }
     }
 
+    @Test func aggregationRulesNeedClusterAdminAuthority() async throws {
+        try await withRBACAPI { api in
+            try await api.admin("POST", Self.rbac + "/clusterroles", json: #"{"metadata":{"name":"role-writer"},"rules":[{"apiGroups":["rbac.authorization.k8s.io"],"resources":["clusterroles"],"verbs":["create"]},{"apiGroups":[""],"resources":["pods"],"verbs":["get"]}]}"#)
+            try await api.admin("POST", Self.rbac + "/clusterrolebindings", json: #"{"metadata":{"name":"carol-writes"},"roleRef":{"apiGroup":"rbac.authorization.k8s.io","kind":"ClusterRole","name":"role-writer"},"subjects":[{"apiGroup":"rbac.authorization.k8s.io","kind":"User","name":"carol"}]}"#)
+            try await api.waitForPolicy { $0.clusterRoleBindings.contains { $0.metadata.name == "carol-writes" } }
+            let plain = await api.send("POST", Self.rbac + "/clusterroles", as: "carol", json: #"{"metadata":{"name":"pod-getter"},"rules":[{"apiGroups":[""],"resources":["pods"],"verbs":["get"]}]}"#)
+            #expect(plain.status == 201, "\(plain.text)")
+            let aggregated = await api.send("POST", Self.rbac + "/clusterroles", as: "carol", json: #"{"metadata":{"name":"collector"},"aggregationRule":{"clusterRoleSelectors":[{"matchLabels":{"a":"b"}}]}}"#)
+            #expect(aggregated.status == 403)
+            #expect(aggregated.body["message"] == #"clusterroles.rbac.authorization.k8s.io "collector" is forbidden: must have cluster-admin privileges to use the aggregationRule"#)
+        }
+    }
+
     @Test func bindingsToRolesNotHeldNeedBind() async throws {
         try await withRBACAPI { api in
             try await Self.setUpAlice(api)

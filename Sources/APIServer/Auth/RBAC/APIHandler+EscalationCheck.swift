@@ -7,7 +7,8 @@ import KubeCore
 /// apply of an RBAC object before validation:
 /// - `system:masters` may write anything;
 /// - a Role or ClusterRole may be written by whoever has `escalate` on it, else only with rules the writer
-///   already holds in that namespace (an `aggregationRule` needs cluster-admin's full authority);
+///   already holds in that namespace (a ClusterRole with an `aggregationRule`, before or after, needs
+///   cluster-admin's full authority);
 /// - a RoleBinding or ClusterRoleBinding may be written by whoever has `bind` on the referenced role, else
 ///   only when the writer holds every rule of that role;
 /// - an update touching only ownerReferences, finalizers or managedFields is always allowed.
@@ -30,7 +31,9 @@ extension APIHandler {
             let rules = try Self.decode([PolicyRule].self, object["rules"], orElse: [])
             try await confirmNoEscalation(rules, user: user, namespace: namespace, resource: groupResource,
                                           name: object.name)
-            if resource.plural == "clusterroles", let aggregation = object["aggregationRule"], aggregation != .null {
+            // Changing an aggregation rule (which can gather anything) needs cluster-admin's authority.
+            let aggregates = { (value: JSONValue?) in value?["aggregationRule"].map { $0 != .null } ?? false }
+            if resource.plural == "clusterroles", aggregates(object) || aggregates(old) {
                 let owner = try await heldRules(user, namespace: namespace)
                 if !PolicyRuleCoverage.uncovered(owner: owner.rules, servant: Self.fullAuthority).isEmpty {
                     throw APIError.forbidden(groupResource, name: object.name,
