@@ -75,14 +75,18 @@ public struct APIServerService: Sendable {
                 await onListening(channel.localAddress?.port ?? 0)
             },
             logger: logger)
-        // The server stopping (or failing) stops the cache feed; the feed ending (store closed) does not stop
-        // the server, which then serves lists and watches from the store.
+        // The server stopping (or failing) stops the cache feed and the RBAC loops; their ending (store closed)
+        // does not stop the server, which then serves lists and watches from the store.
         try await withThrowingTaskGroup(of: Bool.self) { group in
             if let cache = handler.watchCache {
                 group.addTask {
                     await cache.run()
                     return false
                 }
+            }
+            group.addTask {
+                await handler.runBackgroundTasks()
+                return false
             }
             group.addTask {
                 try await app.run()
@@ -104,7 +108,11 @@ struct HummingbirdAdapter: HTTPResponder {
 
     func respond(to request: Request, context: ServerRequestContext) async throws -> Response {
         var headers: [String: String] = [:]
-        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        var headerLists: [String: [String]] = [:]
+        for field in request.headers {
+            headers[field.name.canonicalName] = field.value
+            headerLists[field.name.canonicalName, default: []].append(field.value)
+        }
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: maxBodyBytes)
@@ -114,6 +122,7 @@ struct HummingbirdAdapter: HTTPResponder {
         var apiRequest = APIRequest(
             method: request.method.rawValue, path: request.uri.path,
             query: request.uri.query, headers: headers, body: Array(buffer: body))
+        apiRequest.headerLists = headerLists
         apiRequest.clientIdentity = await context.clientIdentity()
         return Self.response(await handler.handle(apiRequest))
     }

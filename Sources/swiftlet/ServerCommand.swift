@@ -102,9 +102,9 @@ struct ServerCommand: AsyncParsableCommand {
         let tls = ServingTLS(
             certificateChainPEM: certificates.serving.certificatePEM, privateKeyPEM: certificates.serving.privateKeyPEM,
             clientCAPEM: try certificates.authority.certificatePEM)
-        let security = RequestSecurity(
+        let security = RequestSecurity.rbac(
             authentication: AuthenticationChain([ClientCertificateAuthenticator()], allowsAnonymous: anonymousAuth),
-            authorizer: AuthorizationChain([PrivilegedGroupAuthorizer(), AlwaysAllowAuthorizer()]))
+            store: store, logger: Logger(label: "swiftlet.rbac"))
         let server = APIServerService(
             store: SecretEncryption.store(store, keyRing: keyRing),
             configuration: APIServerConfiguration(bindAddress: bindAddress, port: port, tls: tls),

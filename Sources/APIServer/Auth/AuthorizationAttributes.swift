@@ -1,3 +1,5 @@
+import KubeCore
+
 /// What a request asks to do, in authorizer terms (kube-apiserver's `authorizer.Attributes`): a verb on a
 /// resource (group, resource, subresource, namespace, name) or on a non-resource path.
 ///
@@ -38,9 +40,17 @@ public struct AuthorizationAttributes: Sendable, Equatable {
         }
         let query = QueryParameters(query: request.query)
         let verb: String
+        var name = target.name ?? ""
         switch (method, target.name) {
-        case ("GET", nil), ("HEAD", nil): verb = query.flag("watch") ? "watch" : "list"
-        case ("GET", _), ("HEAD", _): verb = query.flag("watch") ? "watch" : "get"
+        case ("GET", nil), ("HEAD", nil):
+            verb = query.flag("watch") ? "watch" : "list"
+            // A list or watch of one name (`fieldSelector=metadata.name=x`) is authorized as that name.
+            if let selector = query["fieldSelector"], let parsed = try? FieldSelector(parsing: selector),
+               let term = parsed.terms.first(where: { $0.field == "metadata.name" && !$0.isNegated }),
+               NameValidation.pathSegmentNameErrors(term.value).isEmpty {
+                name = term.value
+            }
+        case ("GET", _), ("HEAD", _): verb = "get"
         case ("POST", _): verb = "create"
         case ("PUT", _): verb = "update"
         case ("PATCH", _): verb = "patch"
@@ -53,7 +63,7 @@ public struct AuthorizationAttributes: Sendable, Equatable {
         return AuthorizationAttributes(
             user: user, verb: verb, isResourceRequest: true, apiGroup: target.group, apiVersion: target.version,
             resource: target.resource, subresource: target.subresource ?? "", namespace: namespace,
-            name: target.name ?? "", path: request.path)
+            name: name, path: request.path)
     }
 
     /// kube-apiserver's wording of a refusal: `User "alice" cannot list resource "pods" in API group "" in the

@@ -5,7 +5,8 @@ import KubeCore
 ///
 /// Value type; Sendable.
 public enum AuthorizationDecision: Sendable, Equatable {
-    case allow
+    /// Allowed; the reason (such as `RBAC: allowed by ...`) may be empty.
+    case allow(reason: String)
     case deny(reason: String)
     case noOpinion(reason: String)
 }
@@ -24,7 +25,7 @@ public struct PrivilegedGroupAuthorizer: RequestAuthorizer {
     public init() {}
 
     public func authorize(_ attributes: AuthorizationAttributes) async -> AuthorizationDecision {
-        attributes.user.groups.contains(UserInfo.mastersGroup) ? .allow : .noOpinion(reason: "")
+        attributes.user.groups.contains(UserInfo.mastersGroup) ? .allow(reason: "") : .noOpinion(reason: "")
     }
 }
 
@@ -34,7 +35,7 @@ public struct PrivilegedGroupAuthorizer: RequestAuthorizer {
 public struct AlwaysAllowAuthorizer: RequestAuthorizer {
     public init() {}
 
-    public func authorize(_ attributes: AuthorizationAttributes) async -> AuthorizationDecision { .allow }
+    public func authorize(_ attributes: AuthorizationAttributes) async -> AuthorizationDecision { .allow(reason: "") }
 }
 
 /// Asks authorizers in order; the first allow or deny decides; when all have no opinion, so does the chain
@@ -52,7 +53,7 @@ public struct AuthorizationChain: RequestAuthorizer {
         var reasons: [String] = []
         for authorizer in authorizers {
             switch await authorizer.authorize(attributes) {
-            case .allow: return .allow
+            case .allow(let reason): return .allow(reason: reason)
             case .deny(let reason): return .deny(reason: reason)
             case .noOpinion(let reason): if !reason.isEmpty { reasons.append(reason) }
             }

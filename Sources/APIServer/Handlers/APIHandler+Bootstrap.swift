@@ -3,14 +3,19 @@ import KubeCore
 import Logging
 
 extension APIHandler {
-    /// Creates the default namespaces when missing, then reports ready on `/readyz`.
+    /// With RBAC, waits for the policy index and reconciles the bootstrap policy; creates the default
+    /// namespaces when missing; then reports ready on `/readyz`. Call it while `runBackgroundTasks()` runs.
     public func bootstrap() async throws {
+        if let index = security.rbacPolicy {
+            try await RBACPolicyControllers(index: index, handler: self, logger: logger).bootstrap()
+        }
         if let namespaces = catalog.namespaces {
             for name in BuiltinResources.defaultNamespaces {
                 let body: JSONValue = ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]]
-                let request = APIRequest(
+                var request = APIRequest(
                     method: "POST", path: "/api/v1/namespaces", headers: ["content-type": "application/json"],
                     body: body.jsonBytes)
+                request.user = Self.loopbackUser
                 let context = RequestContext(
                     request: request, query: QueryParameters(query: nil), resource: namespaces, namespace: nil,
                     name: nil, subresource: nil)
@@ -23,5 +28,18 @@ extension APIHandler {
         }
         readiness.markReady()
         logger.info("API server ready", metadata: ["resources": "\(catalog.resources.count)"])
+    }
+}
+
+extension APIHandler {
+    /// The API server's in-process loops (with RBAC: the policy index, the bootstrap policy reconciler and
+    /// the ClusterRole aggregator). Returns at once without RBAC, else when the task is cancelled.
+    public func runBackgroundTasks() async {
+        guard let index = security.rbacPolicy else { return }
+        let controllers = RBACPolicyControllers(index: index, handler: self, logger: logger)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await index.run() }
+            group.addTask { await controllers.run() }
+        }
     }
 }

@@ -73,16 +73,21 @@ extension APIHandler {
         let attributes = AuthorizationAttributes(
             user: context.request.user, verb: "approve", isResourceRequest: true, apiGroup: "certificates.k8s.io",
             resource: "signers", name: signerName)
-        var allowed = await security.authorizer.authorize(attributes) == .allow
+        var allowed = Self.allows(await security.authorizer.authorize(attributes))
         if !allowed, let slash = signerName.firstIndex(of: "/") {
             var wildcard = attributes
             wildcard.name = String(signerName[..<slash]) + "/*"
-            allowed = await security.authorizer.authorize(wildcard) == .allow
+            allowed = Self.allows(await security.authorizer.authorize(wildcard))
         }
         if !allowed {
             throw APIError.forbidden(context.resource.groupResource, name: context.name!,
                                      reason: "user not permitted to approve requests with signerName \"\(signerName)\"")
         }
+    }
+
+    private static func allows(_ decision: AuthorizationDecision) -> Bool {
+        if case .allow = decision { return true }
+        return false
     }
 
     /// For an approved, not yet signed request to the client signer: the certificate, or a `Failed` condition

@@ -1,3 +1,4 @@
+import KubeAPI
 import KubeCore
 
 /// The create-only review kinds, answered from the request and never stored: `SelfSubjectReview` (who am I),
@@ -6,6 +7,7 @@ import KubeCore
 extension APIHandler {
     static let reviewKinds: Set<String> = [
         "SelfSubjectReview", "SelfSubjectAccessReview", "SubjectAccessReview", "LocalSubjectAccessReview",
+        "SelfSubjectRulesReview",
     ]
 
     func createReview(_ context: RequestContext) async throws -> APIResponse {
@@ -22,6 +24,8 @@ extension APIHandler {
             return .json(review, status: 201)
         case "SelfSubjectAccessReview":
             review.set(["status"], try await accessReviewStatus(review["spec"] ?? .object([:]), user: user))
+        case "SelfSubjectRulesReview":
+            return .json(try await rulesReview(review, user: user), status: 201)
         case "SubjectAccessReview", "LocalSubjectAccessReview":
             let spec = review["spec"] ?? .object([:])
             var errors = FieldErrorList()
@@ -85,8 +89,10 @@ extension APIHandler {
                 path: nonResource["path"]?.stringValue ?? "")
         }
         switch await security.authorizer.authorize(attributes) {
-        case .allow:
-            return ["allowed": true]
+        case .allow(let reason):
+            var status: [String: JSONValue] = ["allowed": true]
+            if !reason.isEmpty { status["reason"] = .string(reason) }
+            return .object(status)
         case .deny(let reason):
             var status: [String: JSONValue] = ["allowed": false, "denied": true]
             if !reason.isEmpty { status["reason"] = .string(reason) }
@@ -96,6 +102,39 @@ extension APIHandler {
             if !reason.isEmpty { status["reason"] = .string(reason) }
             return .object(status)
         }
+    }
+
+    /// `SelfSubjectRulesReview` (upstream `registry/authorization/selfsubjectrulesreview`): the rules the
+    /// caller holds in `spec.namespace`, split into resource and non-resource rules; the answer carries only
+    /// the status.
+    private func rulesReview(_ review: JSONValue, user: UserInfo) async throws -> JSONValue {
+        let namespace = review["spec"]?["namespace"]?.stringValue ?? ""
+        if namespace.isEmpty { throw APIError.badRequest("no namespace on request") }
+        let resolved = await security.ruleResolver.rules(for: user, namespace: namespace)
+        var resourceRules: [JSONValue] = []
+        var nonResourceRules: [JSONValue] = []
+        func list(_ values: [String]) -> JSONValue { .array(values.map { .string($0) }) }
+        for rule in resolved.rules {
+            if !rule.resources.isEmpty {
+                var entry: [String: JSONValue] = ["verbs": list(rule.verbs)]
+                if !rule.apiGroups.isEmpty { entry["apiGroups"] = list(rule.apiGroups) }
+                entry["resources"] = list(rule.resources)
+                if !rule.resourceNames.isEmpty { entry["resourceNames"] = list(rule.resourceNames) }
+                resourceRules.append(.object(entry))
+            }
+            if !rule.nonResourceURLs.isEmpty {
+                nonResourceRules.append(["verbs": list(rule.verbs), "nonResourceURLs": list(rule.nonResourceURLs)])
+            }
+        }
+        var status: [String: JSONValue] = [
+            "resourceRules": .array(resourceRules), "nonResourceRules": .array(nonResourceRules),
+            "incomplete": .bool(resolved.incomplete),
+        ]
+        if !resolved.errors.isEmpty { status["evaluationError"] = .string(ResolvedRules.aggregate(resolved.errors)) }
+        return [
+            "kind": "SelfSubjectRulesReview", "apiVersion": "authorization.k8s.io/v1",
+            "metadata": ["creationTimestamp": .null], "spec": [:], "status": .object(status),
+        ]
     }
 
     private static func strings(_ value: JSONValue?) -> [String] {

@@ -142,6 +142,7 @@ extension APIHandler {
         } else {
             object = recordManagedFields(old: nil, new: object, context: context)
         }
+        try await checkRBACEscalation(object, old: nil, context: context)
         try validate(object, old: nil, context: context)
         if context.isDryRun {
             return .json(object, status: 201, warnings: warnings)
@@ -210,6 +211,7 @@ extension APIHandler {
                 } else {
                     updated.set(["metadata", "managedFields"], ownRecord)
                 }
+                try await checkRBACEscalation(updated, old: current.object, context: context)
                 try validate(updated, old: current.object, context: context)
             }
             if updated == current.object || context.isDryRun {

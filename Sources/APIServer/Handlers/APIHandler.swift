@@ -42,6 +42,8 @@ public struct APIHandler: Sendable {
             var request = request
             request.user = try await security.admit(request)
             return try await route(request)
+        } catch let error as ImpersonationError {
+            return .text(error.message + "\n", status: 500)
         } catch {
             let apiError = ErrorMapping.apiError(error)
             if apiError.httpStatusCode >= 500 {

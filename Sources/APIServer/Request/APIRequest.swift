@@ -9,8 +9,11 @@ public struct APIRequest: Sendable {
     public var method: String
     public var path: String
     public var query: String?
-    /// Header names in lower case.
+    /// Header names in lower case (the last value of a repeated header).
     public var headers: [String: String]
+    /// Every value of each header, in order, keyed by the lower-case name (for headers that may repeat,
+    /// such as `Impersonate-Group`); empty when the request was built without them.
+    public var headerLists: [String: [String]] = [:]
     public var body: [UInt8]
     /// Who the verified TLS client certificate names, if the client presented one.
     public var clientIdentity: ClientIdentity?
@@ -26,6 +29,11 @@ public struct APIRequest: Sendable {
     }
 
     var accept: String { headers["accept"] ?? "" }
+
+    /// Every value of header `name` (lower case), in order.
+    func headerValues(_ name: String) -> [String] {
+        headerLists[name] ?? headers[name].map { [$0] } ?? []
+    }
 
     /// The token of an `Authorization: Bearer <token>` header, if any.
     var bearerToken: String? {

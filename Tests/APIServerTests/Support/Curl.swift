@@ -20,6 +20,11 @@ struct Curl: Sendable {
         var body: String
     }
 
+    /// A GET with extra headers (`Name: value`), returning the status and response body.
+    func get(_ path: String, headers: [String] = []) async throws -> Reply {
+        try await run(credentials + ["-sS"] + headers.flatMap { ["-H", $0] } + ["-w", "\n%{http_code}", baseURL + path])
+    }
+
     /// Sends `body` (from a file, so large bodies stream) and returns the status and response body.
     func send(_ method: String, _ path: String, body: Data, contentType: String) async throws -> Reply {
         let bodyFile = FileManager.default.temporaryDirectory.appendingPathComponent("curl-body-\(UUID().uuidString)")
@@ -27,6 +32,10 @@ struct Curl: Sendable {
         defer { try? FileManager.default.removeItem(at: bodyFile) }
         let arguments = credentials + ["-sS", "-X", method, "-H", "Content-Type: \(contentType)", "--data-binary", "@\(bodyFile.path)",
                          "-w", "\n%{http_code}", baseURL + path]
+        return try await run(arguments)
+    }
+
+    private func run(_ arguments: [String]) async throws -> Reply {
         let output: String = try await withCheckedThrowingContinuation { continuation in
             Thread {
                 continuation.resume(with: Result {

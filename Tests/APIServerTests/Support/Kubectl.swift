@@ -26,6 +26,14 @@ struct Kubectl: Sendable {
         cacheDirectory = server.dataDirectory.appendingPathComponent("kube-cache-\(name)").path
     }
 
+    /// kubectl with another user's kubeconfig (and its own discovery cache).
+    init(_ name: String = "kubectl", server: SwiftletServerProcess, kubeconfig: String, cacheName: String) throws {
+        guard let binary = Self.path(name) else { throw KubectlError.missing(name) }
+        self.binary = binary
+        self.kubeconfig = kubeconfig
+        cacheDirectory = server.dataDirectory.appendingPathComponent("kube-cache-\(cacheName)").path
+    }
+
     struct Result: Sendable {
         var status: Int32
         var stdout: String
