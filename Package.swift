@@ -110,7 +110,7 @@ let package = Package(
         ),
         .testTarget(
             name: "APIServerTests",
-            dependencies: ["APIServer", "KubeAPI", "KubeCore", "KubeStorage", "swiftlet"],
+            dependencies: ["APIServer", "KubeAPI", "KubeCore", "KubeStorage", "KubeSecurity", "swiftlet"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -34,8 +34,9 @@ public struct APIServerService: Sendable {
     let logger: Logger
 
     public init(store: any KeyValueStore, configuration: APIServerConfiguration, security: RequestSecurity = .allowAll,
-                logger: Logger) {
-        self.handler = APIHandler(catalog: BuiltinResources.catalog(), store: store, logger: logger, security: security)
+                serviceAccounts: ServiceAccountSettings? = nil, logger: Logger) {
+        self.handler = APIHandler(catalog: BuiltinResources.catalog(), store: store, logger: logger, security: security,
+                                  serviceAccounts: serviceAccounts)
         self.configuration = configuration
         self.logger = logger
     }

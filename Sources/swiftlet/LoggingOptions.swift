@@ -50,4 +50,6 @@ enum LogKey {
     static let pid = "pid"
     static let kubeconfig = "kubeconfig"
     static let port = "port"
+    static let users = "users"
+    static let problem = "problem"
 }

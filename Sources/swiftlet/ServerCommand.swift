@@ -43,6 +43,10 @@ struct ServerCommand: AsyncParsableCommand {
         valueName: "bool"))
     var anonymousAuth: Bool = true
 
+    @Option(help: ArgumentHelp(
+        "CSV file of static bearer tokens: token,user,uid[,\"group1,group2\"] per line.", valueName: "path"))
+    var tokenAuthFile: String?
+
     @OptionGroup var logging: LoggingOptions
 
     /// `/var/lib/swiftlet` for root, `~/.swiftlet` for everyone else.
@@ -65,6 +69,13 @@ struct ServerCommand: AsyncParsableCommand {
                 LogKey.pid: "\(getpid())",
             ])
         try Self.createDirectory(databaseDirectory)
+        // Read the token file before opening anything, so a bad file stops startup with nothing to undo.
+        let staticTokens = try tokenAuthFile.map { path in
+            let file = try TokenFile.load(path: (path as NSString).expandingTildeInPath)
+            for warning in file.warnings { logger.warning("Token file", metadata: [LogKey.problem: "\(warning)"]) }
+            logger.info("Static tokens loaded", metadata: [LogKey.path: "\(path)", LogKey.users: "\(file.users.count)"])
+            return StaticTokenAuthenticator(file: file)
+        }
 
         let store = try SQLiteStore(path: databasePath, logger: Logger(label: "swiftlet.store"))
         let revision: Revision
@@ -79,11 +90,13 @@ struct ServerCommand: AsyncParsableCommand {
             "Not part of this build yet",
             metadata: [LogKey.components: "controllers, scheduler, kubelet"])
         let certificates: ClusterCertificates
+        let tokenSigner: ServiceAccountTokenSigner
         do {
             var extraNames = tlsSANs
             if bindAddress != "0.0.0.0", bindAddress != "::" { extraNames.append(bindAddress) }
             certificates = try ClusterCertificates.loadOrCreate(
                 directory: dataDirectory + "/pki", servingNames: try ServingNames.forThisHost(extra: extraNames))
+            tokenSigner = try ServiceAccountTokenSigner.loadOrCreate(directory: dataDirectory + "/pki")
         } catch {
             await store.close()
             throw error
@@ -92,12 +105,18 @@ struct ServerCommand: AsyncParsableCommand {
         let tls = ServingTLS(
             certificateChainPEM: certificates.serving.certificatePEM, privateKeyPEM: certificates.serving.privateKeyPEM,
             clientCAPEM: try certificates.authority.certificatePEM)
+        // kube-apiserver's order: x509 client certificates, static tokens, service-account tokens.
+        var authenticators: [any RequestAuthenticator] = [ClientCertificateAuthenticator()]
+        if let staticTokens { authenticators.append(staticTokens) }
+        authenticators.append(ServiceAccountTokenAuthenticator(signer: tokenSigner, store: store))
         let security = RequestSecurity(
-            authentication: AuthenticationChain([ClientCertificateAuthenticator()], allowsAnonymous: anonymousAuth),
+            authentication: AuthenticationChain(authenticators, allowsAnonymous: anonymousAuth),
             authorizer: AuthorizationChain([PrivilegedGroupAuthorizer(), AlwaysAllowAuthorizer()]))
         let server = APIServerService(
             store: store, configuration: APIServerConfiguration(bindAddress: bindAddress, port: port, tls: tls),
-            security: security, logger: Logger(label: "swiftlet.apiserver"))
+            security: security,
+            serviceAccounts: ServiceAccountSettings(signer: tokenSigner, rootCAPEM: try certificates.authority.certificatePEM),
+            logger: Logger(label: "swiftlet.apiserver"))
         let adminKubeconfig = { @Sendable (port: Int) throws -> AdminKubeconfig in
             AdminKubeconfig(
                 server: "https://\(Self.urlHost(advertisedAddress: bindAddress)):\(port)",

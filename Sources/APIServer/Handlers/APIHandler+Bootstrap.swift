@@ -1,9 +1,11 @@
 import Foundation
 import KubeCore
+import KubeStorage
 import Logging
 
 extension APIHandler {
-    /// Creates the default namespaces when missing, then reports ready on `/readyz`.
+    /// Creates the default namespaces when missing and the per-namespace defaults (ServiceAccount `default`,
+    /// `kube-root-ca.crt`), then reports ready on `/readyz`.
     public func bootstrap() async throws {
         if let namespaces = catalog.namespaces {
             for name in BuiltinResources.defaultNamespaces {
@@ -19,6 +21,13 @@ extension APIHandler {
                 } catch let error as APIError where error.reason == .alreadyExists {
                     continue
                 }
+            }
+            // Every namespace (also those of an earlier run) has its default ServiceAccount and current
+            // kube-root-ca.crt.
+            for kv in try await objects.store.range(.prefix(namespaces.keyPrefix)).kvs {
+                let namespace = try ObjectStore.decode(kv)
+                if namespace.isBeingDeleted { continue }
+                try await ensureNamespaceDefaults(namespace.name)
             }
         }
         readiness.markReady()

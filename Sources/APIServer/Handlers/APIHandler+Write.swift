@@ -109,6 +109,7 @@ extension APIHandler {
         if !object.resourceVersion.isEmpty {
             throw APIError.badRequest("resourceVersion should not be set on objects to be created")
         }
+        let displayName = object.name.isEmpty ? object.metadataString("generateName") : object.name
         if object.name.isEmpty {
             let generateName = object.metadataString("generateName")
             if !generateName.isEmpty { object.set(["metadata", "name"], .string(NameGenerator.generate(base: generateName))) }
@@ -119,6 +120,9 @@ extension APIHandler {
         object.set(["metadata", "deletionTimestamp"], nil)
         object.set(["metadata", "selfLink"], nil)
         object = try resource.strategy.prepareForCreate(object)
+        if resource.kind == "Pod", resource.group.isEmpty, let namespace = context.namespace {
+            object = try await admitServiceAccount(object, namespace: namespace, displayName: displayName)
+        }
         if resource.hasStatus, object["status"] == nil, resource.kind == "Namespace" {
             object.set(["status"], ["phase": "Active"])
         }
@@ -132,6 +136,7 @@ extension APIHandler {
             return .json(object, status: 201, warnings: warnings)
         }
         let created = try await objects.create(resource, object: object)
+        await objectChanged(resource, object: created, change: .created)
         return .json(created, status: 201, warnings: warnings)
     }
 
@@ -204,11 +209,13 @@ extension APIHandler {
             if updated.isBeingDeleted && updated.finalizers.isEmpty {
                 if let deleted = try await objects.delete(resource, namespace: context.namespace, name: name,
                                                           expectedRevision: current.modRevision) {
+                    await objectChanged(resource, object: deleted, change: .deleted)
                     return (deleted, false)
                 }
                 continue
             }
             if let written = try await objects.update(resource, object: updated, expectedRevision: current.modRevision) {
+                await objectChanged(resource, object: written, change: .updated)
                 return (written, false)
             }
         }

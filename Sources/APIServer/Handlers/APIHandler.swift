@@ -17,11 +17,16 @@ public struct APIHandler: Sendable {
     let openAPIV2: OpenAPIV2Cache
     /// Authentication and authorization, applied to every request before routing.
     let security: RequestSecurity
+    /// Token signing and the cluster CA for the `token` subresource, `kube-root-ca.crt` and legacy token
+    /// Secrets; nil serves none of them (default ServiceAccounts and pod admission work regardless).
+    let serviceAccounts: ServiceAccountSettings?
 
     public init(catalog: ResourceCatalog, store: any KeyValueStore, logger: Logger,
-                security: RequestSecurity = .allowAll, clock: @escaping @Sendable () -> Date = { Date() }) {
+                security: RequestSecurity = .allowAll, serviceAccounts: ServiceAccountSettings? = nil,
+                clock: @escaping @Sendable () -> Date = { Date() }) {
         self.catalog = catalog
         self.security = security
+        self.serviceAccounts = serviceAccounts
         self.objects = ObjectStore(store: store)
         self.logger = logger
         self.clock = clock
@@ -127,7 +132,7 @@ extension APIHandler {
         }
     }
 
-    /// `scale`, `binding` and `eviction`; the node-side ones (`log`, `exec`, ...) are the kubelet's.
+    /// `scale`, `binding`, `eviction` and `token`; the node-side ones (`log`, `exec`, ...) are the kubelet's.
     private func handleSubresource(_ subresource: String, context: RequestContext) async throws -> APIResponse {
         let resource = context.resource
         guard context.name != nil, resource.subresources.contains(where: { $0.name == subresource }) else {
@@ -138,7 +143,8 @@ extension APIHandler {
         case ("scale", "PUT"), ("scale", "PATCH"): return try await updateScale(context)
         case ("binding", "POST") where resource.kind == "Pod": return try await bindPod(context)
         case ("eviction", "POST") where resource.kind == "Pod": return try await evictPod(context)
-        case ("scale", _), ("binding", _), ("eviction", _):
+        case ("token", "POST") where resource.kind == "ServiceAccount": return try await requestToken(context)
+        case ("scale", _), ("binding", _), ("eviction", _), ("token", _):
             throw APIError.methodNotSupported(resource.groupResource, action: context.request.method.lowercased())
         default:
             throw APIError.notFound(resource.groupResource, name: "\(context.name!)/\(subresource)")
