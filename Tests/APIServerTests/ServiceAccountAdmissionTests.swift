@@ -94,9 +94,9 @@ struct ServiceAccountAdmissionTests {
         }
         try await server.api.ok("POST", "/api/v1/namespaces",
                                 json: #"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"team"}}"#)
-        let account = try await server.api.ok("GET", "/api/v1/namespaces/team/serviceaccounts/default")
-        #expect(account["metadata"]?["managedFields"]?[0]?["manager"]?.stringValue == "kube-controller-manager")
+        #expect(try await server.api.send("GET", "/api/v1/namespaces/team/serviceaccounts/default").status == 200)
         let configMap = try await server.api.ok("GET", "/api/v1/namespaces/team/configmaps/kube-root-ca.crt")
+        #expect(configMap["metadata"]?["managedFields"]?[0]?["manager"]?.stringValue == "kube-controller-manager")
         #expect(configMap["data"] == ["ca.crt": .string(ServiceAccountTestServer.rootCAPEM)])
         #expect(configMap["metadata"]?["annotations"]?["kubernetes.io/description"]?.stringValue?.hasPrefix("Contains a CA bundle") == true)
         // A pod can be created right away.
