@@ -37,10 +37,12 @@ public struct APIServerService: Sendable {
     let logger: Logger
 
     public init(store: any KeyValueStore, configuration: APIServerConfiguration, security: RequestSecurity = .allowAll,
-                certificateSigner: CertificateRequestSigner? = nil, logger: Logger) {
+                certificateSigner: CertificateRequestSigner? = nil, serviceAccounts: ServiceAccountSettings? = nil,
+                logger: Logger) {
         let catalog = BuiltinResources.catalog()
         self.handler = APIHandler(
             catalog: catalog, store: store, logger: logger, security: security, certificateSigner: certificateSigner,
+            serviceAccounts: serviceAccounts,
             watchCache: configuration.watchCache.map {
                 WatchCache(store: store, catalog: catalog, configuration: $0, logger: logger)
             })

@@ -53,4 +53,6 @@ enum LogKey {
     static let writeKey = "writeKey"
     static let keys = "keys"
     static let created = "created"
+    static let users = "users"
+    static let problem = "problem"
 }

@@ -44,6 +44,10 @@ struct ServerCommand: AsyncParsableCommand {
         valueName: "bool"))
     var anonymousAuth: Bool = true
 
+    @Option(help: ArgumentHelp(
+        "CSV file of static bearer tokens: token,user,uid[,\"group1,group2\"] per line.", valueName: "path"))
+    var tokenAuthFile: String?
+
     @OptionGroup var logging: LoggingOptions
 
     /// `/var/lib/swiftlet` for root, `~/.swiftlet` for everyone else.
@@ -67,6 +71,13 @@ struct ServerCommand: AsyncParsableCommand {
                 LogKey.pid: "\(getpid())",
             ])
         try Self.createDirectory(databaseDirectory)
+        // Read the token file before opening anything, so a bad file stops startup with nothing to undo.
+        let staticTokens = try tokenAuthFile.map { path in
+            let file = try TokenFile.load(path: (path as NSString).expandingTildeInPath)
+            for warning in file.warnings { logger.warning("Token file", metadata: [LogKey.problem: "\(warning)"]) }
+            logger.info("Static tokens loaded", metadata: [LogKey.path: "\(path)", LogKey.users: "\(file.users.count)"])
+            return StaticTokenAuthenticator(file: file)
+        }
 
         let store = try SQLiteStore(path: databasePath, logger: Logger(label: "swiftlet.store"))
         let revision: Revision
@@ -89,11 +100,13 @@ struct ServerCommand: AsyncParsableCommand {
             "Not part of this build yet",
             metadata: [LogKey.components: "controllers, scheduler, kubelet"])
         let certificates: ClusterCertificates
+        let tokenSigner: ServiceAccountTokenSigner
         do {
             var extraNames = tlsSANs
             if bindAddress != "0.0.0.0", bindAddress != "::" { extraNames.append(bindAddress) }
             certificates = try ClusterCertificates.loadOrCreate(
                 directory: dataDirectory + "/pki", servingNames: try ServingNames.forThisHost(extra: extraNames))
+            tokenSigner = try ServiceAccountTokenSigner.loadOrCreate(directory: dataDirectory + "/pki")
         } catch {
             await store.close()
             throw error
@@ -102,13 +115,20 @@ struct ServerCommand: AsyncParsableCommand {
         let tls = ServingTLS(
             certificateChainPEM: certificates.serving.certificatePEM, privateKeyPEM: certificates.serving.privateKeyPEM,
             clientCAPEM: try certificates.authority.certificatePEM)
+        // Everything above the store sees Secrets decrypted.
+        let apiStore = SecretEncryption.store(store, keyRing: keyRing)
+        // kube-apiserver's order: x509 client certificates, static tokens, service-account tokens.
+        var authenticators: [any RequestAuthenticator] = [ClientCertificateAuthenticator()]
+        if let staticTokens { authenticators.append(staticTokens) }
+        authenticators.append(ServiceAccountTokenAuthenticator(signer: tokenSigner, store: apiStore))
         let security = RequestSecurity.rbac(
-            authentication: AuthenticationChain([ClientCertificateAuthenticator()], allowsAnonymous: anonymousAuth),
-            store: store, logger: Logger(label: "swiftlet.rbac"))
+            authentication: AuthenticationChain(authenticators, allowsAnonymous: anonymousAuth),
+            store: apiStore, logger: Logger(label: "swiftlet.rbac"))
         let server = APIServerService(
-            store: SecretEncryption.store(store, keyRing: keyRing),
+            store: apiStore,
             configuration: APIServerConfiguration(bindAddress: bindAddress, port: port, tls: tls),
             security: security, certificateSigner: CertificateRequestSigner(authority: certificates.authority),
+            serviceAccounts: ServiceAccountSettings(signer: tokenSigner, rootCAPEM: try certificates.authority.certificatePEM),
             logger: Logger(label: "swiftlet.apiserver"))
         let adminKubeconfig = { @Sendable (port: Int) throws -> AdminKubeconfig in
             AdminKubeconfig(

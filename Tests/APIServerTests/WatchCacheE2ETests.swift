@@ -12,13 +12,15 @@ import Testing
             }
             _ = try await kubectl.ok(["label", "cm", "c2", "c4", "app=web"])
             let paged = try await kubectl.ok(["get", "cm", "--chunk-size=2", "-o", "name"])
-            #expect(paged.split(separator: "\n").map(String.init) == (1...5).map { "configmap/c\($0)" })
+            // Every namespace also holds the published cluster CA, kube-root-ca.crt.
+            #expect(paged.split(separator: "\n").map(String.init) == (1...5).map { "configmap/c\($0)" } + ["configmap/kube-root-ca.crt"])
             let table = try await kubectl.ok(["get", "cm", "--chunk-size=2"])
             #expect((1...5).allSatisfy { table.contains("c\($0) ") })
             let selected = try await kubectl.ok(["get", "cm", "-l", "app=web", "--chunk-size=1", "-o", "name"])
             #expect(selected.split(separator: "\n").map(String.init) == ["configmap/c2", "configmap/c4"])
             let byField = try await kubectl.ok(["get", "cm", "--field-selector", "metadata.name!=c1", "-o", "name"])
-            #expect(byField.split(separator: "\n").count == 4)
+            #expect(byField.split(separator: "\n").count == 5)
+            #expect(!byField.contains("configmap/c1\n"))
 
             let listed = try await kubectl.ok(["get", "--raw", "/api/v1/namespaces/default/configmaps"])
             let rv = try #require(Self.listResourceVersion(listed))

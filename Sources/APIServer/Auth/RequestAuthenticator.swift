@@ -43,10 +43,29 @@ public struct AuthenticationChain: Sendable {
     public func authenticate(_ request: APIRequest) async throws -> UserInfo {
         let hasBearer = request.bearerToken != nil
         for authenticator in authenticators {
-            if let user = try await authenticator.authenticate(request) { return user.authenticated() }
+            do {
+                if let user = try await authenticator.authenticate(request) { return user.authenticated() }
+            } catch is CredentialRejected {
+                // The reason is for logs and TokenReview; clients only learn "Unauthorized", as upstream.
+                throw Self.unauthorized
+            }
         }
         // A bearer token nobody accepted is an invalid credential, not an anonymous request.
         if hasBearer || !allowsAnonymous { throw Self.unauthorized }
         return .anonymous
+    }
+}
+
+extension AuthenticationChain {
+    /// The bearer-token authenticators of the chain, asked in order for a `TokenReview`: the first that knows
+    /// the token decides; nil when none does. Throws ``CredentialRejected`` for a known but invalid token.
+    func reviewToken(_ token: String, audiences: [String]) async throws -> TokenAuthentication? {
+        for case let authenticator as any TokenAuthenticator in authenticators {
+            if var result = try await authenticator.authenticate(token: token, audiences: audiences) {
+                result.user = result.user.authenticated()
+                return result
+            }
+        }
+        return nil
     }
 }

@@ -1,10 +1,12 @@
 import Foundation
 import KubeCore
+import KubeStorage
 import Logging
 
 extension APIHandler {
     /// With RBAC, waits for the policy index and reconciles the bootstrap policy; creates the default
-    /// namespaces when missing; then reports ready on `/readyz`. Call it while `runBackgroundTasks()` runs.
+    /// namespaces when missing and the per-namespace defaults (ServiceAccount `default`, `kube-root-ca.crt`);
+    /// then reports ready on `/readyz`. Call it while `runBackgroundTasks()` runs.
     public func bootstrap() async throws {
         if let index = security.rbacPolicy {
             try await RBACPolicyControllers(index: index, handler: self, logger: logger).bootstrap()
@@ -24,6 +26,13 @@ extension APIHandler {
                 } catch let error as APIError where error.reason == .alreadyExists {
                     continue
                 }
+            }
+            // Every namespace (also those of an earlier run) has its default ServiceAccount and current
+            // kube-root-ca.crt.
+            for kv in try await objects.store.range(.prefix(namespaces.keyPrefix)).kvs {
+                let namespace = try ObjectStore.decode(kv)
+                if namespace.isBeingDeleted { continue }
+                try await ensureNamespaceDefaults(namespace.name)
             }
         }
         readiness.markReady()

@@ -74,6 +74,7 @@ extension APIHandler {
             }
             if let deleted = try await objects.delete(resource, namespace: context.namespace, name: name,
                                                       expectedRevision: current.modRevision) {
+                await objectChanged(resource, object: deleted, change: .deleted)
                 return deleted
             }
         }

@@ -1,12 +1,14 @@
 import KubeAPI
 import KubeCore
+import KubeSecurity
 
 /// The create-only review kinds, answered from the request and never stored: `SelfSubjectReview` (who am I),
+/// `TokenReview` (whose is this bearer token, by the server's token authenticators),
 /// `SelfSubjectAccessReview`, `SubjectAccessReview` and `LocalSubjectAccessReview` (may this user do that),
 /// evaluated with the server's authorizer exactly as a real request would be.
 extension APIHandler {
     static let reviewKinds: Set<String> = [
-        "SelfSubjectReview", "SelfSubjectAccessReview", "SubjectAccessReview", "LocalSubjectAccessReview",
+        "SelfSubjectReview", "TokenReview", "SelfSubjectAccessReview", "SubjectAccessReview", "LocalSubjectAccessReview",
         "SelfSubjectRulesReview",
     ]
 
@@ -22,6 +24,8 @@ extension APIHandler {
         case "SelfSubjectReview":
             review.set(["status"], ["userInfo": Self.userInfoJSON(user)])
             return .json(review, status: 201)
+        case "TokenReview":
+            review.set(["status"], try await tokenReviewStatus(review["spec"] ?? .object([:])))
         case "SelfSubjectAccessReview":
             review.set(["status"], try await accessReviewStatus(review["spec"] ?? .object([:]), user: user))
         case "SelfSubjectRulesReview":
@@ -137,9 +141,23 @@ extension APIHandler {
         ]
     }
 
-    private static func strings(_ value: JSONValue?) -> [String] {
-        guard case .array(let items)? = value else { return [] }
-        return items.compactMap(\.stringValue)
+    /// Upstream `TokenReview` REST: the token is required; empty audiences mean the API server's; an
+    /// authenticator's refusal is reported in `status.error`.
+    private func tokenReviewStatus(_ spec: JSONValue) async throws -> JSONValue {
+        let token = spec["token"]?.stringValue ?? ""
+        if token.isEmpty { throw APIError.badRequest("token is required for TokenReview in authentication") }
+        var audiences = Self.strings(spec["audiences"])
+        if audiences.isEmpty { audiences = serviceAccounts?.signer.audiences ?? [] }
+        do {
+            guard let result = try await security.authentication.reviewToken(token, audiences: audiences) else {
+                return ["authenticated": false, "user": .object([:])]
+            }
+            var status: [String: JSONValue] = ["authenticated": true, "user": Self.userInfoJSON(result.user)]
+            if !result.audiences.isEmpty { status["audiences"] = .array(result.audiences.map { .string($0) }) }
+            return .object(status)
+        } catch let rejected as CredentialRejected {
+            return ["authenticated": false, "user": .object([:]), "error": .string(rejected.reason)]
+        }
     }
 
     static func userInfoJSON(_ user: UserInfo) -> JSONValue {

@@ -121,6 +121,7 @@ extension APIHandler {
         if !object.resourceVersion.isEmpty {
             throw APIError.badRequest("resourceVersion should not be set on objects to be created")
         }
+        let displayName = object.name.isEmpty ? object.metadataString("generateName") : object.name
         if object.name.isEmpty {
             let generateName = object.metadataString("generateName")
             if !generateName.isEmpty { object.set(["metadata", "name"], .string(NameGenerator.generate(base: generateName))) }
@@ -133,6 +134,9 @@ extension APIHandler {
         object = try resource.strategy.prepareForCreate(object)
         if resource.group == "certificates.k8s.io", resource.kind == "CertificateSigningRequest" {
             try prepareCertificateRequest(&object, user: context.request.user)
+        }
+        if resource.kind == "Pod", resource.group.isEmpty, let namespace = context.namespace {
+            object = try await admitServiceAccount(object, namespace: namespace, displayName: displayName)
         }
         if resource.hasStatus, object["status"] == nil, resource.kind == "Namespace" {
             object.set(["status"], ["phase": "Active"])
@@ -148,6 +152,7 @@ extension APIHandler {
             return .json(object, status: 201, warnings: warnings)
         }
         let created = try await objects.create(resource, object: object)
+        await objectChanged(resource, object: created, change: .created)
         return .json(created, status: 201, warnings: warnings)
     }
 
@@ -221,11 +226,13 @@ extension APIHandler {
             if updated.isBeingDeleted && updated.finalizers.isEmpty {
                 if let deleted = try await objects.delete(resource, namespace: context.namespace, name: name,
                                                           expectedRevision: current.modRevision) {
+                    await objectChanged(resource, object: deleted, change: .deleted)
                     return (deleted, false)
                 }
                 continue
             }
             if let written = try await objects.update(resource, object: updated, expectedRevision: current.modRevision) {
+                await objectChanged(resource, object: written, change: .updated)
                 return (written, false)
             }
         }

@@ -20,16 +20,21 @@ public struct APIHandler: Sendable {
     let security: RequestSecurity
     /// Signs approved CertificateSigningRequests for the client signer; nil without a cluster CA.
     let certificateSigner: CertificateRequestSigner?
+    /// Token signing and the cluster CA for the `token` subresource, `kube-root-ca.crt` and legacy token
+    /// Secrets; nil serves none of them (default ServiceAccounts and pod admission work regardless).
+    let serviceAccounts: ServiceAccountSettings?
     /// Serves lists and watches from memory when set and ready; its feed runs in `APIServerService.run`.
     public let watchCache: WatchCache?
 
     public init(catalog: ResourceCatalog, store: any KeyValueStore, logger: Logger,
                 security: RequestSecurity = .allowAll, certificateSigner: CertificateRequestSigner? = nil,
+                serviceAccounts: ServiceAccountSettings? = nil,
                 clock: @escaping @Sendable () -> Date = { Date() }, watchCache: WatchCache? = nil) {
         self.watchCache = watchCache
         self.catalog = catalog
         self.security = security
         self.certificateSigner = certificateSigner
+        self.serviceAccounts = serviceAccounts
         self.objects = ObjectStore(store: store)
         self.logger = logger
         self.clock = clock
@@ -137,7 +142,7 @@ extension APIHandler {
         }
     }
 
-    /// `scale`, `binding` and `eviction`; the node-side ones (`log`, `exec`, ...) are the kubelet's.
+    /// `scale`, `binding`, `eviction` and `token`; the node-side ones (`log`, `exec`, ...) are the kubelet's.
     private func handleSubresource(_ subresource: String, context: RequestContext) async throws -> APIResponse {
         let resource = context.resource
         guard context.name != nil, resource.subresources.contains(where: { $0.name == subresource }) else {
@@ -151,7 +156,8 @@ extension APIHandler {
         case ("approval", "PUT") where resource.kind == "CertificateSigningRequest":
             return try await approveCertificateRequest(context)
         case ("approval", "GET"): return try await get(context)
-        case ("scale", _), ("binding", _), ("eviction", _), ("approval", _):
+        case ("token", "POST") where resource.kind == "ServiceAccount": return try await requestToken(context)
+        case ("scale", _), ("binding", _), ("eviction", _), ("approval", _), ("token", _):
             throw APIError.methodNotSupported(resource.groupResource, action: context.request.method.lowercased())
         default:
             throw APIError.notFound(resource.groupResource, name: "\(context.name!)/\(subresource)")

@@ -14,6 +14,12 @@ extension JSONValue {
         return nil
     }
 
+    /// The value of a boolean.
+    var boolValue: Bool? {
+        if case .bool(let value) = self { return value }
+        return nil
+    }
+
     /// The number of an integer value.
     var integerValue: Int64? {
         switch self {

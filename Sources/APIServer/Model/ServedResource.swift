@@ -69,6 +69,11 @@ public struct ServedResource: Sendable {
         namespaced ? keyPrefix + (namespace ?? "") + "/" + name : keyPrefix + name
     }
 
+    /// The store key of a core (`v1`) object, for components that read the store without the catalog.
+    static func coreKey(plural: String, namespace: String?, name: String) -> String {
+        "/registry/core/\(plural)/" + (namespace.map { $0 + "/" } ?? "") + name
+    }
+
     /// All fields field selectors can use on `object`.
     func fields(of object: JSONValue) -> [String: String] {
         var fields = selectableFields(object)

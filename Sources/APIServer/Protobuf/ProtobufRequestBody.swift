@@ -15,6 +15,15 @@ enum ProtobufRequestBody {
         guard let schema = APIRegistry.resourceType(forKind: kind, group: group, version: version)?.typeSchema else {
             throw APIError.unsupportedMediaType(accepted: ["application/json"])
         }
+        return try decode(body, typeName: schema.name)
+    }
+
+    /// Decodes `body` as a message of the schema type `typeName` (also kinds that are no resource, such as
+    /// the `TokenRequest` body of `serviceaccounts/token`).
+    static func decode(_ body: [UInt8], typeName: String) throws(APIError) -> JSONValue {
+        guard let schema = APIRegistry.schema(named: typeName) else {
+            throw APIError.unsupportedMediaType(accepted: ["application/json"])
+        }
         do {
             let envelope = try ProtobufEnvelope(decoding: body)
             var decoder = SchemaProtobufDecoder()

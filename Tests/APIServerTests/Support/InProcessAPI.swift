@@ -10,10 +10,14 @@ import Logging
 /// Sendable; each call is an independent request.
 struct InProcessAPI: Sendable {
     let handler: APIHandler
+    let store: MemoryStore
 
-    init() async throws {
-        handler = APIHandler(catalog: BuiltinResources.catalog(), store: MemoryStore(),
-                             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+    init(store: MemoryStore = MemoryStore(), security: RequestSecurity = .allowAll,
+         serviceAccounts: ServiceAccountSettings? = nil) async throws {
+        self.store = store
+        handler = APIHandler(catalog: BuiltinResources.catalog(), store: store,
+                             logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+                             security: security, serviceAccounts: serviceAccounts)
         try await handler.bootstrap()
     }
 
@@ -24,9 +28,10 @@ struct InProcessAPI: Sendable {
     }
 
     func send(_ method: String, _ path: String, query: String? = nil, json: String? = nil,
-              contentType: String = "application/json") async throws -> Reply {
-        let request = APIRequest(method: method, path: path, query: query,
-                                 headers: json == nil ? [:] : ["content-type": contentType],
+              contentType: String = "application/json", bearerToken: String? = nil) async throws -> Reply {
+        var headers = json == nil ? [:] : ["content-type": contentType]
+        if let bearerToken { headers["authorization"] = "Bearer " + bearerToken }
+        let request = APIRequest(method: method, path: path, query: query, headers: headers,
                                  body: Array((json ?? "").utf8))
         let response = await handler.handle(request)
         guard case .bytes(let bytes) = response.body else { return Reply(status: response.status, body: .null, text: "") }

@@ -19,10 +19,11 @@ struct Kubectl: Sendable {
 
     static var isInstalled: Bool { path() != nil }
 
-    init(_ name: String = "kubectl", server: SwiftletServerProcess) throws {
+    /// kubectl against `server`, with the admin kubeconfig unless `kubeconfig` names another.
+    init(_ name: String = "kubectl", server: SwiftletServerProcess, kubeconfig: String? = nil) throws {
         guard let binary = Self.path(name) else { throw KubectlError.missing(name) }
         self.binary = binary
-        kubeconfig = server.kubeconfig
+        self.kubeconfig = kubeconfig ?? server.kubeconfig
         cacheDirectory = server.dataDirectory.appendingPathComponent("kube-cache-\(name)").path
     }
 
@@ -113,10 +114,12 @@ enum KubectlError: Error, CustomStringConvertible {
     }
 }
 
-/// Starts a server, runs `body`, and always stops it.
-func withSwiftletServer(_ body: (SwiftletServerProcess) async throws -> Void) async throws {
+/// Starts a server (with `arguments(dataDirectory)` added to its command line), runs `body`, and always
+/// stops it.
+func withSwiftletServer(arguments: (URL) throws -> [String] = { _ in [] },
+                        _ body: (SwiftletServerProcess) async throws -> Void) async throws {
     let server = try SwiftletServerProcess()
-    try await server.start()
+    try await server.start(arguments: try arguments(server.dataDirectory))
     do {
         try await body(server)
     } catch {

@@ -29,9 +29,9 @@ final class SwiftletServerProcess: @unchecked Sendable {
     }
 
     /// Starts the server and waits (at most `timeout` seconds) until it is ready.
-    func start(timeout: Double = 60) async throws {
+    func start(timeout: Double = 60, arguments: [String] = []) async throws {
         process.executableURL = URL(fileURLWithPath: try Self.binary())
-        process.arguments = ["server", "--data-dir", dataDirectory.path, "--port", "0"]
+        process.arguments = ["server", "--data-dir", dataDirectory.path, "--port", "0"] + arguments
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
