@@ -108,15 +108,35 @@ struct KubectlTokensE2ETests {
     }
 
     @Test func aBadTokenFileStopsTheServerNamingTheLine() async throws {
-        let server = try SwiftletServerProcess()
-        defer { server.stop() }
-        let file = server.dataDirectory.appendingPathComponent("tokens.csv")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftlet-tokens-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("tokens.csv")
         try Data("good,alice,1\nbad,bob\n".utf8).write(to: file)
-        do {
-            try await server.start(arguments: ["--token-auth-file", file.path])
-            Issue.record("the server started with a bad token file")
-        } catch {
-            #expect("\(error)".contains("token file \(file.path), line 2: must have at least 3 columns"), "\(error)")
+        let binary = try SwiftletServerProcess.binary()
+        // The server exits on its own; wait for it on a thread of its own, never on the cooperative pool.
+        let (status, stderr) = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Int32, String), any Error>) in
+            Thread {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: binary)
+                process.arguments = ["server", "--data-dir", directory.path, "--port", "0", "--token-auth-file", file.path]
+                let errors = Pipe()
+                process.standardError = errors
+                process.standardOutput = FileHandle.nullDevice
+                do {
+                    try process.run()
+                } catch {
+                    continuation.resume(throwing: error)
+                    return
+                }
+                let output = errors.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: (process.terminationStatus, String(decoding: output, as: UTF8.self)))
+            }.start()
         }
+        #expect(status != 0)
+        #expect(stderr.contains("token file \(file.path), line 2: must have at least 3 columns (token, user name, user uid), found 2"),
+                "\(stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/db/state.db"))
     }
 }
