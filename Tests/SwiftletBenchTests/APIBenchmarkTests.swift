@@ -6,13 +6,8 @@ import Testing
 /// The API benchmark runs against a real `swiftlet server` child and reports every figure. Speed is never
 /// asserted here.
 @Suite struct APIBenchmarkTests {
-    static func binary() throws -> String {
-        let exe = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-        return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("swiftlet").path
-    }
-
     @Test func quickRunReportsEveryFigure() async throws {
-        var options = APIBenchmarkOptions.quick(serverBinary: try Self.binary())
+        var options = APIBenchmarkOptions.quick(serverBinary: try SwiftletCommand.binary())
         options.clientCounts = [1, 4]
         options.podCounts = [150, 300]
         let lines = Mutex<[String]>([])
@@ -44,27 +39,7 @@ import Testing
     }
 
     @Test func benchAPICommandPrintsTheTable() async throws {
-        let binary = try Self.binary()
-        // The child is waited for on its own thread, never on the cooperative pool.
-        let (status, text) = try await withCheckedThrowingContinuation {
-            (continuation: CheckedContinuation<(Int32, String), any Error>) in
-            Thread {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: binary)
-                process.arguments = ["bench", "api", "--quick"]
-                let output = Pipe()
-                process.standardOutput = output
-                process.standardError = FileHandle.nullDevice
-                do {
-                    try process.run()
-                    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                    process.waitUntilExit()
-                    continuation.resume(returning: (process.terminationStatus, text))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }.start()
-        }
+        let (status, text) = try await SwiftletCommand.run(["bench", "api", "--quick"])
         #expect(status == 0)
         for figure in ["create p50 / p99 (ms), 64 clients", "list 300 pods p50", "RSS per stored pod at 600 pods",
                        "cold start to /readyz"] {

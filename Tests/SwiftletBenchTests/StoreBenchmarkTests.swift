@@ -55,28 +55,7 @@ import Testing
     }
 
     @Test func benchCommand_printsTheTable() async throws {
-        let exe = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
-        let binary = URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("swiftlet").path
-        // The child is waited for on its own thread, never on the cooperative pool.
-        let (status, text) = try await withCheckedThrowingContinuation {
-            (continuation: CheckedContinuation<(Int32, String), any Error>) in
-            Thread {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: binary)
-                process.arguments = ["bench", "store", "--quick", "--no-etcd"]
-                let output = Pipe()
-                process.standardOutput = output
-                process.standardError = FileHandle.nullDevice
-                do {
-                    try process.run()
-                    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                    process.waitUntilExit()
-                    continuation.resume(returning: (process.terminationStatus, text))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }.start()
-        }
+        let (status, text) = try await SwiftletCommand.run(["bench", "store", "--quick", "--no-etcd"])
         #expect(status == 0)
         #expect(text.contains("create/s"))
         #expect(text.contains("commits (WAL fsyncs) per write"))
