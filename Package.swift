@@ -25,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // Already in the graph through Hummingbird; named here for the controllers' service lifecycles.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         // Already in the graph through Hummingbird; named here for the API benchmark's HTTP client.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
     ],
@@ -61,6 +63,20 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // L1: the API client: typed requests and watches over a transport (in-process or HTTPS).
+        .target(
+            name: "KubeClient",
+            dependencies: [
+                "KubeAPI",
+                "KubeCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: strict
+        ),
         // L2: the Kubernetes REST API over the store.
         .target(
             name: "APIServer",
@@ -74,6 +90,76 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
+        // L3: informers, work queues, reconcilers, events, leader election.
+        .target(
+            name: "ControllerRuntime",
+            dependencies: [
+                "KubeClient",
+                "KubeAPI",
+                "KubeCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // L3: the control loops (ReplicaSet, Deployment, garbage collector, namespaces, node lifecycle).
+        .target(
+            name: "Controllers",
+            dependencies: [
+                "ControllerRuntime",
+                "KubeClient",
+                "KubeAPI",
+                "KubeCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // L3: the scheduler (a pure algorithm over a snapshot, a queue, binding).
+        .target(
+            name: "Scheduler",
+            dependencies: [
+                "ControllerRuntime",
+                "KubeClient",
+                "KubeAPI",
+                "KubeCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // L4: hollow nodes that heartbeat and run pods without containers (for tests and capacity planning).
+        .target(
+            name: "SimulatedNodes",
+            dependencies: [
+                "ControllerRuntime",
+                "KubeClient",
+                "KubeAPI",
+                "KubeCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        // L5: the composition root: API server, controllers, scheduler and nodes as one service group.
+        .target(
+            name: "ClusterAssembly",
+            dependencies: [
+                "APIServer",
+                "ControllerRuntime",
+                "Controllers",
+                "Scheduler",
+                "SimulatedNodes",
+                "KubeStorage",
+                "KubeSecurity",
+                "KubeClient",
+                "KubeAPI",
+                "KubeCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -144,6 +230,21 @@ let package = Package(
         .testTarget(
             name: "SwiftletBenchTests",
             dependencies: ["SwiftletBench", "KubeStorage", "swiftlet"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ControllerRuntimeTests",
+            dependencies: ["ControllerRuntime", "KubeClient", "KubeAPI", "KubeCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ControllersTests",
+            dependencies: ["Controllers", "ControllerRuntime", "KubeClient", "KubeAPI", "KubeCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SchedulerTests",
+            dependencies: ["Scheduler", "KubeAPI", "KubeCore"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -30,7 +30,8 @@ enum AllowedImports {
             layer: 1, targets: ["KubeCore"], modules: system.union(["Logging", "GRDB", "GRDBSQLite"]), exists: true),
         "KubeClient": Rule(
             layer: 1, targets: ["KubeAPI", "KubeCore"],
-            modules: system.union(["Logging", "AsyncHTTPClient", "NIOCore", "NIOFoundationCompat"]), exists: false),
+            modules: system.union(["Logging", "NIOCore", "NIOPosix", "NIOHTTP1", "NIOSSL", "NIOFoundationCompat"]),
+            exists: true),
         // L1: key material (CA, certificates, token signing keys, encryption at rest); knows no Kubernetes types.
         "KubeSecurity": Rule(layer: 1, targets: [], modules: system.union(["X509", "Crypto", "SwiftASN1"]), exists: true),
         // L2: the API server.
@@ -43,13 +44,13 @@ enum AllowedImports {
         // L3: control loops.
         "ControllerRuntime": Rule(
             layer: 3, targets: ["KubeClient", "KubeAPI", "KubeCore"],
-            modules: system.union(["Logging", "ServiceLifecycle"]), exists: false),
+            modules: system.union(["Logging", "ServiceLifecycle"]), exists: true),
         "Controllers": Rule(
             layer: 3, targets: ["ControllerRuntime", "KubeClient", "KubeAPI", "KubeCore"],
-            modules: system.union(["Logging", "ServiceLifecycle"]), exists: false),
+            modules: system.union(["Logging", "ServiceLifecycle"]), exists: true),
         "Scheduler": Rule(
             layer: 3, targets: ["ControllerRuntime", "KubeClient", "KubeAPI", "KubeCore"],
-            modules: system.union(["Logging", "ServiceLifecycle"]), exists: false),
+            modules: system.union(["Logging", "ServiceLifecycle"]), exists: true),
         // L4: the node. ContainerRuntime and NodeNetworking know OCI and Linux, not Kubernetes.
         "ContainerRuntime": Rule(
             layer: 4, targets: [], modules: system.union(["Logging", "SystemPackage", "Subprocess"]), exists: false),
@@ -59,6 +60,9 @@ enum AllowedImports {
             layer: 4,
             targets: ["ControllerRuntime", "ContainerRuntime", "NodeNetworking", "KubeClient", "KubeAPI", "KubeCore"],
             modules: system.union(["Logging", "ServiceLifecycle"]), exists: false),
+        "SimulatedNodes": Rule(
+            layer: 4, targets: ["ControllerRuntime", "KubeClient", "KubeAPI", "KubeCore"],
+            modules: system.union(["Logging", "ServiceLifecycle"]), exists: true),
         "ServiceProxy": Rule(
             layer: 4, targets: ["ControllerRuntime", "NodeNetworking", "KubeClient", "KubeAPI", "KubeCore"],
             modules: system.union(["Logging", "ServiceLifecycle", "NIOCore", "NIOPosix"]), exists: false),
@@ -67,9 +71,10 @@ enum AllowedImports {
             layer: 5,
             targets: [
                 "APIServer", "ControllerRuntime", "Controllers", "Scheduler", "ContainerRuntime", "NodeNetworking",
-                "Kubelet", "ServiceProxy", "KubeStorage", "KubeClient", "KubeAPI", "KubeCore",
+                "Kubelet", "ServiceProxy", "SimulatedNodes", "KubeStorage", "KubeSecurity", "KubeClient", "KubeAPI",
+                "KubeCore",
             ],
-            modules: system.union(["Logging", "ServiceLifecycle"]), exists: false),
+            modules: system.union(["Logging", "ServiceLifecycle"]), exists: true),
         "KubeCLI": Rule(
             layer: 5, targets: ["KubeClient", "KubeAPI", "KubeCore"],
             modules: system.union(["Logging", "ArgumentParser"]), exists: false),
