@@ -163,6 +163,19 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // L5: kubectl-like verbs over the API client (kubeconfig loading, the `kubectl rolling-update` plugin).
+        .target(
+            name: "KubeCLI",
+            dependencies: [
+                "KubeClient",
+                "KubeAPI",
+                "KubeCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
         // Tools: benchmarks run by `swiftlet bench`.
         .target(
             name: "SwiftletBench",
@@ -185,6 +198,7 @@ let package = Package(
                 "KubeSecurity",
                 "APIServer",
                 "SwiftletBench",
+                "KubeCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -203,7 +217,7 @@ let package = Package(
         .testTarget(
             name: "APIServerTests",
             dependencies: [
-                "APIServer", "KubeAPI", "KubeCore", "KubeSecurity", "KubeStorage", "swiftlet",
+                "APIServer", "KubeAPI", "KubeCore", "KubeSecurity", "KubeStorage", "KubeClient", "KubeCLI", "swiftlet",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict

@@ -77,7 +77,7 @@ enum AllowedImports {
             modules: system.union(["Logging", "ServiceLifecycle"]), exists: true),
         "KubeCLI": Rule(
             layer: 5, targets: ["KubeClient", "KubeAPI", "KubeCore"],
-            modules: system.union(["Logging", "ArgumentParser"]), exists: false),
+            modules: system.union(["Logging", "ArgumentParser", "Yams"]), exists: true),
         "SwiftletBench": Rule(
             layer: 5, targets: ["KubeStorage", "KubeCore"],
             modules: system.union(["Logging", "NIOCore", "NIOPosix", "NIOHTTP1", "NIOSSL"]), exists: true),
