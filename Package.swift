@@ -193,6 +193,7 @@ let package = Package(
         .executableTarget(
             name: "swiftlet",
             dependencies: [
+                "ClusterAssembly",
                 "KubeCore",
                 "KubeStorage",
                 "KubeSecurity",

@@ -1,5 +1,6 @@
 import APIServer
 import ArgumentParser
+import ClusterAssembly
 import Foundation
 import KubeSecurity
 import KubeStorage
@@ -15,7 +16,8 @@ import Glibc
 /// against a second server), encrypts Secrets at rest with the key ring in `<data-dir>/encryption/keys.json`
 /// (created with a random AES-256 key on first start), serves the Kubernetes API on `--bind-address:--port`, writes
 /// `<data-dir>/kubeconfig.yaml` for the cluster admin once it listens, and stops cleanly on SIGINT or SIGTERM.
-/// Controllers, scheduler and kubelet are not part of this build yet.
+/// Once the API server is ready, the controller manager, the scheduler and any `--simulated-nodes` run in the
+/// same process, talking to the API server in process as their own users.
 struct ServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "server",
@@ -48,7 +50,54 @@ struct ServerCommand: AsyncParsableCommand {
         "CSV file of static bearer tokens: token,user,uid[,\"group1,group2\"] per line.", valueName: "path"))
     var tokenAuthFile: String?
 
+    @Option(help: ArgumentHelp(
+        "Hollow nodes to register: they heartbeat and run bound pods without containers (like kwok).",
+        valueName: "count"))
+    var simulatedNodes: Int = 0
+
+    @Option(help: ArgumentHelp("CPU capacity of each simulated node.", valueName: "quantity"))
+    var simulatedNodeCpu: String = "32"
+
+    @Option(help: ArgumentHelp("Memory capacity of each simulated node.", valueName: "quantity"))
+    var simulatedNodeMemory: String = "256Gi"
+
+    @Option(help: ArgumentHelp("Pod capacity of each simulated node.", valueName: "count"))
+    var simulatedNodePods: Int = 110
+
+    @Option(help: ArgumentHelp(
+        "Seconds a node's Lease may go unrenewed before the node is marked Unknown and tainted unreachable.",
+        valueName: "seconds"))
+    var nodeMonitorGracePeriod: Int = 40
+
+    @Flag(help: "Run only the API server: no controllers, scheduler or simulated nodes.")
+    var disableControlLoops = false
+
     @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        guard simulatedNodes >= 0 else { throw ValidationError("--simulated-nodes must not be negative") }
+        guard simulatedNodePods > 0 else { throw ValidationError("--simulated-node-pods must be positive") }
+        guard nodeMonitorGracePeriod > 0 else { throw ValidationError("--node-monitor-grace-period must be positive") }
+        for (flag, value) in [("--simulated-node-cpu", simulatedNodeCpu), ("--simulated-node-memory", simulatedNodeMemory)] {
+            guard let quantity = Quantity(value), quantity.milliValue > 0 else {
+                throw ValidationError("\(flag) \(value) is not a positive quantity (for example 32, 500m, 256Gi)")
+            }
+        }
+    }
+
+    /// The components beside the API server, from the flags.
+    var clusterConfiguration: ClusterConfiguration {
+        var configuration = ClusterConfiguration()
+        configuration.controllers = !disableControlLoops
+        configuration.scheduler = !disableControlLoops
+        configuration.nodeMonitorGracePeriod = .seconds(nodeMonitorGracePeriod)
+        if simulatedNodes > 0, !disableControlLoops {
+            configuration.simulatedNodes = SimulatedNodeSettings(
+                count: simulatedNodes, cpu: Quantity(simulatedNodeCpu)!, memory: Quantity(simulatedNodeMemory)!,
+                pods: simulatedNodePods)
+        }
+        return configuration
+    }
 
     /// `/var/lib/swiftlet` for root, `~/.swiftlet` for everyone else.
     static var defaultDataDirectory: String {
@@ -96,9 +145,6 @@ struct ServerCommand: AsyncParsableCommand {
             throw error
         }
         logger.info("Store opened", metadata: [LogKey.path: "\(databasePath)", LogKey.revision: "\(revision)"])
-        logger.notice(
-            "Not part of this build yet",
-            metadata: [LogKey.components: "controllers, scheduler, kubelet"])
         let certificates: ClusterCertificates
         let tokenSigner: ServiceAccountTokenSigner
         do {
@@ -137,6 +183,9 @@ struct ServerCommand: AsyncParsableCommand {
                 clientCertificatePEM: certificates.admin.certificatePEM, clientKeyPEM: certificates.admin.privateKeyPEM)
         }
         let kubeconfigPath = layout.kubeconfigPath
+        let components = ClusterComponents(
+            handler: server.handler, configuration: clusterConfiguration, logger: Logger(label: "swiftlet.cluster"))
+        let apiReady = StartupGate()
         var signal: Int32 = SIGTERM
         do {
             try await withThrowingTaskGroup(of: Int32?.self) { group in
@@ -150,7 +199,12 @@ struct ServerCommand: AsyncParsableCommand {
                             logger.error("Writing the kubeconfig failed", metadata: [LogKey.path: "\(kubeconfigPath)",
                                                                                   "error": "\(error)"])
                         }
+                        apiReady.open()
                     }
+                    return nil
+                }
+                group.addTask {
+                    try await components.run(after: apiReady)
                     return nil
                 }
                 group.addTask { await shutdown.next() }

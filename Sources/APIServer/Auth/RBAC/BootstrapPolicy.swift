@@ -113,6 +113,46 @@ public enum BootstrapPolicy {
         ClusterRole(metadata: metadata("system:service-account-issuer-discovery"), rules: [
             urls(["get"], ["/.well-known/openid-configuration", "/openid/v1/jwks"]),
         ]),
+        // The built-in controller manager runs every controller under its own identity (upstream
+        // `--use-service-account-credentials=false`), so it needs the workload groups in full.
+        ClusterRole(metadata: metadata("system:kube-controller-manager"), rules: [
+            rule(["*"], ["", "apps", "batch", "policy", "autoscaling", "coordination.k8s.io", "events.k8s.io",
+                         "discovery.k8s.io", "networking.k8s.io"], ["*"]),
+            rule(["get", "list", "watch"], ["*"], ["*"]),
+            rule(["create"], ["authentication.k8s.io"], ["tokenreviews"]),
+            rule(["create"], ["authorization.k8s.io"], ["subjectaccessreviews"]),
+        ]),
+        ClusterRole(metadata: metadata("system:kube-scheduler"), rules: [
+            rule(["create", "patch", "update"], ["", "events.k8s.io"], ["events"]),
+            rule(["create"], ["coordination.k8s.io"], ["leases"]),
+            rule(["get", "update"], ["coordination.k8s.io"], ["leases"]),
+            rule(["get", "list", "watch"], [""], ["nodes", "namespaces"]),
+            rule(["delete", "get", "list", "watch"], [""], ["pods"]),
+            rule(["create"], [""], ["bindings", "pods/binding"]),
+            rule(["patch", "update"], [""], ["pods/status"]),
+            rule(["get", "list", "watch"], [""], ["replicationcontrollers", "services", "persistentvolumeclaims",
+                                                  "persistentvolumes"]),
+            rule(["get", "list", "watch"], ["apps"], ["replicasets", "statefulsets"]),
+            rule(["get", "list", "watch"], ["policy"], ["poddisruptionbudgets"]),
+            rule(["get", "list", "watch"], ["storage.k8s.io"], ["storageclasses", "csinodes", "csidrivers",
+                                                                "csistoragecapacities"]),
+            rule(["create"], ["authentication.k8s.io"], ["tokenreviews"]),
+            rule(["create"], ["authorization.k8s.io"], ["subjectaccessreviews"]),
+        ]),
+        // What a kubelet needs; bound to the `system:nodes` group (Swiftlet has no Node authorizer yet).
+        ClusterRole(metadata: metadata("system:node"), rules: [
+            rule(["create", "get", "list", "watch", "update", "patch", "delete"], [""], ["nodes"]),
+            rule(["patch", "update"], [""], ["nodes/status", "pods/status"]),
+            rule(["get", "list", "watch", "create", "delete"], [""], ["pods"]),
+            rule(["create"], [""], ["pods/eviction", "serviceaccounts/token"]),
+            rule(["create", "patch", "update"], ["", "events.k8s.io"], ["events"]),
+            rule(["create", "delete", "get", "patch", "update", "list", "watch"], ["coordination.k8s.io"], ["leases"]),
+            rule(["get", "list", "watch"], [""], ["configmaps", "secrets", "services", "endpoints",
+                                                  "persistentvolumeclaims", "persistentvolumes"]),
+            rule(["create", "get", "list", "watch"], ["certificates.k8s.io"], ["certificatesigningrequests"]),
+            rule(["create"], ["authentication.k8s.io"], ["tokenreviews"]),
+            rule(["create"], ["authorization.k8s.io"], ["subjectaccessreviews", "localsubjectaccessreviews"]),
+        ]),
     ]
 
     private static func binding(_ name: String, groups: [String]) -> ClusterRoleBinding {
@@ -122,7 +162,17 @@ public enum BootstrapPolicy {
             roleRef: RoleRef(apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: name))
     }
 
+    private static func binding(_ name: String, user: String) -> ClusterRoleBinding {
+        ClusterRoleBinding(
+            metadata: metadata(name),
+            subjects: [Subject(kind: "User", apiGroup: "rbac.authorization.k8s.io", name: user)],
+            roleRef: RoleRef(apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: name))
+    }
+
     public static let clusterRoleBindings: [ClusterRoleBinding] = [
+        binding("system:kube-controller-manager", user: "system:kube-controller-manager"),
+        binding("system:kube-scheduler", user: "system:kube-scheduler"),
+        binding("system:node", groups: ["system:nodes"]),
         binding("cluster-admin", groups: [UserInfo.mastersGroup]),
         binding("system:monitoring", groups: ["system:monitoring"]),
         binding("system:discovery", groups: [UserInfo.authenticatedGroup]),

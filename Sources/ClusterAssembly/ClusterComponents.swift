@@ -1,0 +1,75 @@
+public import APIServer
+import ControllerRuntime
+import Foundation
+import KubeSecurity
+import KubeClient
+public import Logging
+public import ServiceLifecycle
+import SimulatedNodes
+
+/// The components `swiftlet server` runs beside the API server — controllers, scheduler, simulated nodes —
+/// each talking to the API only through an ``APIClient`` over an ``InProcessTransport`` as its own user.
+///
+/// Sendable; `run()` may be called once, after the API server has bootstrapped (default namespaces exist).
+public struct ClusterComponents: ServiceLifecycle.Service {
+    public let handler: APIHandler
+    public let configuration: ClusterConfiguration
+    let logger: Logger
+
+    public init(handler: APIHandler, configuration: ClusterConfiguration, logger: Logger) {
+        self.handler = handler
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    func client(_ identity: ClientIdentityName) -> APIClient {
+        APIClient(transport: InProcessTransport(handler: handler, identity: identity.identity),
+                  userAgent: ComponentIdentities.userAgent(identity.component))
+    }
+
+    /// Runs the components once `gate` opens (the API server has bootstrapped).
+    public func run(after gate: StartupGate) async throws {
+        await gate.wait()
+        try await run()
+    }
+
+    public func run() async throws {
+        var services: [any ServiceLifecycle.Service] = []
+        if configuration.controllers {
+            services += ControllerManagerAssembly(
+                client: client(.controllerManager), configuration: configuration,
+                logger: Logger(label: "swiftlet.controller-manager")).services()
+        }
+        if configuration.scheduler {
+            services += SchedulerAssembly(client: client(.scheduler), logger: Logger(label: "swiftlet.scheduler")).services()
+        }
+        if let settings = configuration.simulatedNodes, settings.count > 0 {
+            let nodes = SimulatedNodeConfiguration(
+                count: settings.count, cpu: settings.cpu, memory: settings.memory, pods: settings.pods)
+            let nodeClient = client(.simulatedNodes)
+            let informers = InformerFactory(client: nodeClient, logger: Logger(label: "swiftlet.simulated-nodes"))
+            let pool = SimulatedNodePool(configuration: nodes, client: nodeClient, informers: informers,
+                                         logger: Logger(label: "swiftlet.simulated-nodes"))
+            services += [informers, pool]
+        }
+        logger.info("Cluster components starting", metadata: ["services": "\(services.count)"])
+        try await withThrowingDiscardingTaskGroup { group in
+            for service in services {
+                group.addTask { try await service.run() }
+            }
+        }
+    }
+}
+
+/// Which in-process identity a client uses.
+///
+/// Value type; Sendable.
+struct ClientIdentityName: Sendable {
+    var component: String
+    var identity: ClientIdentity
+
+    static let controllerManager = ClientIdentityName(
+        component: "kube-controller-manager", identity: ComponentIdentities.controllerManager)
+    static let scheduler = ClientIdentityName(component: "kube-scheduler", identity: ComponentIdentities.scheduler)
+    static let simulatedNodes = ClientIdentityName(component: "kubelet", identity: ComponentIdentities.node("simulated"))
+}
