@@ -1,6 +1,7 @@
 import APIServer
 import ArgumentParser
 import ClusterAssembly
+import KubeCore
 import Foundation
 import KubeSecurity
 import KubeStorage
