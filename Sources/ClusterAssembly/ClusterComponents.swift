@@ -44,8 +44,11 @@ public struct ClusterComponents: ServiceLifecycle.Service {
             services += SchedulerAssembly(client: client(.scheduler), logger: Logger(label: "swiftlet.scheduler")).services()
         }
         if let settings = configuration.simulatedNodes, settings.count > 0 {
+            // Heartbeats well inside the grace period, as a kubelet's 10 s are inside the default 40 s.
+            let heartbeat = min(Duration.seconds(10), configuration.nodeMonitorGracePeriod / 4)
             let nodes = SimulatedNodeConfiguration(
-                count: settings.count, cpu: settings.cpu, memory: settings.memory, pods: settings.pods)
+                count: settings.count, cpu: settings.cpu, memory: settings.memory, pods: settings.pods,
+                heartbeatInterval: heartbeat)
             let nodeClient = client(.simulatedNodes)
             let informers = InformerFactory(client: nodeClient, logger: Logger(label: "swiftlet.simulated-nodes"))
             let pool = SimulatedNodePool(configuration: nodes, client: nodeClient, informers: informers,

@@ -16,7 +16,9 @@ struct ControllerManagerAssembly: Sendable {
         let informers = InformerFactory(client: client, logger: logger)
         let events = EventRecorder(client: client, component: "controller-manager", logger: logger)
         var services: [any ServiceLifecycle.Service] = []
-        _ = events
+        services.append(NodeLifecycleController(
+            client: client, informers: informers, events: events, gracePeriod: configuration.nodeMonitorGracePeriod,
+            logger: logger))
         // Every controller asks the factory for its informers first; the factory runs them all.
         services.insert(informers, at: 0)
         services.append(events)

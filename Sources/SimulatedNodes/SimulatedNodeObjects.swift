@@ -94,7 +94,8 @@ public enum SimulatedNodeObjects {
 
     /// `172.<16+hi>.<lo>.<…>`: a documentation-only address (simulated nodes have no network).
     public static func nodeIP(index: Int) -> String {
-        "172.\(16 + (index >> 16) % 16).\((index >> 8) & 255).\(index & 255)"
+        let number = index + 1
+        return "172.\(16 + (number >> 16) % 16).\((number >> 8) & 255).\(number & 255)"
     }
 
     /// The `slot`th pod IP of node `index` (slots wrap inside the node's /24).
