@@ -7,7 +7,14 @@ struct Swiftlet: AsyncParsableCommand {
         commandName: "swiftlet",
         abstract: "Kubernetes in one small binary.",
         version: SwiftletVersion.current,
-        subcommands: [ServerCommand.self, SecretsEncryptCommand.self, BenchCommand.self, VersionCommand.self, DebugCommand.self])
+        subcommands: [ServerCommand.self, SecretsEncryptCommand.self, BenchCommand.self, InstallKubectlPluginsCommand.self,
+                      VersionCommand.self, DebugCommand.self])
+
+    /// Answers as a kubectl plugin when started under its name (see `RollingUpdatePlugin`).
+    static func main() async {
+        if RollingUpdatePlugin.isInvoked(as: CommandLine.arguments.first) { return await RollingUpdatePlugin.main() }
+        await main(nil)
+    }
 }
 
 /// `swiftlet version`: prints the version and exits.
