@@ -180,6 +180,12 @@ let package = Package(
         .target(
             name: "SwiftletBench",
             dependencies: [
+                "ClusterAssembly",
+                "APIServer",
+                "ControllerRuntime",
+                "KubeClient",
+                "KubeAPI",
+                "KubeCore",
                 "KubeStorage",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,8 +1,9 @@
 import KubeClient
 import Logging
+import Scheduler
 import ServiceLifecycle
 
-/// Builds the scheduler service.
+/// Builds the scheduler service (`default-scheduler`, acting as `system:kube-scheduler`).
 ///
 /// Value type; Sendable.
 struct SchedulerAssembly: Sendable {
@@ -10,6 +11,6 @@ struct SchedulerAssembly: Sendable {
     let logger: Logger
 
     func services() -> [any ServiceLifecycle.Service] {
-        []
+        [SchedulerService(client: client, logger: logger)]
     }
 }

@@ -5,7 +5,8 @@ import SwiftletBench
 /// `swiftlet bench`: benchmarks shipped in the binary.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Run benchmarks.", subcommands: [BenchStoreCommand.self, BenchAPICommand.self])
+        commandName: "bench", abstract: "Run benchmarks.", subcommands: [BenchStoreCommand.self, BenchAPICommand.self, BenchSchedulerCommand.self,
+                                                                    BenchDeploymentCommand.self])
 }
 
 /// `swiftlet bench store`: the storage benchmark (Swiftlet's SQLite store, and etcd side by side when an
@@ -70,6 +71,69 @@ struct BenchAPICommand: AsyncParsableCommand {
         let binary = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
         let options = quick ? APIBenchmarkOptions.quick(serverBinary: binary) : APIBenchmarkOptions(serverBinary: binary)
         let report = try await APIBenchmark.run(options, output: { BenchStoreCommand.writeLine($0) })
+        BenchStoreCommand.writeLine(report.formatted())
+    }
+}
+
+/// `swiftlet bench scheduler`: scheduler throughput with an in-process control plane (SchedulingBasic-like).
+struct BenchSchedulerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scheduler", abstract: "Benchmark the scheduler: pods bound per second on many nodes.")
+
+    @Option(help: ArgumentHelp("Nodes to register.", valueName: "count"))
+    var nodes: Int?
+
+    @Option(help: ArgumentHelp("Pods to create and schedule.", valueName: "count"))
+    var pods: Int?
+
+    @Flag(help: "Small numbers: a few seconds instead of a minute.")
+    var quick = false
+
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        if let nodes, nodes < 1 { throw ValidationError("--nodes must be at least 1") }
+        if let pods, pods < 1 { throw ValidationError("--pods must be at least 1") }
+    }
+
+    func run() async throws {
+        _ = logging.bootstrap(label: "swiftlet.bench")
+        var options = quick ? SchedulerBenchmarkOptions.quick : SchedulerBenchmarkOptions()
+        if let nodes { options.nodes = nodes }
+        if let pods { options.pods = pods }
+        let report = try await SchedulerBenchmark.run(options, output: { BenchStoreCommand.writeLine($0) })
+        BenchStoreCommand.writeLine(report.formatted())
+    }
+}
+
+/// `swiftlet bench deployment`: a big Deployment on simulated nodes, apply to all pods Running.
+struct BenchDeploymentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "deployment",
+        abstract: "Benchmark the control plane: one big Deployment on simulated nodes until every pod runs.")
+
+    @Option(help: ArgumentHelp("Simulated nodes.", valueName: "count"))
+    var nodes: Int?
+
+    @Option(help: ArgumentHelp("Replicas of the Deployment.", valueName: "count"))
+    var replicas: Int?
+
+    @Flag(help: "Small numbers: a few seconds instead of minutes.")
+    var quick = false
+
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        if let nodes, nodes < 1 { throw ValidationError("--nodes must be at least 1") }
+        if let replicas, replicas < 1 { throw ValidationError("--replicas must be at least 1") }
+    }
+
+    func run() async throws {
+        _ = logging.bootstrap(label: "swiftlet.bench")
+        var options = quick ? DeploymentBenchmarkOptions.quick : DeploymentBenchmarkOptions()
+        if let nodes { options.nodes = nodes }
+        if let replicas { options.replicas = replicas }
+        let report = try await DeploymentBenchmark.run(options, output: { BenchStoreCommand.writeLine($0) })
         BenchStoreCommand.writeLine(report.formatted())
     }
 }
