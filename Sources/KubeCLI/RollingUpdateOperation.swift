@@ -73,7 +73,10 @@ public struct RollingUpdateOperation: Sendable {
                                                           pullPolicy: currentImage == image ? options.pullPolicy : nil)
             }
             let oldHash = try RollingUpdateObjects.hash(oldRc) + "-orig"
-            if !options.dryRun {
+            if options.dryRun {
+                // kubectl 1.17 relabelled the old controller even on a dry run; here only the local copy changes.
+                if oldRc.spec.selector[options.deploymentKey] == nil { oldRc.spec.selector[options.deploymentKey] = oldHash }
+            } else {
                 oldRc = try await updateExistingController(oldRc, nextName: newRc!.metadata.name, deploymentValue: oldHash)
             }
         }
