@@ -18,6 +18,10 @@ enum PodTopologySpreadScoring {
 
     /// Normalised scores per feasible node; nil when the plugin skips (no soft constraints).
     static func scores(pod: PodInfo, feasible: [Int], snapshot: ClusterSnapshot) -> [Int64]? {
+        if !pod.hasExplicitSpreadConstraints {
+            guard let owner = pod.controllerUID, !feasible.isEmpty else { return nil }
+            return defaultScores(pod: pod, owner: owner, feasible: feasible, snapshot: snapshot)
+        }
         let constraints = constraints(for: pod)
         guard !constraints.isEmpty, !feasible.isEmpty else { return nil }
         let nodes = snapshot.nodes
@@ -55,21 +59,10 @@ enum PodTopologySpreadScoring {
                 pairCounts[index][value, default: 0] += matching(index, constraint)
             }
         }
-        let needsDomainCounts = constraints.contains { $0.topologyKey != hostnameKey }
-        var ownerCounts: [String: Int] = [:]
-        if case .owner(let uid) = constraints[0].matching { ownerCounts = snapshot.ownerPodCounts(uid) }
-        if needsDomainCounts {
-            if pod.hasExplicitSpreadConstraints {
-                for node in nodes {
-                    addCounts(of: node) { _, constraint in
-                        node.pods.reduce(0) { $0 + (constraint.counts($1, namespace: pod.namespace) ? 1 : 0) }
-                    }
-                }
-            } else {
-                // Default constraints count one owner's pods: visit only the nodes that have some.
-                for (nodeName, count) in ownerCounts {
-                    guard let node = snapshot.nodeInfo(named: nodeName) else { continue }
-                    addCounts(of: node) { _, _ in count }
+        if constraints.contains(where: { $0.topologyKey != hostnameKey }) {
+            for node in nodes {
+                addCounts(of: node) { _, constraint in
+                    node.pods.reduce(0) { $0 + (constraint.counts($1, namespace: pod.namespace) ? 1 : 0) }
                 }
             }
         }
@@ -83,11 +76,7 @@ enum PodTopologySpreadScoring {
                 guard let value = node.labels[constraint.topologyKey] else { continue }
                 let count: Int
                 if constraint.topologyKey == hostnameKey {
-                    if case .owner = constraint.matching {
-                        count = ownerCounts[node.name] ?? 0
-                    } else {
-                        count = node.pods.reduce(0) { $0 + (constraint.counts($1, namespace: pod.namespace) ? 1 : 0) }
-                    }
+                    count = node.pods.reduce(0) { $0 + (constraint.counts($1, namespace: pod.namespace) ? 1 : 0) }
                 } else {
                     count = pairCounts[index][value] ?? 0
                 }
@@ -96,15 +85,71 @@ enum PodTopologySpreadScoring {
             scores[position] = Int64(score.rounded())
         }
 
-        // NormalizeScore: fewer matching pods → higher score; ignored nodes get 0.
+        normalize(&scores, ignored: ignored)
+        return scores
+    }
+
+    /// The system-default constraints (hostname maxSkew 3, zone maxSkew 5, ScheduleAnyway) over one
+    /// owner's pods, computed with integer node and zone IDs: the same arithmetic as the generic path
+    /// without hashing label strings per node.
+    static func defaultScores(pod: PodInfo, owner: String, feasible: [Int], snapshot: ClusterSnapshot) -> [Int64] {
+        let nodes = snapshot.nodes
+        let ownerCounts = snapshot.ownerPodCounts(owner)
+        // Candidate zone domains among the feasible nodes (nodes without a zone form the "" domain).
+        var zoneIsCandidate = [Bool](repeating: false, count: snapshot.zoneCount)
+        var zoneDomains = 0
+        var hasZonelessNode = false
+        for nodeIndex in feasible {
+            let zone = nodes[nodeIndex].zoneID
+            if zone >= 0 {
+                if !zoneIsCandidate[zone] {
+                    zoneIsCandidate[zone] = true
+                    zoneDomains += 1
+                }
+            } else if !hasZonelessNode {
+                hasZonelessNode = true
+                zoneDomains += 1
+            }
+        }
+        let hostnameWeight = log(Double(feasible.count + 2))
+        let zoneWeight = log(Double(zoneDomains + 2))
+        // Matching pods per candidate zone over every eligible node that has some.
+        var zoneCounts = [Int](repeating: 0, count: snapshot.zoneCount)
+        if zoneDomains > (hasZonelessNode ? 1 : 0) {
+            let checksAffinity = !pod.requiredNodeAffinity.isEmpty
+            for (nodeID, count) in ownerCounts {
+                guard let node = snapshot.node(withID: nodeID), node.zoneID >= 0, zoneIsCandidate[node.zoneID] else { continue }
+                if checksAffinity && !pod.requiredNodeAffinity.matches(nodeName: node.name, labels: node.labels) { continue }
+                zoneCounts[node.zoneID] += count
+            }
+        }
+        var scores = [Int64](repeating: 0, count: feasible.count)
+        for (position, nodeIndex) in feasible.enumerated() {
+            let node = nodes[nodeIndex]
+            var score = 0.0
+            if node.hasHostnameLabel {
+                score += Double(ownerCounts[node.id] ?? 0) * hostnameWeight + 2
+            }
+            if node.zoneID >= 0 {
+                score += Double(zoneCounts[node.zoneID]) * zoneWeight + 4
+            }
+            scores[position] = Int64(score.rounded())
+        }
+        normalize(&scores, ignored: nil)
+        return scores
+    }
+
+    /// NormalizeScore: fewer matching pods → higher score; ignored nodes get 0.
+    static func normalize(_ scores: inout [Int64], ignored: [Bool]?) {
+        func isIgnored(_ position: Int) -> Bool { ignored?[position] ?? false }
         var minimum = Int64.max
         var maximum: Int64 = 0
-        for position in scores.indices where !ignored[position] {
+        for position in scores.indices where !isIgnored(position) {
             minimum = min(minimum, scores[position])
             maximum = max(maximum, scores[position])
         }
         for position in scores.indices {
-            if ignored[position] {
+            if isIgnored(position) {
                 scores[position] = 0
             } else if maximum == 0 {
                 scores[position] = ScorePlugins.maxNodeScore
@@ -112,6 +157,5 @@ enum PodTopologySpreadScoring {
                 scores[position] = ScorePlugins.maxNodeScore * (maximum + minimum - scores[position]) / maximum
             }
         }
-        return scores
     }
 }

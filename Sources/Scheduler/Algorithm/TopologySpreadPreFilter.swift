@@ -16,7 +16,7 @@ struct TopologySpreadPreFilter: Sendable {
         let constraints = pod.spreadConstraints.filter(\.hard)
         guard !constraints.isEmpty else { return nil }
         var counts = [[String: Int]](repeating: [:], count: constraints.count)
-        let ownerCounts = constraints.map { constraint -> [String: Int]? in
+        let ownerCounts = constraints.map { constraint -> [Int: Int]? in
             if case .owner(let uid) = constraint.matching { return snapshot.ownerPodCounts(uid) }
             return nil
         }
@@ -27,7 +27,7 @@ struct TopologySpreadPreFilter: Sendable {
                 let value = node.labels[constraint.topologyKey] ?? ""
                 let matching: Int
                 if let owner = ownerCounts[index] {
-                    matching = owner[node.name] ?? 0
+                    matching = owner[node.id] ?? 0
                 } else {
                     matching = node.pods.reduce(0) { $0 + (constraint.counts($1, namespace: pod.namespace) ? 1 : 0) }
                 }

@@ -12,11 +12,16 @@ public struct ClusterSnapshot: Sendable {
     /// The schedulable universe, in a stable order that changes only when nodes are added or removed.
     public private(set) var nodes: [NodeInfo] = []
     var indexByName: [String: Int] = [:]
+    /// Node name → stable node ID; node ID → index in `nodes`.
+    var nodeIDs: [String: Int] = [:]
+    var indexByID: [Int: Int] = [:]
+    /// Zone label value → zone ID (dense, for per-cycle counting in arrays).
+    var zoneIDs: [String: Int] = [:]
     var placeholders: [String: NodeInfo] = [:]
     /// Pod snapshot key → node name.
     var podLocations: [String: String] = [:]
-    /// Controller owner UID → node name → number of that owner's pods there.
-    var ownerPodsByNode: [String: [String: Int]] = [:]
+    /// Controller owner UID → node ID → number of that owner's pods there.
+    var ownerPodsByNode: [String: [Int: Int]] = [:]
     public private(set) var podsWithAffinity = 0
     public private(set) var podsWithRequiredAntiAffinity = 0
 
@@ -40,24 +45,54 @@ public struct ClusterSnapshot: Sendable {
         let name = node.metadata.name
         if let index = indexByName[name] {
             nodes[index].update(node)
+            nodes[index].zoneID = zoneID(of: nodes[index])
             return
         }
         var info = NodeInfo(node)
+        info.id = nodeID(for: name)
+        info.zoneID = zoneID(of: info)
         if let waiting = placeholders.removeValue(forKey: name) {
             for pod in waiting.pods { info.add(pod) }
         }
         indexByName[name] = nodes.count
+        indexByID[info.id] = nodes.count
         nodes.append(info)
+    }
+
+    private mutating func nodeID(for name: String) -> Int {
+        if let id = nodeIDs[name] { return id }
+        let id = nodeIDs.count + 1
+        nodeIDs[name] = id
+        return id
+    }
+
+    private mutating func zoneID(of node: NodeInfo) -> Int {
+        guard let zone = node.labels[PodTopologySpreadScoring.zoneKey] else { return -1 }
+        if let id = zoneIDs[zone] { return id }
+        let id = zoneIDs.count
+        zoneIDs[zone] = id
+        return id
+    }
+
+    /// The number of distinct zone values seen (zone IDs are below it).
+    var zoneCount: Int { zoneIDs.count }
+
+    /// The node with a stable ID, if present.
+    func node(withID id: Int) -> NodeInfo? {
+        guard let index = indexByID[id] else { return nil }
+        return nodes[index]
     }
 
     /// Removes the node; its pods stay accounted for until they are removed or the node returns.
     public mutating func removeNode(named name: String) {
         guard let index = indexByName.removeValue(forKey: name) else { return }
         let removed = nodes[index]
+        indexByID[removed.id] = nil
         let last = nodes.count - 1
         if index != last {
             nodes.swapAt(index, last)
             indexByName[nodes[index].name] = index
+            indexByID[nodes[index].id] = index
         }
         nodes.removeLast()
         if !removed.pods.isEmpty {
@@ -82,7 +117,7 @@ public struct ClusterSnapshot: Sendable {
         } else {
             placeholders[target, default: NodeInfo(placeholderNamed: target)].add(pod)
         }
-        if let owner = pod.controllerUID { ownerPodsByNode[owner, default: [:]][target, default: 0] += 1 }
+        if let owner = pod.controllerUID { ownerPodsByNode[owner, default: [:]][nodeID(for: target), default: 0] += 1 }
         if pod.hasAffinity { podsWithAffinity += 1 }
         if pod.hasRequiredAntiAffinity { podsWithRequiredAntiAffinity += 1 }
     }
@@ -104,9 +139,9 @@ public struct ClusterSnapshot: Sendable {
             removed = nil
         }
         guard let pod = removed else { return true }
-        if let owner = pod.controllerUID, var counts = ownerPodsByNode[owner] {
-            let remaining = (counts[nodeName] ?? 1) - 1
-            counts[nodeName] = remaining > 0 ? remaining : nil
+        if let owner = pod.controllerUID, var counts = ownerPodsByNode[owner], let id = nodeIDs[nodeName] {
+            let remaining = (counts[id] ?? 1) - 1
+            counts[id] = remaining > 0 ? remaining : nil
             ownerPodsByNode[owner] = counts.isEmpty ? nil : counts
         }
         if pod.hasAffinity { podsWithAffinity -= 1 }
@@ -114,6 +149,6 @@ public struct ClusterSnapshot: Sendable {
         return true
     }
 
-    /// Per-node counts of the pods controlled by `ownerUID` (empty when none).
-    func ownerPodCounts(_ ownerUID: String) -> [String: Int] { ownerPodsByNode[ownerUID] ?? [:] }
+    /// Per-node-ID counts of the pods controlled by `ownerUID` (empty when none).
+    func ownerPodCounts(_ ownerUID: String) -> [Int: Int] { ownerPodsByNode[ownerUID] ?? [:] }
 }

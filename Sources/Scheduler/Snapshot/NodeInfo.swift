@@ -22,6 +22,11 @@ public struct NodeInfo: Sendable {
     public private(set) var podsWithAffinity: Int
     /// How many assigned pods have required anti-affinity terms.
     public private(set) var podsWithRequiredAntiAffinity: Int
+    /// Stable number the snapshot gives this node name (never reused while the snapshot lives).
+    public internal(set) var id = 0
+    /// The snapshot's number for this node's `topology.kubernetes.io/zone` value; -1 without one.
+    var zoneID = -1
+    var hasHostnameLabel = false
 
     /// A node with no pods.
     public init(_ node: Node) {
@@ -64,6 +69,7 @@ public struct NodeInfo: Sendable {
         unschedulable = node.spec.unschedulable
         allocatable = ResourceAmounts(node.status.allocatable)
         allowedPodNumber = Int(node.status.allocatable[ResourceName.pods]?.value ?? 0)
+        hasHostnameLabel = labels[PodTopologySpreadScoring.hostnameKey] != nil
     }
 
     mutating func add(_ pod: PodInfo) {
