@@ -260,7 +260,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ControllersTests",
-            dependencies: ["Controllers", "ControllerRuntime", "KubeClient", "KubeAPI", "KubeCore"],
+            dependencies: [
+                "Controllers", "ControllerRuntime", "KubeClient", "KubeAPI", "KubeCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
