@@ -58,7 +58,7 @@ struct RollingUpdateKubectlE2ETests {
 
         // 1. A whole update to nginx:1.25.
         let update = try await kubectl.runPlugin(
-            ["rolling-update", "frontend", "--image=nginx:1.25", "--update-period=1s", "--poll-interval=200ms"],
+            ["rolling-update", "frontend", "--image=nginx:1.25", "--update-period=1s", "--poll-interval=200ms", "--timeout=1m"],
             environment: environment)
         #expect(update.status == 0, "\(update.stderr)")
         let lines = update.stdout.split(separator: "\n").map(String.init)
@@ -112,7 +112,7 @@ struct RollingUpdateKubectlE2ETests {
         #expect(seen.contains("Scaling up frontend-"), "\(seen)")
 
         let rollback = try await kubectl.runPlugin(
-            ["rolling-update", "frontend", "--rollback", "--update-period=1s", "--poll-interval=200ms"],
+            ["rolling-update", "frontend", "--rollback", "--update-period=1s", "--poll-interval=200ms", "--timeout=1m"],
             environment: environment)
         #expect(rollback.status == 0, "\(rollback.stderr)")
         let rollbackLines = rollback.stdout.split(separator: "\n").map(String.init)
