@@ -105,6 +105,11 @@ struct RollingUpdateKubectlE2ETests {
                 break
             }
         }
+        // The line is printed before the scale is written: interrupt only once the new controller has 1 replica.
+        if let line = seen.split(separator: "\n").first(where: { $0.hasPrefix("Scaling frontend-") && $0.hasSuffix(" up to 1") }) {
+            let scaled = String(line.split(separator: " ")[1])
+            try await Self.waitForReplicas(client, controller: scaled, replicas: 1)
+        }
         interrupted.interrupt()
         await withCheckedContinuation { continuation in
             Thread { interrupted.waitUntilExit(); continuation.resume() }.start()
@@ -131,6 +136,32 @@ struct RollingUpdateKubectlE2ETests {
         #expect(after.items.first?.spec.replicas == 2)
         #expect(after.items.first?.spec.template?.spec.containers.first?.image == "nginx:1.25")
         try await Self.waitForReadyPods(client, selector: "deployment=\(hash)", image: "nginx:1.25", count: 2)
+    }
+
+    /// Waits (on watch events, at most a minute) until the ReplicationController `controller` asks for `replicas`.
+    static func waitForReplicas(_ client: APIClient, controller: String, replicas: Int32) async throws {
+        func satisfied() async throws -> Bool {
+            try await client.getIfPresent(ReplicationController.self, namespace: "default", name: controller)?.spec.replicas
+                == replicas
+        }
+        let reached = try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                let events = try await client.watch(
+                    ReplicationController.self, namespace: "default",
+                    options: ListOptions(fieldSelector: "metadata.name=\(controller)"))
+                if try await satisfied() { return true }
+                for try await _ in events where try await satisfied() { return true }
+                return try await satisfied()
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(60))
+                return false
+            }
+            let first = try await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        #expect(reached, "\(controller) did not reach \(replicas) replicas")
     }
 
     /// Waits (on pod watch events, at most a minute) until exactly `count` live pods match `selector`, all ready
