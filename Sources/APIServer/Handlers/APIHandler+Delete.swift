@@ -8,6 +8,10 @@ extension APIHandler {
         var preconditionUID: String?
         var preconditionResourceVersion: String?
         var dryRun: Bool
+        /// `Orphan`, `Background` or `Foreground`; nil when the client left it to the kind's default.
+        var propagationPolicy: DeletionPropagation?
+        /// The deprecated `orphanDependents` field (it wins over the kind's default, like upstream).
+        var orphanDependents: Bool?
 
         init(_ context: RequestContext) throws {
             var body = JSONValue.object([:])
@@ -31,22 +35,49 @@ extension APIHandler {
                 throw APIError.badRequest("dryRun: Unsupported value: \"\(value)\": supported values: \"All\"")
             }
             dryRun = !dryRunValues.isEmpty
-            if let policy = body["propagationPolicy"]?.stringValue ?? context.query["propagationPolicy"],
-               !["Orphan", "Background", "Foreground"].contains(policy) {
-                throw APIError.badRequest(
-                    "propagationPolicy: Unsupported value: \"\(policy)\": supported values: \"Foreground\", \"Background\", \"Orphan\"")
+            let policy = body["propagationPolicy"]?.stringValue ?? context.query["propagationPolicy"]
+            if let policy {
+                guard let parsed = DeletionPropagation(rawValue: policy) else {
+                    throw APIError.badRequest(
+                        "propagationPolicy: Unsupported value: \"\(policy)\": supported values: \"Foreground\", \"Background\", \"Orphan\"")
+                }
+                propagationPolicy = parsed
+            }
+            if case .bool(let orphan)? = body["orphanDependents"] {
+                orphanDependents = orphan
+            } else if let flag = context.query["orphanDependents"] {
+                orphanDependents = flag == "true"
+            }
+            if orphanDependents != nil, let policy {
+                throw APIError.invalid(GroupKind(group: "meta.k8s.io", kind: "DeleteOptions"), name: "", errors: [
+                    .invalid(FieldPath("propagationPolicy"), .string(policy),
+                             "orphanDependents and deletionPropagation cannot be both set"),
+                ])
             }
         }
     }
 
     func delete(_ context: RequestContext) async throws -> APIResponse {
         let options = try DeleteOptions(context)
-        let deleted = try await deleteObject(context, name: context.name!, options: options)
-        return .json(deleted)
+        let outcome = try await deleteObjectReportingOutcome(context, name: context.name!, options: options)
+        // Upstream answers 202 when the object stays and the client asked for cascading with orphanDependents=false.
+        let accepted = !outcome.removed && options.orphanDependents == false
+        return .json(outcome.object, status: accepted ? 202 : 200)
     }
 
-    /// Deletes one object: marks it when finalizers are pending, else removes it (retrying on races).
+    /// Deletes one object the way the generic registry store does: the delete options (and the kind's default
+    /// policy) decide the garbage collector's finalizers (`orphan`, `foregroundDeletion`); an object left with
+    /// finalizers is only marked (`deletionTimestamp`) and stays until an update removes the last one; anything
+    /// else is removed at once. Namespaces are marked `Terminating` for the namespace controller instead.
+    /// Returns the deleted or marked object.
     func deleteObject(_ context: RequestContext, name: String, options: DeleteOptions) async throws -> JSONValue {
+        try await deleteObjectReportingOutcome(context, name: name, options: options).object
+    }
+
+    /// ``deleteObject(_:name:options:)`` that also tells whether the object is gone from storage.
+    func deleteObjectReportingOutcome(_ context: RequestContext, name: String, options: DeleteOptions) async throws
+        -> (object: JSONValue, removed: Bool)
+    {
         let resource = context.resource
         for _ in 0..<16 {
             let current = try await objects.get(resource, namespace: context.namespace, name: name)
@@ -58,37 +89,29 @@ extension APIHandler {
                 throw APIError.conflict(resource.groupResource, name: name,
                     message: "Precondition failed: ResourceVersion in precondition: \(rv), ResourceVersion in object meta: \(current.object.resourceVersion)")
             }
-            if options.dryRun { return current.object }
-            if resource.kind == "Namespace" {
-                try await deleteNamespaceContents(name)
-            }
-            if !current.object.finalizers.isEmpty {
-                if current.object.isBeingDeleted { return current.object }
-                var marked = current.object
-                marked.set(["metadata", "deletionTimestamp"], .string(RFC3339Time(clock()).description))
-                marked.set(["metadata", "deletionGracePeriodSeconds"], .integer(0))
+            let plan = DeletionPlan.plan(
+                for: current.object, kind: GroupKind(group: resource.group, kind: resource.kind),
+                propagationPolicy: options.propagationPolicy, orphanDependents: options.orphanDependents,
+                now: RFC3339Time(clock()))
+            switch plan {
+            case .keep(let object):
+                return (object, false)
+            case .mark(let marked):
+                if options.dryRun { return (marked, false) }
                 if let written = try await objects.update(resource, object: marked, expectedRevision: current.modRevision) {
-                    return written
+                    await objectChanged(resource, object: written, change: .updated)
+                    return (written, false)
                 }
-                continue
-            }
-            if let deleted = try await objects.delete(resource, namespace: context.namespace, name: name,
-                                                      expectedRevision: current.modRevision) {
-                await objectChanged(resource, object: deleted, change: .deleted)
-                return deleted
+            case .remove:
+                if options.dryRun { return (current.object, true) }
+                if let deleted = try await objects.delete(resource, namespace: context.namespace, name: name,
+                                                          expectedRevision: current.modRevision) {
+                    await objectChanged(resource, object: deleted, change: .deleted)
+                    return (deleted, true)
+                }
             }
         }
         throw APIError.conflict(resource.groupResource, name: name, message: "too many concurrent updates; try again")
-    }
-
-    /// Removes every namespaced object in `namespace` (the namespace lifecycle, done inline).
-    func deleteNamespaceContents(_ namespace: String) async throws {
-        for resource in catalog.resources where resource.namespaced {
-            let result = try await objects.store.range(.prefix(resource.keyPrefix(namespace: namespace)))
-            for kv in result.kvs {
-                _ = try await objects.store.delete(kv.key, expectedModRevision: nil)
-            }
-        }
     }
 
     func deleteCollection(_ context: RequestContext) async throws -> APIResponse {

@@ -223,7 +223,7 @@ extension APIHandler {
                 return (updated, false)
             }
             // Finalizers all gone on an object being deleted: the update completes the delete.
-            if updated.isBeingDeleted && updated.finalizers.isEmpty {
+            if DeletionPlan.updateCompletesDeletion(updated, kind: GroupKind(group: resource.group, kind: resource.kind)) {
                 if let deleted = try await objects.delete(resource, namespace: context.namespace, name: name,
                                                           expectedRevision: current.modRevision) {
                     await objectChanged(resource, object: deleted, change: .deleted)

@@ -157,7 +157,8 @@ extension APIHandler {
             return try await approveCertificateRequest(context)
         case ("approval", "GET"): return try await get(context)
         case ("token", "POST") where resource.kind == "ServiceAccount": return try await requestToken(context)
-        case ("scale", _), ("binding", _), ("eviction", _), ("approval", _), ("token", _):
+        case ("finalize", "PUT") where resource.kind == "Namespace": return try await finalizeNamespace(context)
+        case ("scale", _), ("binding", _), ("eviction", _), ("approval", _), ("token", _), ("finalize", _):
             throw APIError.methodNotSupported(resource.groupResource, action: context.request.method.lowercased())
         default:
             throw APIError.notFound(resource.groupResource, name: "\(context.name!)/\(subresource)")

@@ -46,10 +46,22 @@ import Testing
         let api = try await apiWithReplicaSet()
         let marked = try await api.ok("DELETE", Self.replicaSetPath, query: "propagationPolicy=Foreground")
         #expect(Self.finalizers(marked) == ["foregroundDeletion"])
-        let again = try await api.send("DELETE", Self.replicaSetPath, json: #"{"orphanDependents":false}"#)
-        #expect(again.status == 202)
-        #expect(Self.finalizers(again.body) == ["foregroundDeletion"])
-        #expect(again.body["metadata"]?["deletionTimestamp"] == marked["metadata"]?["deletionTimestamp"])
+        let again = try await api.ok("DELETE", Self.replicaSetPath, query: "propagationPolicy=Foreground")
+        #expect(again["metadata"]?["deletionTimestamp"] == marked["metadata"]?["deletionTimestamp"])
+        #expect(again["metadata"]?["resourceVersion"] == marked["metadata"]?["resourceVersion"])
+        // The legacy orphanDependents=false asks for neither GC finalizer (upstream): nothing holds it any more.
+        let legacy = try await api.send("DELETE", Self.replicaSetPath, json: #"{"orphanDependents":false}"#)
+        #expect(legacy.status == 200)
+        #expect(try await api.send("GET", Self.replicaSetPath).status == 404)
+    }
+
+    @Test func anObjectKeptByOtherFinalizersAnswers202ToOrphanDependentsFalse() async throws {
+        let api = try await InProcessAPI()
+        try await api.ok("POST", "/api/v1/namespaces/default/configmaps", json: #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"held","finalizers":["example.com/hold"]}}"#)
+        let reply = try await api.send("DELETE", "/api/v1/namespaces/default/configmaps/held", json: #"{"orphanDependents":false}"#)
+        #expect(reply.status == 202)
+        #expect(Self.finalizers(reply.body) == ["example.com/hold"])
+        #expect(reply.body["metadata"]?["deletionTimestamp"]?.stringValue != nil)
     }
 
     @Test func bothOrphanDependentsAndAPolicyAreRefused() async throws {
