@@ -35,13 +35,22 @@ public struct ClusterComponents: ServiceLifecycle.Service {
 
     public func run() async throws {
         var services: [any ServiceLifecycle.Service] = []
+        let instance = "\(ProcessInfo.processInfo.hostName)_\(UUID().uuidString.lowercased())"
         if configuration.controllers {
-            services += ControllerManagerAssembly(
-                client: client(.controllerManager), configuration: configuration,
-                logger: Logger(label: "swiftlet.controller-manager")).services()
+            let client = client(.controllerManager)
+            let logger = Logger(label: "swiftlet.controller-manager")
+            let loops = ControllerManagerAssembly(client: client, configuration: configuration, logger: logger).services()
+            services.append(LeaderElector(
+                client: client, name: "kube-controller-manager", identity: instance, logger: logger,
+                whileLeading: { try await Self.runAll(loops) }))
         }
         if configuration.scheduler {
-            services += SchedulerAssembly(client: client(.scheduler), logger: Logger(label: "swiftlet.scheduler")).services()
+            let client = client(.scheduler)
+            let logger = Logger(label: "swiftlet.scheduler")
+            let scheduler = SchedulerAssembly(client: client, logger: logger).services()
+            services.append(LeaderElector(
+                client: client, name: "kube-scheduler", identity: instance, logger: logger,
+                whileLeading: { try await Self.runAll(scheduler) }))
         }
         if let settings = configuration.simulatedNodes, settings.count > 0 {
             // Heartbeats well inside the grace period, as a kubelet's 10 s are inside the default 40 s.
@@ -56,6 +65,11 @@ public struct ClusterComponents: ServiceLifecycle.Service {
             services += [informers, pool]
         }
         logger.info("Cluster components starting", metadata: ["services": "\(services.count)"])
+        try await Self.runAll(services)
+    }
+
+    /// Runs every service until all return, one throws, or the task is cancelled.
+    static func runAll(_ services: [any ServiceLifecycle.Service]) async throws {
         try await withThrowingDiscardingTaskGroup { group in
             for service in services {
                 group.addTask { try await service.run() }

@@ -35,6 +35,8 @@ struct ControllerManagerAssembly: Sendable {
         services.append(NodeLifecycleController(
             client: client, informers: informers, events: recorder("node-controller"),
             gracePeriod: configuration.nodeMonitorGracePeriod, logger: logger))
+        services.append(GarbageCollector(client: client, informers: informers, logger: logger))
+        services.append(NamespaceController(client: client, informers: informers, logger: logger))
         services.insert(informers, at: 0)
         return services
     }

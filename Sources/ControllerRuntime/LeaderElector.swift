@@ -40,6 +40,29 @@ public struct LeaderElector: ServiceLifecycle.Service {
     }
 
     public func run() async throws {
+        do {
+            try await elect()
+        } catch {
+            // Hand the lease over at once on shutdown (upstream `ReleaseOnCancel`), so a restarted server does
+            // not wait for it to expire. The write must outlive this task's cancellation.
+            await Task { await release() }.value
+            throw error
+        }
+    }
+
+    /// Gives up the lease if this process holds it: empty holder, one-second duration.
+    func release() async {
+        guard var lease = try? await client.getIfPresent(Lease.self, namespace: namespace, name: name),
+              lease.spec.holderIdentity == identity
+        else { return }
+        lease.spec.holderIdentity = nil
+        lease.spec.leaseDurationSeconds = 1
+        lease.spec.renewTime = MicroTime(Date())
+        _ = try? await client.update(lease)
+        logger.info("Released leadership", metadata: ["lease": "\(namespace)/\(name)"])
+    }
+
+    private func elect() async throws {
         while !Task.isCancelled {
             try await acquire()
             logger.info("Became leader", metadata: ["lease": "\(namespace)/\(name)", "identity": "\(identity)"])
@@ -53,6 +76,7 @@ public struct LeaderElector: ServiceLifecycle.Service {
             guard lost else { return }
             logger.warning("Lost leadership", metadata: ["lease": "\(namespace)/\(name)"])
         }
+        throw CancellationError()
     }
 
     /// One acquire-or-renew attempt; true when we hold the lease afterwards.

@@ -129,12 +129,19 @@ struct ServiceAccountAdmissionTests {
         #expect(try await server.api.send("GET", "/api/v1/namespaces/default/serviceaccounts/robot").status == 404)
     }
 
+    /// The namespace lifecycle with the namespace controller's steps done by hand: once the namespace is
+    /// Terminating, its default ServiceAccount and `kube-root-ca.crt` are not recreated when deleted, and after
+    /// `finalize` nothing of it is left.
     @Test func deletingANamespaceLeavesNothingBehind() async throws {
         let server = try await ServiceAccountTestServer()
         try await server.api.ok("POST", "/api/v1/namespaces",
                                 json: #"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"gone"}}"#)
         try await server.api.ok("DELETE", "/api/v1/namespaces/gone")
-        let left = try await server.api.store.range(.prefix("/registry/core/"))
+        try await server.api.ok("DELETE", "/api/v1/namespaces/gone/serviceaccounts/default")
+        try await server.api.ok("DELETE", "/api/v1/namespaces/gone/configmaps/kube-root-ca.crt")
+        try await server.api.ok("PUT", "/api/v1/namespaces/gone/finalize",
+                                json: #"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"gone"},"spec":{"finalizers":[]}}"#)
+        let left = try await server.api.store.range(.prefix("/registry/"))
         #expect(!left.kvs.contains { $0.key.contains("/gone") })
     }
 }

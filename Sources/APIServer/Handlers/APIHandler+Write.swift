@@ -137,6 +137,7 @@ extension APIHandler {
         }
         if resource.kind == "Pod", resource.group.isEmpty, let namespace = context.namespace {
             object = try await admitServiceAccount(object, namespace: namespace, displayName: displayName)
+            object = admitDefaultTolerationSeconds(object)
         }
         if resource.hasStatus, object["status"] == nil, resource.kind == "Namespace" {
             object.set(["status"], ["phase": "Active"])
@@ -255,6 +256,11 @@ extension APIHandler {
             if context.subresource == "status" || context.subresource == "approval" {
                 var merged = old
                 merged.set(["status"], object["status"])
+                // Upstream's Deployment status strategy resets only spec and labels: the controller records
+                // `deployment.kubernetes.io/revision` with its status update.
+                if context.resource.kind == "Deployment", context.subresource == "status" {
+                    merged.set(["metadata", "annotations"], object["metadata"]?["annotations"])
+                }
                 object = merged
             } else {
                 object.set(["status"], old["status"])

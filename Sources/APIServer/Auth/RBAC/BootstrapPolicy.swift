@@ -119,6 +119,8 @@ public enum BootstrapPolicy {
             rule(["*"], ["", "apps", "batch", "policy", "autoscaling", "coordination.k8s.io", "events.k8s.io",
                          "discovery.k8s.io", "networking.k8s.io"], ["*"]),
             rule(["get", "list", "watch"], ["*"], ["*"]),
+            // The garbage collector and the namespace controller act on every kind.
+            rule(["delete", "deletecollection", "patch", "update"], ["*"], ["*"]),
             rule(["create"], ["authentication.k8s.io"], ["tokenreviews"]),
             rule(["create"], ["authorization.k8s.io"], ["subjectaccessreviews"]),
         ]),
