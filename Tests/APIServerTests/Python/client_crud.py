@@ -96,9 +96,16 @@ def deployments(apps):
     assert apps.read_namespaced_deployment("pyweb", ns).spec.replicas == 3
     step("deployment scale")
 
-    current = apps.read_namespaced_deployment("pyweb", ns)
-    current.spec.template.spec.containers[0].image = "nginx:1.28"
-    updated = apps.replace_namespaced_deployment("pyweb", ns, current)
+    # The Deployment controller writes status meanwhile: retry on conflict, as client-go's RetryOnConflict.
+    for attempt in range(10):
+        current = apps.read_namespaced_deployment("pyweb", ns)
+        current.spec.template.spec.containers[0].image = "nginx:1.28"
+        try:
+            updated = apps.replace_namespaced_deployment("pyweb", ns, current)
+            break
+        except ApiException as error:
+            if error.status != 409 or attempt == 9:
+                raise
     assert updated.metadata.generation == 3, updated.metadata.generation
     step("deployment replace bumps generation")
 
