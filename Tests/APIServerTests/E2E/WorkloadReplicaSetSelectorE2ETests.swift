@@ -3,7 +3,8 @@ import Testing
 
 /// A ReplicaSet with a set-based selector (`environment in (production, qa), tier notin (frontend, backend)`)
 /// with the real kubectl against `swiftlet server --simulated-nodes 3`: it adopts exactly the matching pods
-/// made beforehand, creates none while they suffice, adds one when scaled up, and invalid ReplicaSets are
+/// made beforehand, creates none while they suffice, adds one when scaled up, releases and replaces a pod
+/// relabelled out of its selector, and invalid ReplicaSets are
 /// refused with upstream's 422 messages.
 @Suite(.enabled(if: Kubectl.isInstalled, "needs kubectl"))
 struct WorkloadReplicaSetSelectorE2ETests {
@@ -121,6 +122,26 @@ struct WorkloadReplicaSetSelectorE2ETests {
             let events = try await kubectl.ok(["get", "events", "--field-selector", "involvedObject.name=sets", "-o",
                                                #"jsonpath={range .items[*]}{.reason} {.source.component}: {.message}{"\n"}{end}"#])
             #expect(WorkloadE2E.lines(events) == ["SuccessfulCreate replicaset-controller: Created pod: \(newcomer)"])
+            // A pod relabelled out of the selector is released and replaced.
+            let known = Set(scaled.keys)
+            let columns = #"jsonpath={.type} {.object.metadata.name} owner={.object.metadata.ownerReferences[?(@.controller==true)].name}{"\n"}"#
+            let released = try await WorkloadE2E.watch(kubectl, ["get", "pods", "-w", "--output-watch-events", "-o", columns],
+                                                       afterFirstLine: {
+                _ = try await kubectl.ok(["label", "pod", newcomer, "tier=frontend", "--overwrite"])
+            }) { lines in
+                let parsed = lines.map(WorkloadE2E.fields).filter { $0.count == 3 && $0[0] != "DELETED" }
+                let orphaned = parsed.contains { $0[1] == newcomer && $0[2] == "owner=" }
+                let replacement = parsed.contains { !known.contains($0[1]) && $0[2] == "owner=sets" }
+                return orphaned && replacement
+            }
+            let replacement = try #require(released.map(WorkloadE2E.fields).first { $0.count == 3 && !known.contains($0[1]) }?[1])
+            _ = try await kubectl.ok(["wait", "--for=condition=Ready", "pod/\(replacement)", "--timeout=60s"])
+            let afterRelease = try await Self.controllers(kubectl)
+            #expect(afterRelease[newcomer] == "")
+            #expect(afterRelease[replacement] == "ReplicaSet/sets/\(uid)")
+            #expect(afterRelease.values.filter { $0 == "ReplicaSet/sets/\(uid)" }.count == matching.count + 1)
+            _ = try await kubectl.ok(["wait", "--for=jsonpath={.status.readyReplicas}=\(matching.count + 1)", "rs/sets", "--timeout=60s"])
+
             let table = WorkloadE2E.lines(try await kubectl.ok(["get", "rs", "sets"]))
             #expect(Array(WorkloadE2E.fields(table.first ?? "").prefix(5)) == ["NAME", "DESIRED", "CURRENT", "READY", "AGE"])
             #expect(Array(WorkloadE2E.fields(table.last ?? "").prefix(4)) == ["sets", "4", "4", "4"])
