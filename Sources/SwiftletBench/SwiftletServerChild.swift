@@ -26,7 +26,9 @@ final class SwiftletServerChild: Sendable {
     func start(timeout: Duration = .seconds(60)) async throws -> Int {
         let child = Process()
         child.executableURL = URL(fileURLWithPath: binary)
-        child.arguments = ["server", "--data-dir", directory, "--port", "0", "--bind-address", "127.0.0.1"]
+        // The API server alone: no scheduler patching the benchmark's unschedulable pods, no controller caches.
+        child.arguments = ["server", "--data-dir", directory, "--port", "0", "--bind-address", "127.0.0.1",
+                           "--disable-control-loops"]
         let errors = Pipe()
         child.standardError = errors
         child.standardOutput = FileHandle.nullDevice

@@ -76,7 +76,9 @@ struct SimulatedNodesE2ETests {
             let placement = try await kubectl.ok(["get", "pods", "-l", "app=web", "-o",
                                                   "jsonpath={range .items[*]}{.metadata.name} {.spec.nodeName}{\"\\n\"}{end}"])
             let pods = placement.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
-            #expect(pods.count == 3)
+            let status = try await kubectl.ok(["get", "deployment", "web", "-o", "jsonpath={.status}"])
+            try #require(pods.count == 3 && pods.allSatisfy { $0.count == 2 },
+                         "after rollout status: pods \(placement), deployment status \(status)")
             let victim = try #require(pods.first?.last)
             let evicted = pods.filter { $0.last == victim }.map { $0[0] }
 
