@@ -30,7 +30,7 @@ public final class ReplicaSetController<Owner: ReplicatedPodOwner>: Reconciler, 
 
     /// - Parameters:
     ///   - events: the recorder for `SuccessfulCreate` / `SuccessfulDelete` (component
-    ///     `replicaset-controller` or `replicationcontroller-controller` upstream).
+    ///     `replicaset-controller` or `replication-controller` upstream).
     public init(client: APIClient, informers: InformerFactory, events: EventRecorder, workers: Int = 5,
                 burstReplicas: Int = ReplicaSetSync.burstReplicas, logger: Logger) {
         self.client = client

@@ -4,8 +4,7 @@ import Testing
 /// A ReplicaSet with a set-based selector (`environment in (production, qa), tier notin (frontend, backend)`)
 /// with the real kubectl against `swiftlet server --simulated-nodes 3`: it adopts exactly the matching pods
 /// made beforehand, creates none while they suffice, adds one when scaled up, releases and replaces a pod
-/// relabelled out of its selector, and invalid ReplicaSets are
-/// refused with upstream's 422 messages.
+/// relabelled out of its selector, and invalid ReplicaSets are refused with upstream's 422 messages.
 @Suite(.enabled(if: Kubectl.isInstalled, "needs kubectl"))
 struct WorkloadReplicaSetSelectorE2ETests {
     /// Pods made by hand: name → labels, and whether the selector matches them.
