@@ -36,7 +36,6 @@ struct WorkloadDeploymentStrategiesE2ETests {
           name: wide
         spec:
           replicas: 10
-          progressDeadlineSeconds: 3
           strategy:
             rollingUpdate:
               maxSurge: 3
@@ -123,7 +122,9 @@ struct WorkloadDeploymentStrategiesE2ETests {
                                                            "jsonpath={.items[0].metadata.labels.pod-template-hash}"]))
 
             // New pods no node can hold: the rollout stops at 8 old + 5 new (10 + maxSurge 3, 10 - maxUnavailable 2 available).
-            _ = try await kubectl.ok(["set", "resources", "deployment/wide", "--requests=cpu=100"])
+            // The short deadline comes with the change, so a slow first rollout cannot exceed it.
+            _ = try await kubectl.ok(["patch", "deployment/wide", "-p",
+                                      #"{"spec":{"progressDeadlineSeconds":3,"template":{"spec":{"containers":[{"name":"nginx","resources":{"requests":{"cpu":"100"}}}]}}}}"#])
             _ = try await kubectl.ok(["wait", "--for=jsonpath={.spec.replicas}=8", "rs/\(oldName)", "--timeout=30s"])
             let stuck = try await kubectl.run(["rollout", "status", "deployment/wide", "--timeout=60s"])
             #expect(stuck.status == 1)
