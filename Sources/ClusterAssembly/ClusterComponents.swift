@@ -66,6 +66,8 @@ public struct ClusterComponents: ServiceLifecycle.Service {
         }
         logger.info("Cluster components starting", metadata: ["services": "\(services.count)"])
         try await Self.runAll(services)
+        // With nothing to run (`--disable-control-loops`), stay until the server stops rather than end it.
+        while true { try await Task.sleep(for: .seconds(3600)) }
     }
 
     /// Runs every service until all return, one throws, or the task is cancelled.
