@@ -115,9 +115,15 @@ struct KubectlCommandsE2ETests {
         try await withSwiftletServer { server in
             let kubectl = try Kubectl(kubectlName, server: server)
             _ = try await kubectl.ok(["create", "-f", "-"], stdin: Self.deployment)
-            let replaced = try await kubectl.ok(["replace", "-f", "-"],
-                                                stdin: Self.deployment.replacingOccurrences(of: "nginx:1.27", with: "nginx:1.28"))
-            #expect(replaced.contains("deployment.apps/web replaced"), "\(replaced)")
+            // kubectl replace reads the live resourceVersion first; the Deployment controller may write status in
+            // between (409), as on any cluster, so retry as a user would.
+            var replaced = try await kubectl.run(["replace", "-f", "-"],
+                                                 stdin: Self.deployment.replacingOccurrences(of: "nginx:1.27", with: "nginx:1.28"))
+            for _ in 0..<5 where replaced.status != 0 && replaced.stderr.contains("Conflict") {
+                replaced = try await kubectl.run(["replace", "-f", "-"],
+                                                 stdin: Self.deployment.replacingOccurrences(of: "nginx:1.27", with: "nginx:1.28"))
+            }
+            #expect(replaced.stdout.contains("deployment.apps/web replaced"), "\(replaced.stdout) \(replaced.stderr)")
             #expect(try await kubectl.ok(["get", "deploy", "web", "-o", "jsonpath={.spec.template.spec.containers[0].image}"])
                     == "nginx:1.28")
 
