@@ -51,7 +51,8 @@ public struct APIHandler: Sendable {
             return .text(error.message + "\n", status: 500)
         } catch {
             let apiError = ErrorMapping.apiError(error)
-            if apiError.httpStatusCode >= 500 {
+            // A request cancelled because its caller went away (shutdown, a closed watch) is not a server fault.
+            if apiError.httpStatusCode >= 500, !(error is CancellationError) {
                 logger.error("Request failed", metadata: ["method": "\(request.method)", "path": "\(request.path)",
                                                           "error": "\(error)"])
             }
