@@ -1,3 +1,4 @@
+import ClusterAssembly
 import ControllerRuntime
 import Foundation
 import KubeAPI
@@ -18,6 +19,26 @@ enum ClusterBenchmarkSupport {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let store = try SQLiteStore(path: directory + "/state.db", logger: Logger(label: "swiftlet.bench.store"))
         return (store, directory)
+    }
+
+    /// Runs `body` against an in-process cluster on a fresh temporary SQLite store, which is closed and
+    /// removed afterwards, whether `body` succeeds or not.
+    static func withTemporaryCluster<Result: Sendable>(
+        label: String, configuration: ClusterConfiguration,
+        _ body: @escaping @Sendable (InProcessCluster.Handle) async throws -> Result
+    ) async throws -> Result {
+        let (store, directory) = try temporaryStore(label)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let logger = Logger(label: "swiftlet.bench.\(label)")
+        do {
+            let result = try await InProcessCluster.run(store: store, configuration: configuration, logger: logger,
+                                                        body: body)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
     }
 
     /// `VmHWM` (peak resident set) and `VmRSS` of this process, in bytes.

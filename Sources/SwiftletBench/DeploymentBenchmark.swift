@@ -64,22 +64,14 @@ public enum DeploymentBenchmark {
     public static func run(_ options: DeploymentBenchmarkOptions, output: @escaping @Sendable (String) -> Void)
         async throws -> DeploymentBenchmarkReport
     {
-        let (store, directory) = try ClusterBenchmarkSupport.temporaryStore("deployment")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
         var configuration = ClusterConfiguration()
         configuration.simulatedNodes = SimulatedNodeSettings(
             count: options.nodes, cpu: Quantity(32), memory: Quantity(256 * 1024 * 1024 * 1024, format: .binarySI),
             pods: 110)
-        let logger = Logger(label: "swiftlet.bench.deployment")
-        do {
-            let report = try await InProcessCluster.run(store: store, configuration: configuration, logger: logger) { cluster in
-                try await measure(options, cluster: cluster, output: output)
-            }
-            await store.close()
-            return report
-        } catch {
-            await store.close()
-            throw error
+        return try await ClusterBenchmarkSupport.withTemporaryCluster(
+            label: "deployment", configuration: configuration
+        ) { cluster in
+            try await measure(options, cluster: cluster, output: output)
         }
     }
 

@@ -76,20 +76,12 @@ public enum SchedulerBenchmark {
     public static func run(_ options: SchedulerBenchmarkOptions, output: @escaping @Sendable (String) -> Void)
         async throws -> SchedulerBenchmarkReport
     {
-        let (store, directory) = try ClusterBenchmarkSupport.temporaryStore("scheduler")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
         var configuration = ClusterConfiguration()
         configuration.controllers = false
-        let logger = Logger(label: "swiftlet.bench.scheduler")
-        do {
-            let report = try await InProcessCluster.run(store: store, configuration: configuration, logger: logger) { cluster in
-                try await measure(options, cluster: cluster, output: output)
-            }
-            await store.close()
-            return report
-        } catch {
-            await store.close()
-            throw error
+        return try await ClusterBenchmarkSupport.withTemporaryCluster(
+            label: "scheduler", configuration: configuration
+        ) { cluster in
+            try await measure(options, cluster: cluster, output: output)
         }
     }
 
