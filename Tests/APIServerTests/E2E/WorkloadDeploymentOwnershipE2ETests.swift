@@ -3,7 +3,8 @@ import Testing
 
 /// Which ReplicaSets a Deployment owns, with the real kubectl against `swiftlet server --simulated-nodes 3`:
 /// an orphan ReplicaSet whose template equals the Deployment's is adopted and becomes its revision 1 (no
-/// other ReplicaSet is made), and a hand-scaled ReplicaSet of the Deployment is scaled back.
+/// other ReplicaSet is made), a hand-scaled ReplicaSet of the Deployment is scaled back, and a name taken
+/// by a ReplicaSet the Deployment does not select raises its collisionCount and yields another name.
 @Suite(.enabled(if: Kubectl.isInstalled, "needs kubectl"))
 struct WorkloadDeploymentOwnershipE2ETests {
     static let legacy = """
@@ -110,6 +111,54 @@ struct WorkloadDeploymentOwnershipE2ETests {
             _ = try await kubectl.ok(["rollout", "status", "deployment/shop", "--timeout=60s"])
             let table = WorkloadE2E.lines(try await kubectl.ok(["get", "deploy", "shop", "--no-headers"]))
             #expect(Array(WorkloadE2E.fields(table.first ?? "").prefix(4)) == ["shop", "3/3", "3", "3"])
+        }
+    }
+
+    @Test func hashCollisionRaisesCollisionCount() async throws {
+        try await WorkloadE2E.withCluster { _, kubectl in
+            // The template hash does not depend on the namespace: learn the name in one, squat it in another.
+            for namespace in ["first", "second"] {
+                _ = try await kubectl.ok(["create", "namespace", namespace])
+            }
+            _ = try await kubectl.ok(["apply", "-n", "first", "-f", "-"], stdin: Self.deployment)
+            _ = try await kubectl.ok(["rollout", "status", "-n", "first", "deployment/shop", "--timeout=60s"])
+            let taken = try await kubectl.ok(["get", "rs", "-n", "first", "-l", "app=shop", "-o", "jsonpath={.items[0].metadata.name}"])
+            #expect(taken.hasPrefix("shop-"))
+            let squatter = """
+                apiVersion: apps/v1
+                kind: ReplicaSet
+                metadata:
+                  name: \(taken)
+                spec:
+                  replicas: 0
+                  selector:
+                    matchLabels:
+                      squatter: "yes"
+                  template:
+                    metadata:
+                      labels:
+                        squatter: "yes"
+                    spec:
+                      containers:
+                      - name: main
+                        image: busybox:1.36
+                """
+            _ = try await kubectl.ok(["apply", "-n", "second", "-f", "-"], stdin: squatter)
+
+            _ = try await kubectl.ok(["apply", "-n", "second", "-f", "-"], stdin: Self.deployment)
+            _ = try await kubectl.ok(["rollout", "status", "-n", "second", "deployment/shop", "--timeout=60s"])
+            let collisions = try await kubectl.ok(["get", "deployment", "-n", "second", "shop", "-o", "jsonpath={.status.collisionCount}"])
+            #expect(collisions == "1")
+            let replicaSets = try await kubectl.ok([
+                "get", "rs", "-n", "second", "-o",
+                #"jsonpath={range .items[*]}{.metadata.name} {.spec.replicas} {.metadata.ownerReferences[0].kind}{"\n"}{end}"#,
+            ])
+            let lines = WorkloadE2E.lines(replicaSets).sorted()
+            let own = lines.filter { $0 != "\(taken) 0 " }
+            #expect(lines.contains("\(taken) 0 "))
+            #expect(own.count == 1)
+            let fields = WorkloadE2E.fields(own.first ?? "")
+            #expect(fields.count == 3 && fields[0].hasPrefix("shop-") && fields[0] != taken && fields[1] == "3" && fields[2] == "Deployment")
         }
     }
 }
