@@ -4,7 +4,8 @@ import Testing
 /// Deployment strategies with the real kubectl against `swiftlet server --simulated-nodes 3`: Recreate
 /// removes every old pod before the first new one exists; a rolling update whose new pods cannot be
 /// scheduled stops within its surge and unavailability budget, is scaled proportionally (upstream's
-/// documented 10 → 15 example) and exceeds its progress deadline with upstream's wording.
+/// documented 10 → 15 example) and exceeds its progress deadline with upstream's wording; a new template
+/// during a stuck rollout rolls over, scaling the intermediate ReplicaSet down.
 @Suite(.enabled(if: Kubectl.isInstalled, "needs kubectl"))
 struct WorkloadDeploymentStrategiesE2ETests {
     static let recreate = """
@@ -146,6 +147,57 @@ struct WorkloadDeploymentStrategiesE2ETests {
             #expect(annotations == "15/18 15/18 ")
             let table = WorkloadE2E.lines(try await kubectl.ok(["get", "deploy", "wide", "--no-headers"]))
             #expect(Array(WorkloadE2E.fields(table.first ?? "").prefix(4)) == ["wide", "11/15", "7", "11"])
+        }
+    }
+
+    /// `name → spec.replicas` of the ReplicaSets of app=`app`.
+    static func sizes(_ kubectl: Kubectl, app: String) async throws -> [String: Int] {
+        let text = try await kubectl.ok(["get", "rs", "-l", "app=\(app)", "-o",
+                                         #"jsonpath={range .items[*]}{.metadata.name} {.spec.replicas}{"\n"}{end}"#])
+        var sizes: [String: Int] = [:]
+        for line in WorkloadE2E.lines(text) {
+            let parts = WorkloadE2E.fields(line)
+            if parts.count == 2, let size = Int(parts[1]) { sizes[parts[0]] = size }
+        }
+        return sizes
+    }
+
+    @Test func rolloverScalesTheIntermediateReplicaSetDown() async throws {
+        try await WorkloadE2E.withCluster { _, kubectl in
+            let deployment = Self.rolling.replacingOccurrences(of: "name: wide", with: "name: roll")
+                .replacingOccurrences(of: "app: wide", with: "app: roll")
+                .replacingOccurrences(of: "replicas: 10", with: "replicas: 4")
+                .replacingOccurrences(of: "maxSurge: 3", with: "maxSurge: 1")
+                .replacingOccurrences(of: "maxUnavailable: 2", with: "maxUnavailable: 1")
+            _ = try await kubectl.ok(["apply", "-f", "-"], stdin: deployment)
+            _ = try await kubectl.ok(["rollout", "status", "deployment/roll", "--timeout=60s"])
+            let first = try #require(try await Self.sizes(kubectl, app: "roll").first?.key)
+
+            // B cannot be scheduled: it stops at 2 beside 3 of the first (4 + 1 surge, 4 - 1 available).
+            _ = try await kubectl.ok(["set", "resources", "deployment/roll", "--requests=cpu=100"])
+            _ = try await kubectl.ok(["wait", "--for=jsonpath={.spec.replicas}=3", "rs/\(first)", "--timeout=30s"])
+            let stuck = try await Self.sizes(kubectl, app: "roll")
+            let second = try #require(stuck.keys.first { $0 != first })
+            _ = try await kubectl.ok(["wait", "--for=jsonpath={.spec.replicas}=2", "rs/\(second)", "--timeout=30s"])
+
+            // C (another unschedulable template): B's unavailable pods make room, B goes to 0 and C takes its 2.
+            _ = try await kubectl.ok(["set", "image", "deployment/roll", "nginx=nginx:1.29"])
+            _ = try await kubectl.ok(["wait", "--for=jsonpath={.spec.replicas}=0", "rs/\(second)", "--timeout=30s"])
+            let rolled = try await Self.sizes(kubectl, app: "roll")
+            let third = try #require(rolled.keys.first { $0 != first && $0 != second })
+            _ = try await kubectl.ok(["wait", "--for=jsonpath={.spec.replicas}=2", "rs/\(third)", "--timeout=30s"])
+            #expect(try await Self.sizes(kubectl, app: "roll")[first] == 3)
+
+            // D (schedulable again) completes; every other ReplicaSet ends at 0.
+            _ = try await kubectl.ok(["set", "resources", "deployment/roll", "--requests=cpu=100m"])
+            _ = try await kubectl.ok(["rollout", "status", "deployment/roll", "--timeout=60s"])
+            let final = try await Self.sizes(kubectl, app: "roll")
+            let fourth = try #require(final.keys.first { ![first, second, third].contains($0) })
+            #expect(final == [first: 0, second: 0, third: 0, fourth: 4])
+            let events = try await kubectl.ok(["get", "events", "--field-selector", "involvedObject.name=roll", "-o",
+                                               #"jsonpath={range .items[*]}{.message}{"\n"}{end}"#])
+            #expect(events.contains("Scaled down replica set \(second) from 2 to 0"))
+            #expect(events.contains("Scaled up replica set \(fourth) from 0 to"))
         }
     }
 }
