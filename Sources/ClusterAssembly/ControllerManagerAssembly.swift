@@ -26,7 +26,7 @@ struct ControllerManagerAssembly: Sendable {
         let replicaSets = ReplicaSetController<ReplicaSet>(
             client: client, informers: informers, events: recorder("replicaset-controller"), logger: logger)
         let replicationControllers = ReplicaSetController<ReplicationController>(
-            client: client, informers: informers, events: recorder("replicationcontroller-controller"), logger: logger)
+            client: client, informers: informers, events: recorder("replication-controller"), logger: logger)
         let deployments = DeploymentController(
             client: client, informers: informers, events: recorder("deployment-controller"), logger: logger)
         services.append(replicaSets.service)
