@@ -17,13 +17,16 @@ public struct EncryptionKeyFile: Sendable {
 
     /// The ring in the file, or nil when the file does not exist.
     public func load() throws(EncryptionError) -> EncryptionKeyRing? {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            if errno == ENOENT { return nil }
-            throw .invalidKeyFile(path: path, reason: String(cString: strerror(errno)))
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let permissions: UInt16
+        do {
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            permissions = UInt16(truncatingIfNeeded: (attributes[.posixPermissions] as? Int) ?? 0o777)
+        } catch {
+            throw .invalidKeyFile(path: path, reason: "\(error)")
         }
-        if info.st_mode & 0o077 != 0 {
-            throw .keyFileTooOpen(path: path, mode: UInt16(info.st_mode & 0o777))
+        if permissions & 0o077 != 0 {
+            throw .keyFileTooOpen(path: path, mode: permissions & 0o777)
         }
         let data: Data
         do {

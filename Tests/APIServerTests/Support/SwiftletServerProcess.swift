@@ -12,6 +12,8 @@ final class SwiftletServerProcess: @unchecked Sendable {
     private let log = LogBuffer()
     private(set) var kubeconfig = ""
     private(set) var port = 0
+    /// Whether this server holds one of the test process's ``ServerSlots``.
+    private let holdsSlot = Mutex(false)
 
     init() throws {
         dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("swiftlet-e2e-\(UUID().uuidString)")
@@ -30,6 +32,8 @@ final class SwiftletServerProcess: @unchecked Sendable {
 
     /// Starts the server and waits (at most `timeout` seconds) until it is ready.
     func start(timeout: Double = 60, arguments: [String] = []) async throws {
+        await ServerSlots.shared.acquire()
+        holdsSlot.withLock { $0 = true }
         process.executableURL = URL(fileURLWithPath: try Self.binary())
         process.arguments = ["server", "--data-dir", dataDirectory.path, "--port", "0"] + arguments
         let errors = Pipe()
@@ -50,7 +54,12 @@ final class SwiftletServerProcess: @unchecked Sendable {
                 ready.continuation.yield(String(line))
             }
         }
-        try process.run()
+        do {
+            try process.run()
+        } catch {
+            stop()
+            throw error
+        }
         let line = try await withThrowingTaskGroup(of: String?.self) { group in
             group.addTask {
                 for await line in ready.stream { return line }
@@ -84,6 +93,11 @@ final class SwiftletServerProcess: @unchecked Sendable {
             process.waitUntilExit()
         }
         if !keepingData { try? FileManager.default.removeItem(at: dataDirectory) }
+        let held = holdsSlot.withLock { held in
+            defer { held = false }
+            return held
+        }
+        if held { ServerSlots.shared.release() }
         return process.isRunning ? -1 : process.terminationStatus
     }
 
