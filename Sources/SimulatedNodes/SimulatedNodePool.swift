@@ -99,28 +99,49 @@ public final class SimulatedNodePool: ServiceLifecycle.Service, Sendable {
         }
     }
 
+    /// Renews every running node's Lease once per interval, on a fixed cadence (a slow round does not push
+    /// the next one back), up to 32 nodes at a time, as independent kubelets would.
     private func heartbeatLoop() async throws {
+        var next = ContinuousClock.now + configuration.heartbeatInterval
         while true {
-            try await Task.sleep(for: configuration.heartbeatInterval)
+            try await Task.sleep(until: next, clock: .continuous)
+            next += configuration.heartbeatInterval
             let now = Date()
-            for index in 0..<configuration.count {
-                let name = configuration.nodeName(index)
-                guard let node = nodes.cache.get(name: name), !Self.isStopped(node) else { continue }
-                do {
-                    try await renewLease(nodeName: name, nodeUID: node.metadata.uid, now: now)
-                    let ready = node.status.conditions.first { $0.type == "Ready" }
-                    if ready?.status != "True" || !node.spec.taints.filter({ $0.key.hasPrefix("node.kubernetes.io/unreachable") }).isEmpty {
-                        var updated = node
-                        updated.status.conditions = SimulatedNodeObjects.conditions(now: now)
-                        _ = try await client.updateStatus(updated)
-                        logger.info("Simulated node reports Ready again", metadata: ["node": "\(name)"])
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                var running = 0
+                for index in 0..<configuration.count {
+                    if running >= 32 {
+                        try await group.next()
+                        running -= 1
                     }
-                } catch is CancellationError {
-                    throw CancellationError()
-                } catch {
-                    logger.debug("Heartbeat failed", metadata: ["node": "\(name)", "error": "\(error)"])
+                    running += 1
+                    group.addTask { [self] in try await heartbeat(index: index, now: now) }
                 }
+                try await group.waitForAll()
             }
+            if next < .now { next = .now }
+        }
+    }
+
+    /// One node's heartbeat: its Lease, and its Ready condition again if the node lifecycle controller
+    /// marked it Unknown.
+    private func heartbeat(index: Int, now: Date) async throws {
+        let name = configuration.nodeName(index)
+        guard let node = nodes.cache.get(name: name), !Self.isStopped(node) else { return }
+        do {
+            try await renewLease(nodeName: name, nodeUID: node.metadata.uid, now: now)
+            let ready = node.status.conditions.first { $0.type == "Ready" }
+            let unreachable = node.spec.taints.contains { $0.key.hasPrefix("node.kubernetes.io/unreachable") }
+            if ready?.status != "True" || unreachable {
+                var updated = node
+                updated.status.conditions = SimulatedNodeObjects.conditions(now: now)
+                _ = try await client.updateStatus(updated)
+                logger.info("Simulated node reports Ready again", metadata: ["node": "\(name)"])
+            }
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            logger.debug("Heartbeat failed", metadata: ["node": "\(name)", "error": "\(error)"])
         }
     }
 
