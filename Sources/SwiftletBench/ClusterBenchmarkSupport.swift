@@ -41,19 +41,6 @@ enum ClusterBenchmarkSupport {
         }
     }
 
-    /// `VmHWM` (peak resident set) and `VmRSS` of this process, in bytes.
-    static func memory() -> (peak: Int, current: Int) {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return (0, 0) }
-        func value(_ key: String) -> Int {
-            for line in status.split(separator: "\n") where line.hasPrefix(key) {
-                let digits = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
-                return digits * 1024
-            }
-            return 0
-        }
-        return (value("VmHWM:"), value("VmRSS:"))
-    }
-
     /// A Ready node like scheduler_perf's `node-default.yaml` (4 CPUs, 32 GiB, 110 pods).
     static func node(_ name: String) -> Node {
         var node = Node()

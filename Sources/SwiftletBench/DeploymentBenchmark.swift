@@ -123,7 +123,7 @@ public enum DeploymentBenchmark {
             let rollout = ((runningPods.completedAt ?? .now) - created).asSeconds
             output("\(options.replicas) pods Running after \(BenchmarkTable.fixed(rollout, 2)) s")
             group.cancelAll()
-            let memory = ClusterBenchmarkSupport.memory()
+            let memory = try ProcessMemory.ownPeakAndResidentBytes()
             return DeploymentBenchmarkReport(options: options, nodesReadySeconds: nodesReady, rolloutSeconds: rollout,
                                              peakRSSBytes: memory.peak, finalRSSBytes: memory.current)
         }

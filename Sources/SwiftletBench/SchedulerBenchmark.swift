@@ -143,7 +143,7 @@ public enum SchedulerBenchmark {
                 createsPerSecond: Double(options.pods) / max(createSeconds, 1e-9),
                 scheduledPerSecond: Double(options.pods) / max(backlogSeconds, 1e-9), backlogSeconds: backlogSeconds,
                 streamedPerSecond: Double(options.pods) / max(streamSeconds, 1e-9),
-                peakRSSBytes: ClusterBenchmarkSupport.memory().peak)
+                peakRSSBytes: try ProcessMemory.ownPeakAndResidentBytes().peak)
         }
     }
 

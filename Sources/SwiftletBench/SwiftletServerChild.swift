@@ -114,11 +114,21 @@ final class SwiftletServerChild: Sendable {
 /// Concurrency contract: stateless.
 enum ProcessMemory {
     static func residentBytes(pid: Int32) throws -> Int {
-        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
-        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+        try bytes("VmRSS", of: "/proc/\(pid)/status")
+    }
+
+    /// `VmHWM` (peak resident set) and `VmRSS` of this process, in bytes.
+    static func ownPeakAndResidentBytes() throws -> (peak: Int, current: Int) {
+        (try bytes("VmHWM", of: "/proc/self/status"), try bytes("VmRSS", of: "/proc/self/status"))
+    }
+
+    /// The kilobyte field `key` of a procfs status file, in bytes.
+    private static func bytes(_ key: String, of path: String) throws -> Int {
+        let status = try String(contentsOfFile: path, encoding: .utf8)
+        for line in status.split(separator: "\n") where line.hasPrefix(key + ":") {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
             if fields.count >= 2, let kilobytes = Int(fields[1]) { return kilobytes * 1024 }
         }
-        throw APIBenchmarkError.server("no VmRSS in /proc/\(pid)/status")
+        throw APIBenchmarkError.server("no \(key) in \(path)")
     }
 }
