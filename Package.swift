@@ -88,6 +88,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -131,6 +133,54 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // L1: Linux process and file-system primitives (host commands, subreaper, mounts); no Kubernetes, no OCI.
+        .target(
+            name: "HostSystem",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // L4: OCI images (store, import, registry pull, unpack) and containers through runc; no Kubernetes types.
+        .target(
+            name: "ContainerRuntime",
+            dependencies: [
+                "HostSystem",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        // L4: pod network namespaces, the node bridge, veth pairs, host-local IP allocation.
+        .target(
+            name: "NodeNetworking",
+            dependencies: [
+                "HostSystem",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // L4: the node agent: node registration, pod workers over runc, probes, volumes, logs and exec.
+        .target(
+            name: "Kubelet",
+            dependencies: [
+                "ControllerRuntime",
+                "ContainerRuntime",
+                "NodeNetworking",
+                "HostSystem",
+                "KubeClient",
+                "KubeAPI",
+                "KubeCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         // L4: hollow nodes that heartbeat and run pods without containers (for tests and capacity planning).
         .target(
             name: "SimulatedNodes",
@@ -153,6 +203,10 @@ let package = Package(
                 "Controllers",
                 "Scheduler",
                 "SimulatedNodes",
+                "Kubelet",
+                "ContainerRuntime",
+                "NodeNetworking",
+                "HostSystem",
                 "KubeStorage",
                 "KubeSecurity",
                 "KubeClient",
@@ -206,6 +260,7 @@ let package = Package(
                 "APIServer",
                 "SwiftletBench",
                 "KubeCLI",
+                "ContainerRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -273,6 +328,25 @@ let package = Package(
         ),
         .testTarget(
             name: "ArchitectureTests",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ContainerRuntimeTests",
+            dependencies: ["ContainerRuntime", "HostSystem"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "NodeNetworkingTests",
+            dependencies: ["NodeNetworking", "HostSystem"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "KubeletTests",
+            dependencies: [
+                "Kubelet", "ContainerRuntime", "NodeNetworking", "HostSystem", "ControllerRuntime", "KubeClient",
+                "KubeAPI", "KubeCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
     ]

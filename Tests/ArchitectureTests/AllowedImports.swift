@@ -34,11 +34,14 @@ enum AllowedImports {
             exists: true),
         // L1: key material (CA, certificates, token signing keys, encryption at rest); knows no Kubernetes types.
         "KubeSecurity": Rule(layer: 1, targets: [], modules: system.union(["X509", "Crypto", "SwiftASN1"]), exists: true),
+        // L1: Linux process and file-system primitives; knows no Kubernetes and no OCI.
+        "HostSystem": Rule(layer: 1, targets: [], modules: system.union(["Logging"]), exists: true),
         // L2: the API server.
         "APIServer": Rule(
             layer: 2, targets: ["KubeStorage", "KubeClient", "KubeSecurity", "KubeAPI", "KubeCore"],
             modules: system.union([
                 "Logging", "Hummingbird", "HummingbirdCore", "HummingbirdTLS", "HTTPTypes", "NIOCore", "NIOSSL",
+                "NIOHTTP1", "NIOWebSocket",
                 "ServiceLifecycle", "Yams",
             ]), exists: true),
         // L3: control loops.
@@ -53,13 +56,19 @@ enum AllowedImports {
             modules: system.union(["Logging", "ServiceLifecycle"]), exists: true),
         // L4: the node. ContainerRuntime and NodeNetworking know OCI and Linux, not Kubernetes.
         "ContainerRuntime": Rule(
-            layer: 4, targets: [], modules: system.union(["Logging", "SystemPackage", "Subprocess"]), exists: false),
+            layer: 4, targets: ["HostSystem"],
+            modules: system.union([
+                "Logging", "Crypto", "NIOCore", "NIOPosix", "NIOHTTP1", "NIOSSL", "NIOFoundationCompat",
+            ]), exists: true),
         "NodeNetworking": Rule(
-            layer: 4, targets: [], modules: system.union(["Logging", "SystemPackage", "Subprocess"]), exists: false),
+            layer: 4, targets: ["HostSystem"], modules: system.union(["Logging"]), exists: true),
         "Kubelet": Rule(
             layer: 4,
-            targets: ["ControllerRuntime", "ContainerRuntime", "NodeNetworking", "KubeClient", "KubeAPI", "KubeCore"],
-            modules: system.union(["Logging", "ServiceLifecycle"]), exists: false),
+            targets: [
+                "ControllerRuntime", "ContainerRuntime", "NodeNetworking", "HostSystem", "KubeClient", "KubeAPI",
+                "KubeCore",
+            ],
+            modules: system.union(["Logging", "ServiceLifecycle"]), exists: true),
         "SimulatedNodes": Rule(
             layer: 4, targets: ["ControllerRuntime", "KubeClient", "KubeAPI", "KubeCore"],
             modules: system.union(["Logging", "ServiceLifecycle"]), exists: true),
@@ -71,7 +80,7 @@ enum AllowedImports {
             layer: 5,
             targets: [
                 "APIServer", "ControllerRuntime", "Controllers", "Scheduler", "ContainerRuntime", "NodeNetworking",
-                "Kubelet", "ServiceProxy", "SimulatedNodes", "KubeStorage", "KubeSecurity", "KubeClient", "KubeAPI",
+                "Kubelet", "ServiceProxy", "SimulatedNodes", "HostSystem", "KubeStorage", "KubeSecurity", "KubeClient", "KubeAPI",
                 "KubeCore",
             ],
             modules: system.union(["Logging", "ServiceLifecycle"]), exists: true),
@@ -85,7 +94,10 @@ enum AllowedImports {
         // L6: the one binary. It imports KubeStorage and APIServer directly until ClusterAssembly exists.
         "swiftlet": Rule(
             layer: 6,
-            targets: ["ClusterAssembly", "KubeCLI", "SwiftletBench", "APIServer", "KubeSecurity", "KubeStorage", "KubeCore"],
+            targets: [
+                "ClusterAssembly", "KubeCLI", "SwiftletBench", "ContainerRuntime", "APIServer", "KubeSecurity",
+                "KubeStorage", "KubeCore",
+            ],
             modules: system.union(["Logging", "ArgumentParser"]), exists: true),
     ]
 }
