@@ -38,14 +38,14 @@ public struct APIServerService: Sendable {
 
     public init(store: any KeyValueStore, configuration: APIServerConfiguration, security: RequestSecurity = .allowAll,
                 certificateSigner: CertificateRequestSigner? = nil, serviceAccounts: ServiceAccountSettings? = nil,
-                logger: Logger) {
+                podStreaming: (any PodStreamingBackend)? = nil, logger: Logger) {
         let catalog = BuiltinResources.catalog()
         self.handler = APIHandler(
             catalog: catalog, store: store, logger: logger, security: security, certificateSigner: certificateSigner,
             serviceAccounts: serviceAccounts,
             watchCache: configuration.watchCache.map {
                 WatchCache(store: store, catalog: catalog, configuration: $0, logger: logger)
-            })
+            }, podStreaming: podStreaming)
         self.configuration = configuration
         self.logger = logger
     }

@@ -25,12 +25,16 @@ public struct APIHandler: Sendable {
     let serviceAccounts: ServiceAccountSettings?
     /// Serves lists and watches from memory when set and ready; its feed runs in `APIServerService.run`.
     public let watchCache: WatchCache?
+    /// The node side of `pods/log`, `pods/exec` and `pods/attach` (see `PodStreamingBackend`).
+    public let podStreaming: PodStreamingRegistration
 
     public init(catalog: ResourceCatalog, store: any KeyValueStore, logger: Logger,
                 security: RequestSecurity = .allowAll, certificateSigner: CertificateRequestSigner? = nil,
                 serviceAccounts: ServiceAccountSettings? = nil,
-                clock: @escaping @Sendable () -> Date = { Date() }, watchCache: WatchCache? = nil) {
+                clock: @escaping @Sendable () -> Date = { Date() }, watchCache: WatchCache? = nil,
+                podStreaming: (any PodStreamingBackend)? = nil) {
         self.watchCache = watchCache
+        self.podStreaming = PodStreamingRegistration(podStreaming)
         self.catalog = catalog
         self.security = security
         self.certificateSigner = certificateSigner
