@@ -86,16 +86,13 @@ struct AtomicDirectoryWriter {
     }
 
     /// `..2026_11_28_12_00_00.<random digits>`, created fresh (upstream `os.MkdirTemp` with a UTC stamp).
-    private func makeVersionDirectory(now: Date) throws -> String {
+    private func makeVersionDirectory(now: Date) throws(VolumeFileSystemError) -> String {
         let stamp = Self.timestamp(now)
         while true {
             let name = "..\(stamp).\(UInt32.random(in: 100_000_000...UInt32.max))"
-            do {
-                try VolumeFileSystem.makeDirectory(targetDirectory + "/" + name, mode: 0o700)
-                return name
-            } catch where error.code == EEXIST {
-                continue
-            }
+            if VolumeFileSystem.exists(targetDirectory + "/" + name) { continue }
+            try VolumeFileSystem.makeDirectory(targetDirectory + "/" + name, mode: 0o700)
+            return name
         }
     }
 
