@@ -55,13 +55,15 @@ enum HTTPResponseParser {
             if buffer.count > maximumHeadBytes { throw .headersTooLarge }
             // An HTTP/1 response starts with "HTTP/"; anything else is malformed as soon as a line is in.
             if let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = text(buffer[..<newline])
+                let bytes = buffer[..<newline]
+                let line = text(bytes.last == UInt8(ascii: "\r") ? bytes.dropLast() : bytes)
                 if !line.hasPrefix("HTTP/") { throw .malformed("malformed HTTP response \(GoQuoting.quote(line))") }
             }
             return nil
         }
-        let lines = text(buffer[..<end.headStart]).split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+        // Split on bytes: in Swift strings "\r\n" is one Character and would not split on "\n".
+        let lines = buffer[..<end.headStart].split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            .map { line in text(line.last == UInt8(ascii: "\r") ? line.dropLast() : line) }
         guard let statusLine = lines.first else { throw .malformed("malformed HTTP response \"\"") }
         let parts = statusLine.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
         guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), parts[1].count == 3,
