@@ -6,7 +6,8 @@ public import KubeAPI
 /// - exec: the command (after `$(VAR)` expansion of literal env) through the `ContainerCommandExecutor`;
 ///   a non-zero exit fails the hook.
 /// - httpGet: a GET like an HTTP probe's (`User-Agent: kube-lifecycle/1.32`, host defaulting to the pod
-///   IP); only a transport error fails the hook, the status code is not looked at (as upstream).
+///   IP, HTTPS through the optional `ProbeTLSTransport`); only a transport error fails the hook, the status
+///   code is not looked at (as upstream).
 /// - sleep: waits `seconds` on the clock.
 /// - tcpSocket is not a valid handler (upstream keeps the field for compatibility and rejects it).
 ///
@@ -20,15 +21,17 @@ public struct LifecycleHookRunner: Sendable {
     let executor: any ContainerCommandExecutor
     let clock: any ProbeClock
     let userAgent: String
-    let httpClient = HTTPProbeClient()
+    let httpClient: HTTPProbeClient
 
+    /// `tlsTransport` enables HTTPS hooks (see `ProbeTLSTransport`); without one they fail.
     public init(
         executor: any ContainerCommandExecutor, clock: any ProbeClock = SystemProbeClock(),
-        userAgent: String = LifecycleHookRunner.defaultUserAgent
+        tlsTransport: (any ProbeTLSTransport)? = nil, userAgent: String = LifecycleHookRunner.defaultUserAgent
     ) {
         self.executor = executor
         self.clock = clock
         self.userAgent = userAgent
+        self.httpClient = HTTPProbeClient(tlsTransport: tlsTransport)
     }
 
     /// Runs `handler` for the container instance `target` (its spec, ID and pod IP).

@@ -15,13 +15,19 @@ enum HTTPProbeOutcome: Sendable, Equatable {
 /// probe sets them, a `Host` header from the probe's headers, redirects followed only to the same host
 /// name (at most 10), the body read up to 10 KiB, one deadline for the whole exchange.
 ///
-/// Plain HTTP only: HTTPS needs TLS, which the node agent's layer has no library for, so `https` URLs
-/// yield `.unsupported`.
+/// HTTPS goes through the optional `ProbeTLSTransport`; without one, `https` URLs yield `.unsupported`.
 ///
-/// Stateless value; safe from any task. The blocking socket work runs on `ProbeIO`'s queue.
+/// Immutable value; safe from any task. The blocking socket work runs on `ProbeIO`'s queue.
 struct HTTPProbeClient: Sendable {
     static let maximumBodyBytes = 10 * 1024
     static let maximumRedirects = 10
+    static let awaitingHeaders = "(Client.Timeout exceeded while awaiting headers)"
+
+    var tlsTransport: (any ProbeTLSTransport)?
+
+    init(tlsTransport: (any ProbeTLSTransport)? = nil) {
+        self.tlsTransport = tlsTransport
+    }
 
     /// Performs the GET. `headers` are the probe's `httpHeaders` in order; `userAgent` is used unless they
     /// set `User-Agent`.
@@ -31,7 +37,32 @@ struct HTTPProbeClient: Sendable {
         let request = Request(url: url, headers: headers.map { HeaderField(name: $0.name, value: $0.value) },
                               userAgent: userAgent)
         let deadline = ProbeDeadline.after(timeout)
-        return await ProbeIO.run { Self.perform(request, deadline: deadline) }
+        let original = request.url
+        var current = original
+        var customHost = request.headers.last { $0.name.lowercased() == "host" }?.value
+        var redirects = 0
+        while true {
+            let exchange: Exchange
+            switch await performExchange(request, url: current, hostHeader: customHost, deadline: deadline) {
+            case .success(let value): exchange = value
+            case .failure(.outcome(let outcome)): return outcome
+            }
+            let response = HTTPProbeOutcome.response(
+                statusCode: exchange.head.statusCode, status: exchange.head.status, body: exchange.body,
+                url: current)
+            guard [301, 302, 303, 307, 308].contains(exchange.head.statusCode),
+                  let location = exchange.head.header("Location"), !location.isEmpty,
+                  let next = current.resolving(location: location)
+            else { return response }
+            if next.host != original.host { return response }
+            if redirects >= Self.maximumRedirects {
+                return .failed("Get \(GoQuoting.quote(next.description)): stopped after 10 redirects", timedOut: false)
+            }
+            redirects += 1
+            // Go keeps a custom Host header only through relative redirects.
+            if location.contains("://") || location.hasPrefix("//") { customHost = nil }
+            current = next
+        }
     }
 
     struct HeaderField: Sendable {
@@ -46,80 +77,96 @@ struct HTTPProbeClient: Sendable {
     }
 
     /// A response head and the start of its body.
-    private struct Exchange {
+    struct Exchange: Sendable {
         var head: HTTPResponseHead
         var body: [UInt8]
     }
 
-    private enum ExchangeError: Error {
+    enum ExchangeError: Error, Sendable {
         case outcome(HTTPProbeOutcome)
     }
 
-    static func perform(_ request: Request, deadline: ProbeDeadline) -> HTTPProbeOutcome {
-        let original = request.url
-        var current = original
-        var customHost = request.headers.last { $0.name.lowercased() == "host" }?.value
-        var redirects = 0
-        while true {
-            let exchange: Exchange
-            switch Result(catching: { () throws(ExchangeError) -> Exchange in
-                try Self.exchange(request, url: current, hostHeader: customHost, deadline: deadline)
-            }) {
-            case .success(let value): exchange = value
-            case .failure(.outcome(let outcome)): return outcome
+    private func performExchange(_ request: Request, url: ProbeURL, hostHeader: String?, deadline: ProbeDeadline)
+        async -> Result<Exchange, ExchangeError>
+    {
+        let quotedURL = GoQuoting.quote(url.description)
+        let bytes = Self.requestBytes(request, url: url, hostHeader: hostHeader)
+        switch url.scheme {
+        case "http":
+            return await ProbeIO.run {
+                Result { () throws(ExchangeError) -> Exchange in
+                    try Self.plainExchange(url: url, request: bytes, deadline: deadline)
+                }
             }
-            let response = HTTPProbeOutcome.response(
-                statusCode: exchange.head.statusCode, status: exchange.head.status, body: exchange.body,
-                url: current)
-            guard [301, 302, 303, 307, 308].contains(exchange.head.statusCode),
-                  let location = exchange.head.header("Location"), !location.isEmpty,
-                  let next = current.resolving(location: location)
-            else { return response }
-            if next.host != original.host { return response }
-            if redirects >= maximumRedirects {
-                return .failed("Get \(GoQuoting.quote(next.description)): stopped after 10 redirects", timedOut: false)
+        case "https":
+            guard let tlsTransport else {
+                return .failure(.outcome(.unsupported(
+                    "Get \(quotedURL): HTTPS is not supported by this node agent; use scheme HTTP, a tcpSocket or an exec probe")))
             }
-            redirects += 1
-            // Go keeps a custom Host header only through relative redirects.
-            if location.contains("://") || location.hasPrefix("//") { customHost = nil }
-            current = next
+            let received: [UInt8]
+            do {
+                received = try await tlsTransport.exchange(
+                    host: url.host, port: url.port, serverName: hostHeader ?? url.host, request: bytes,
+                    maximumBytes: HTTPResponseParser.maximumHeadBytes + 4 * Self.maximumBodyBytes,
+                    timeout: deadline.remaining)
+            } catch {
+                let message = error.timedOut ? "\(error.message) \(Self.awaitingHeaders)" : error.message
+                return .failure(.outcome(.failed("Get \(quotedURL): \(message)", timedOut: error.timedOut)))
+            }
+            var pending: [UInt8]? = received
+            return Result { () throws(ExchangeError) -> Exchange in
+                try Self.readResponse(url: url) { () throws(ExchangeError) -> [UInt8] in
+                    defer { pending = nil }
+                    return pending ?? []
+                }
+            }
+        default:
+            return .failure(.outcome(.failed(
+                "Get \(quotedURL): unsupported protocol scheme \(GoQuoting.quote(url.scheme))", timedOut: false)))
         }
     }
 
-    private static func exchange(_ request: Request, url: ProbeURL, hostHeader: String?, deadline: ProbeDeadline)
+    private static func failure(_ url: ProbeURL, _ message: String, timedOut: Bool = false) -> ExchangeError {
+        .outcome(.failed("Get \(GoQuoting.quote(url.description)): \(message)", timedOut: timedOut))
+    }
+
+    /// One plain-HTTP exchange over a socket; blocks, so it runs on `ProbeIO`'s queue.
+    private static func plainExchange(url: ProbeURL, request: [UInt8], deadline: ProbeDeadline)
         throws(ExchangeError) -> Exchange
     {
-        let quotedURL = GoQuoting.quote(url.description)
-        func failure(_ message: String, timedOut: Bool = false) -> ExchangeError {
-            .outcome(.failed("Get \(quotedURL): \(message)", timedOut: timedOut))
-        }
-        let awaitingHeaders = "(Client.Timeout exceeded while awaiting headers)"
-
-        guard url.scheme == "http" else {
-            if url.scheme == "https" {
-                throw .outcome(.unsupported(
-                    "Get \(quotedURL): HTTPS is not supported by this node agent yet; use scheme HTTP, a tcpSocket or an exec probe"))
-            }
-            throw failure("unsupported protocol scheme \(GoQuoting.quote(url.scheme))")
-        }
         let socket: ProbeSocket
         do {
             socket = try ProbeSocket.connect(host: url.host, port: url.port, deadline: deadline)
         } catch {
-            throw failure(error.isTimeout ? "\(error) \(awaitingHeaders)" : "\(error)", timedOut: error.isTimeout)
+            throw failure(url, error.isTimeout ? "\(error) \(awaitingHeaders)" : "\(error)", timedOut: error.isTimeout)
         }
         defer { socket.close() }
-
         do {
-            try socket.writeAll(requestBytes(request, url: url, hostHeader: hostHeader), deadline: deadline)
+            try socket.writeAll(request, deadline: deadline)
         } catch {
             switch error {
-            case .timedOut: throw failure("context deadline exceeded \(awaitingHeaders)", timedOut: true)
-            case .failed: throw failure(error.description)
+            case .timedOut: throw failure(url, "context deadline exceeded \(awaitingHeaders)", timedOut: true)
+            case .failed: throw failure(url, error.description)
             }
         }
+        return try readResponse(url: url) { () throws(ExchangeError) -> [UInt8] in
+            let read = Result { () throws(ProbeSocketIOError) -> [UInt8] in
+                try socket.read(maximum: 16 * 1024, deadline: deadline)
+            }
+            switch read {
+            case .success(let bytes): return bytes
+            case .failure(.timedOut): throw failure(url, "context deadline exceeded \(awaitingHeaders)", timedOut: true)
+            case .failure(let error): throw failure(url, error.description)
+            }
+        }
+    }
 
-        // Head: skip interim 1xx responses.
+    /// Reads a response head (skipping interim 1xx responses) and at most 10 KiB of its body from
+    /// `readMore`, which returns an empty array at the end of the stream. An error or the end of the
+    /// stream while reading the body keeps what arrived (the status decides).
+    private static func readResponse(url: ProbeURL, readMore: () throws(ExchangeError) -> [UInt8])
+        throws(ExchangeError) -> Exchange
+    {
         var buffer: [UInt8] = []
         var head: HTTPResponseHead?
         while head == nil {
@@ -133,27 +180,17 @@ struct HTTPProbeClient: Sendable {
             } catch {
                 switch error {
                 case .malformed(let message):
-                    throw failure("net/http: HTTP/1.x transport connection broken: \(message)")
+                    throw failure(url, "net/http: HTTP/1.x transport connection broken: \(message)")
                 case .headersTooLarge:
-                    throw failure("net/http: server response headers exceeded \(HTTPResponseParser.maximumHeadBytes) bytes; aborted")
+                    throw failure(url, "net/http: server response headers exceeded \(HTTPResponseParser.maximumHeadBytes) bytes; aborted")
                 }
             }
-            let chunk: [UInt8]
-            do {
-                chunk = try socket.read(maximum: 16 * 1024, deadline: deadline)
-            } catch {
-                switch error {
-                case .timedOut: throw failure("context deadline exceeded \(awaitingHeaders)", timedOut: true)
-                case .failed: throw failure(error.description)
-                }
-            }
-            if chunk.isEmpty { throw failure(buffer.isEmpty ? "EOF" : "unexpected EOF") }
+            let chunk = try readMore()
+            if chunk.isEmpty { throw failure(url, buffer.isEmpty ? "EOF" : "unexpected EOF") }
             buffer.append(contentsOf: chunk)
         }
-        guard let head else { throw failure("EOF") }
+        guard let head else { throw failure(url, "EOF") }
 
-        // Body: at most 10 KiB of it; a timeout or error while reading it keeps what arrived (the status
-        // decides the probe).
         var raw = buffer
         func bodySoFar() -> (body: [UInt8], complete: Bool) {
             switch head.bodyFraming {
@@ -171,7 +208,7 @@ struct HTTPProbeClient: Sendable {
             }
         }
         while !bodySoFar().complete {
-            guard let chunk = try? socket.read(maximum: 16 * 1024, deadline: deadline), !chunk.isEmpty else { break }
+            guard let chunk = try? readMore(), !chunk.isEmpty else { break }
             raw.append(contentsOf: chunk)
         }
         return Exchange(head: head, body: bodySoFar().body)

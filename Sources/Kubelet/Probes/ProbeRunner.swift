@@ -9,7 +9,8 @@ public import KubeAPI
 ///   is success, 300–399 a warning (`Probe terminated redirects, …`), anything else a failure
 ///   (`HTTP probe failed with statuscode: 500`), a transport error a failure with Go's text
 ///   (`Get "http://10.244.0.5:8080/healthz": dial tcp 10.244.0.5:8080: connect: connection refused`).
-///   HTTPS is not supported yet and yields `unknown`.
+///   HTTPS needs a `ProbeTLSTransport` (certificates are not verified, as upstream); without one it
+///   yields `unknown`.
 /// - tcpSocket: a connection opened within the timeout is success (`dial tcp …: i/o timeout` otherwise).
 /// - grpc: not supported yet; yields `unknown`.
 ///
@@ -22,11 +23,16 @@ public struct ProbeRunner: Sendable {
 
     let executor: any ContainerCommandExecutor
     let userAgent: String
-    let httpClient = HTTPProbeClient()
+    let httpClient: HTTPProbeClient
 
-    public init(executor: any ContainerCommandExecutor, userAgent: String = ProbeRunner.defaultUserAgent) {
+    /// `tlsTransport` enables HTTPS probes (see `ProbeTLSTransport`); without it they report `unknown`.
+    public init(
+        executor: any ContainerCommandExecutor, tlsTransport: (any ProbeTLSTransport)? = nil,
+        userAgent: String = ProbeRunner.defaultUserAgent
+    ) {
         self.executor = executor
         self.userAgent = userAgent
+        self.httpClient = HTTPProbeClient(tlsTransport: tlsTransport)
     }
 
     /// Runs `probe` once against `target`, by default with the probe's own `timeoutSeconds`.

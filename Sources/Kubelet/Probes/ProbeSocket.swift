@@ -17,6 +17,12 @@ struct ProbeDeadline: Sendable {
 
     var hasPassed: Bool { DispatchTime.now().uptimeNanoseconds >= uptimeNanoseconds }
 
+    /// Time left (zero once passed).
+    var remaining: Duration {
+        let now = DispatchTime.now().uptimeNanoseconds
+        return now < uptimeNanoseconds ? .nanoseconds(Int64(uptimeNanoseconds - now)) : .zero
+    }
+
     /// Milliseconds left for `poll(2)`, rounded up so a sub-millisecond rest still waits.
     var remainingMilliseconds: Int32 {
         let now = DispatchTime.now().uptimeNanoseconds

@@ -448,3 +448,57 @@ enum ProbeFixtures {
               terminationGracePeriodSeconds: grace)
     }
 }
+
+/// A `ProbeTLSTransport` stand-in that speaks plain TCP to the loopback test server (so the HTTPS code path
+/// can be tested without TLS), or fails as scripted. Records its calls; thread-safe (mutex).
+final class PlainTextTLSTransport: ProbeTLSTransport {
+    struct Call: Sendable, Equatable {
+        var host: String
+        var port: Int
+        var serverName: String
+    }
+
+    private let failure: ProbeTLSTransportError?
+    private let calls = Mutex<[Call]>([])
+
+    init(failure: ProbeTLSTransportError? = nil) {
+        self.failure = failure
+    }
+
+    var recordedCalls: [Call] { calls.withLock { $0 } }
+
+    func exchange(
+        host: String, port: Int, serverName: String, request: [UInt8], maximumBytes: Int, timeout: Duration
+    ) async throws(ProbeTLSTransportError) -> [UInt8] {
+        calls.withLock { $0.append(Call(host: host, port: port, serverName: serverName)) }
+        if let failure { throw failure }
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+                defer { close(fd) }
+                var address = sockaddr_in()
+                address.sin_family = sa_family_t(AF_INET)
+                address.sin_addr.s_addr = inet_addr(host)
+                address.sin_port = in_port_t(UInt16(port).bigEndian)
+                let connected = withUnsafePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                    }
+                }
+                guard connected == 0 else {
+                    continuation.resume(returning: [])
+                    return
+                }
+                _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                var received: [UInt8] = []
+                var chunk = [UInt8](repeating: 0, count: 4096)
+                while received.count < maximumBytes {
+                    let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+                    if count <= 0 { break }
+                    received.append(contentsOf: chunk[..<count])
+                }
+                continuation.resume(returning: received)
+            }
+        }
+    }
+}
