@@ -147,7 +147,7 @@ extension APIHandler {
         }
     }
 
-    /// `scale`, `binding`, `eviction` and `token`; the node-side ones (`log`, `exec`, ...) are the kubelet's.
+    /// `scale`, `binding`, `eviction`, `token`; `log`, `exec` and `attach` go to the node (see Streaming/).
     private func handleSubresource(_ subresource: String, context: RequestContext) async throws -> APIResponse {
         let resource = context.resource
         guard context.name != nil, resource.subresources.contains(where: { $0.name == subresource }) else {
@@ -163,7 +163,12 @@ extension APIHandler {
         case ("approval", "GET"): return try await get(context)
         case ("token", "POST") where resource.kind == "ServiceAccount": return try await requestToken(context)
         case ("finalize", "PUT") where resource.kind == "Namespace": return try await finalizeNamespace(context)
-        case ("scale", _), ("binding", _), ("eviction", _), ("approval", _), ("token", _), ("finalize", _):
+        case ("log", "GET") where resource.kind == "Pod": return try await podLog(context)
+        case ("exec", "GET"), ("exec", "POST"), ("attach", "GET"), ("attach", "POST"):
+            if resource.kind == "Pod" { return try await containerStreamWithoutUpgrade(context) }
+            throw APIError.notFound(resource.groupResource, name: "\(context.name!)/\(subresource)")
+        case ("scale", _), ("binding", _), ("eviction", _), ("approval", _), ("token", _), ("finalize", _), ("log", _),
+             ("exec", _), ("attach", _):
             throw APIError.methodNotSupported(resource.groupResource, action: context.request.method.lowercased())
         default:
             throw APIError.notFound(resource.groupResource, name: "\(context.name!)/\(subresource)")
