@@ -289,15 +289,18 @@ final class ProbeSocket {
     }
 }
 
-/// Runs blocking socket work on a dedicated concurrent Dispatch queue so the cooperative pool never blocks.
+/// Runs blocking socket work off the cooperative pool, one serial Dispatch queue per call.
+///
+/// Why per call: queues made with `DispatchQueue(label:)` (serial) run on libdispatch's overcommitting
+/// pool, which adds a thread when all are blocked; the global and custom concurrent queues do not
+/// overcommit, so on a 2-core node only about two blocking probes would run at a time and a hanging
+/// probe would delay the others.
 ///
 /// Stateless; safe from any task.
 enum ProbeIO {
-    private static let queue = DispatchQueue(label: "swiftlet.kubelet.probe-io", attributes: .concurrent)
-
     static func run<Value: Sendable>(_ work: @escaping @Sendable () -> Value) async -> Value {
         await withCheckedContinuation { continuation in
-            queue.async { continuation.resume(returning: work()) }
+            DispatchQueue(label: "swiftlet.kubelet.probe-io").async { continuation.resume(returning: work()) }
         }
     }
 }
