@@ -16,6 +16,8 @@ public enum NodeNetworkingError: Error, Sendable, CustomStringConvertible {
     case notABridge(String)
     /// `ip`, `iptables` or a kernel parameter write failed.
     case hostCommand(HostSystemError)
+    /// An `ip -batch` script failed; `failedCommand` is the script line `ip` reported, when it named one.
+    case ipBatchFailed(arguments: [String], script: String, failedCommand: String?, status: ExitStatus, stderr: String)
     /// A kernel parameter (a /proc/sys file) could not be read or written.
     case kernelParameter(path: String, reason: String)
 
@@ -36,6 +38,11 @@ public enum NodeNetworkingError: Error, Sendable, CustomStringConvertible {
                 + "or choose another bridge name"
         case .hostCommand(let error):
             "pod network command failed: \(error)"
+        case .ipBatchFailed(let arguments, let script, let failedCommand, let status, let stderr):
+            "`ip \(arguments.joined(separator: " "))` failed with \(status) "
+                + (failedCommand.map { "at \"\($0)\"" }
+                    ?? "running \"\(script.split(separator: "\n").joined(separator: "; "))\"")
+                + ": \(stderr.split(separator: "\n").filter { !$0.hasPrefix("Command failed") }.joined(separator: "; "))"
         case .kernelParameter(let path, let reason):
             "kernel parameter \(path): \(reason); run as root on a kernel with IPv4 forwarding support"
         }

@@ -88,6 +88,7 @@ extension PodNetwork {
 
     /// Every sandbox this network knows of: recorded attachments, address reservations and namespaces named with
     /// `namespacePrefix` (sorted, without duplicates). After a restart the kubelet detaches those it has no pod for.
+    /// Give every `PodNetwork` on a host its own prefix: namespaces are matched by name only.
     public func sandboxIDs() async throws(NodeNetworkingError) -> [String] {
         var identifiers = Set<String>()
         for name in try StateFiles.list(sandboxStateDirectory) where name.hasSuffix(".json") {
@@ -116,9 +117,10 @@ extension PodNetwork {
         // A concurrent removal may have won a race; only what is still there is a failure.
         if !output.status.succeeded
             && (Self.interfaceExists(hostInterface) || StateFiles.exists(namespacePath)) {
-            throw .hostCommand(
-                .commandFailed(
-                    command: ["ip", "-force", "-batch", "-"], status: output.status, stderr: output.standardErrorText))
+            throw .ipBatchFailed(
+                arguments: ["-force", "-batch", "-"], script: script,
+                failedCommand: Self.failedBatchLine(stderr: output.standardErrorText, script: script),
+                status: output.status, stderr: output.standardErrorText)
         }
     }
 

@@ -164,14 +164,29 @@ public actor PodNetwork {
     func runIP(_ arguments: [String], script: String? = nil, checked: Bool = true) async throws(NodeNetworkingError)
         -> HostCommand.Output
     {
+        let output: HostCommand.Output
         do {
-            let input = script.map { Array($0.utf8) } ?? []
-            return checked
-                ? try await HostCommand.runChecked("ip", arguments, input: input)
-                : try await HostCommand.run("ip", arguments, input: input)
+            output = try await HostCommand.run("ip", arguments, input: script.map { Array($0.utf8) } ?? [])
         } catch {
             throw .hostCommand(error)
         }
+        guard checked, !output.status.succeeded else { return output }
+        let stderr = output.standardErrorText
+        guard let script else {
+            throw .hostCommand(.commandFailed(command: ["ip"] + arguments, status: output.status, stderr: stderr))
+        }
+        throw .ipBatchFailed(
+            arguments: arguments, script: script, failedCommand: Self.failedBatchLine(stderr: stderr, script: script),
+            status: output.status, stderr: stderr)
+    }
+
+    /// The script line named by `ip -batch`'s "Command failed -:<line>" message, if any.
+    static func failedBatchLine(stderr: String, script: String) -> String? {
+        let marker = "Command failed -:"
+        guard let report = stderr.split(separator: "\n").last(where: { $0.hasPrefix(marker) }),
+              let number = Int(report.dropFirst(marker.count).prefix(while: { $0.isNumber })) else { return nil }
+        let lines = script.split(separator: "\n", omittingEmptySubsequences: false)
+        return (1...lines.count).contains(number) ? String(lines[number - 1]) : nil
     }
 
     @discardableResult

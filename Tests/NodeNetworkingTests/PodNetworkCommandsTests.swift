@@ -1,3 +1,4 @@
+import HostSystem
 @testable import NodeNetworking
 import Testing
 
@@ -74,5 +75,21 @@ import Testing
                 "-s", "10.250.17.0/24", "!", "-o", "swt1a2b", "-m", "comment", "--comment",
                 "swiftlet pod network swt1a2b", "-j", "DROP",
             ])
+    }
+
+    @Test func failedBatchLine_picksTheLineIPReported() {
+        let script = "netns add a\nlink add name v type veth peer name eth0 netns a\nlink set dev v master br\n"
+        #expect(
+            PodNetwork.failedBatchLine(stderr: "Cannot find device \"br\"\nCommand failed -:3\n", script: script)
+                == "link set dev v master br")
+        #expect(PodNetwork.failedBatchLine(stderr: "RTNETLINK answers: Operation not supported", script: script) == nil)
+        #expect(PodNetwork.failedBatchLine(stderr: "Command failed -:9", script: script) == nil)
+    }
+
+    @Test func ipBatchFailed_describesTheFailingCommand() {
+        let error = NodeNetworkingError.ipBatchFailed(
+            arguments: ["-batch", "-"], script: "link set dev v master br\n", failedCommand: "link set dev v master br",
+            status: .exited(1), stderr: "Cannot find device \"br\"\nCommand failed -:1\n")
+        #expect("\(error)" == #"`ip -batch -` failed with exit status 1 at "link set dev v master br": Cannot find device "br""#)
     }
 }

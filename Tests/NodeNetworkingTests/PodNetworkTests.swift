@@ -123,6 +123,25 @@ struct PodNetworkTests {
         }
     }
 
+    @Test func attach_whenTheNamespaceVanished_rebuildsItWithTheSameAddress() async throws {
+        try await PodNetworkFixture.with { fixture in
+            let network = try fixture.network()
+            try await network.setUpNode()
+            let attachment = try await network.attach(sandboxID: "sandbox-a")
+            // What a reboot leaves: the state directory, but no namespace and no veth.
+            #expect(try await Host.succeeds(["ip", "link", "del", "dev", attachment.hostInterface]))
+            #expect(try await Host.succeeds(["ip", "netns", "del", attachment.namespaceName]))
+
+            let rebuilt = try await network.attach(sandboxID: "sandbox-a")
+
+            #expect(rebuilt == attachment)
+            #expect(Host.interfaceExists(rebuilt.hostInterface))
+            let ping = try await Host.run(
+                ["ip", "netns", "exec", rebuilt.namespaceName, "ping", "-c1", "-W2", "\(rebuilt.gateway)"])
+            #expect(ping.status.succeeded, "\(ping.standardOutputText)\(ping.standardErrorText)")
+        }
+    }
+
     @Test func attach_concurrently_givesEverySandboxItsOwnAddress() async throws {
         try await PodNetworkFixture.with { fixture in
             let network = try fixture.network()
@@ -146,11 +165,18 @@ struct PodNetworkTests {
         try await PodNetworkFixture.with { fixture in
             let network = try fixture.network()
             try await network.setUpNode()
-            // A dummy interface in place of the bridge: the veth cannot be enslaved to it.
+            // A veth in place of the bridge: the pod's veth cannot be enslaved to it.
             #expect(try await Host.succeeds(["ip", "link", "del", "dev", fixture.bridge]))
-            #expect(try await Host.succeeds(["ip", "link", "add", fixture.bridge, "type", "dummy"]))
+            #expect(
+                try await Host.succeeds(
+                    ["ip", "link", "add", fixture.bridge, "type", "veth", "peer", "name", fixture.bridge + "p"]))
 
-            await #expect(throws: NodeNetworkingError.self) { _ = try await network.attach(sandboxID: "sandbox-a") }
+            await #expect {
+                _ = try await network.attach(sandboxID: "sandbox-a")
+            } throws: { error in
+                guard case .ipBatchFailed = error as? NodeNetworkingError else { return false }
+                return "\(error)".contains("master \(fixture.bridge)")
+            }
 
             #expect(!FileManager.default.fileExists(atPath: "/var/run/netns/\(network.namespaceName(for: "sandbox-a"))"))
             #expect(!Host.interfaceExists(network.hostInterfaceName(for: "sandbox-a")))
