@@ -64,6 +64,11 @@ public struct ClusterComponents: ServiceLifecycle.Service {
                                          logger: Logger(label: "swiftlet.simulated-nodes"))
             services += [informers, pool]
         }
+        if let agent = configuration.nodeAgent {
+            let identity = ClientIdentityName(component: "kubelet", identity: ComponentIdentities.node(agent.nodeName))
+            services += try NodeAgentAssembly(settings: agent, client: client(identity), handler: handler,
+                                              logger: Logger(label: "swiftlet.kubelet")).services()
+        }
         logger.info("Cluster components starting", metadata: ["services": "\(services.count)"])
         try await Self.runAll(services)
         // With nothing to run (`--disable-control-loops`), stay until the server stops rather than end it.

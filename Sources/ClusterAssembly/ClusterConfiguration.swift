@@ -10,6 +10,8 @@ public struct ClusterConfiguration: Sendable {
     public var scheduler = true
     /// Hollow nodes to register; nil for none.
     public var simulatedNodes: SimulatedNodeSettings?
+    /// The node agent running real containers on this machine; nil runs none.
+    public var nodeAgent: NodeAgentSettings?
     /// How long a node's Lease may go unrenewed before it is Unknown (upstream `--node-monitor-grace-period`).
     public var nodeMonitorGracePeriod: Duration = .seconds(40)
 

@@ -70,8 +70,32 @@ struct ServerCommand: AsyncParsableCommand {
         valueName: "seconds"))
     var nodeMonitorGracePeriod: Int = 40
 
-    @Flag(help: "Run only the API server: no controllers, scheduler or simulated nodes.")
+    @Flag(help: "Run only the API server: no controllers, scheduler, node agent or simulated nodes.")
     var disableControlLoops = false
+
+    @Flag(help: "Run no node agent (kubelet): this machine runs no pods.")
+    var disableAgent = false
+
+    @Option(help: ArgumentHelp("Name of this machine's node (default: the host name).", valueName: "name"))
+    var nodeName: String?
+
+    @Option(help: ArgumentHelp("Address the node reports as its InternalIP (default: the first non-loopback IPv4).",
+                               valueName: "address"))
+    var nodeIP: String?
+
+    @Option(help: ArgumentHelp("This node's pod CIDR: pod IPs come from it, on the node bridge.", valueName: "cidr"))
+    var podCIDR: String = "10.244.0.0/24"
+
+    @Option(name: .customLong("insecure-registry"), help: ArgumentHelp(
+        "A registry (host:port) the node may pull from over plain HTTP (repeatable; 127.0.0.0/8 always may).",
+        valueName: "host"))
+    var insecureRegistries: [String] = []
+
+    @Option(help: ArgumentHelp("Directory of static pod manifests, rescanned periodically.", valueName: "path"))
+    var podManifestPath: String?
+
+    @Option(help: ArgumentHelp("URL of a static pod manifest, polled periodically.", valueName: "url"))
+    var manifestURL: String?
 
     @OptionGroup var logging: LoggingOptions
 
@@ -92,6 +116,12 @@ struct ServerCommand: AsyncParsableCommand {
         configuration.controllers = !disableControlLoops
         configuration.scheduler = !disableControlLoops
         configuration.nodeMonitorGracePeriod = .seconds(nodeMonitorGracePeriod)
+        if !disableControlLoops, !disableAgent {
+            configuration.nodeAgent = NodeAgentPreflight.settings(
+                dataDirectory: DataDirectory(dataDir).path + "/agent", nodeName: nodeName, nodeIP: nodeIP,
+                podCIDR: podCIDR, insecureRegistries: insecureRegistries, podManifestPath: podManifestPath,
+                manifestURL: manifestURL)
+        }
         if simulatedNodes > 0, !disableControlLoops {
             configuration.simulatedNodes = SimulatedNodeSettings(
                 count: simulatedNodes, cpu: Quantity(simulatedNodeCpu)!, memory: Quantity(simulatedNodeMemory)!,

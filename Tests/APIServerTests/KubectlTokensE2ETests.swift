@@ -119,7 +119,7 @@ struct KubectlTokensE2ETests {
             Thread {
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: binary)
-                process.arguments = ["server", "--data-dir", directory.path, "--port", "0", "--token-auth-file", file.path]
+                process.arguments = ["server", "--data-dir", directory.path, "--port", "0", "--disable-agent", "--token-auth-file", file.path]
                 let errors = Pipe()
                 process.standardError = errors
                 process.standardOutput = FileHandle.nullDevice

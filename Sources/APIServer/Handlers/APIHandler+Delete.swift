@@ -12,6 +12,8 @@ extension APIHandler {
         var propagationPolicy: DeletionPropagation?
         /// The deprecated `orphanDependents` field (it wins over the kind's default, like upstream).
         var orphanDependents: Bool?
+        /// `gracePeriodSeconds` from the body or the query (pods only use it).
+        var gracePeriodSeconds: Int64?
 
         init(_ context: RequestContext) throws {
             var body = JSONValue.object([:])
@@ -42,6 +44,14 @@ extension APIHandler {
                         "propagationPolicy: Unsupported value: \"\(policy)\": supported values: \"Foreground\", \"Background\", \"Orphan\"")
                 }
                 propagationPolicy = parsed
+            }
+            if let grace = body["gracePeriodSeconds"]?.integerValue {
+                gracePeriodSeconds = grace
+            } else if let text = context.query["gracePeriodSeconds"] {
+                guard let grace = Int64(text) else {
+                    throw APIError.badRequest("gracePeriodSeconds: Invalid value: \"\(text)\": must be an integer")
+                }
+                gracePeriodSeconds = grace
             }
             if case .bool(let orphan)? = body["orphanDependents"] {
                 orphanDependents = orphan
@@ -89,9 +99,12 @@ extension APIHandler {
                 throw APIError.conflict(resource.groupResource, name: name,
                     message: "Precondition failed: ResourceVersion in precondition: \(rv), ResourceVersion in object meta: \(current.object.resourceVersion)")
             }
+            let kind = GroupKind(group: resource.group, kind: resource.kind)
             let plan = DeletionPlan.plan(
-                for: current.object, kind: GroupKind(group: resource.group, kind: resource.kind),
+                for: current.object, kind: kind,
                 propagationPolicy: options.propagationPolicy, orphanDependents: options.orphanDependents,
+                gracePeriodSeconds: DeletionPlan.podGracePeriod(
+                    for: current.object, kind: kind, requested: options.gracePeriodSeconds),
                 now: RFC3339Time(clock()))
             switch plan {
             case .keep(let object):

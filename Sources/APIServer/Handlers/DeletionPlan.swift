@@ -39,7 +39,11 @@ enum DeletionPlan: Sendable, Equatable {
     }
 
     static func plan(for object: JSONValue, kind: GroupKind, propagationPolicy: DeletionPropagation?,
-                     orphanDependents: Bool?, now: RFC3339Time) -> DeletionPlan {
+                     orphanDependents: Bool?, gracePeriodSeconds: Int64? = nil, now: RFC3339Time) -> DeletionPlan {
+        if let grace = gracePeriodSeconds, grace > 0 {
+            return gracefulPlan(for: object, kind: kind, propagationPolicy: propagationPolicy,
+                                orphanDependents: orphanDependents, gracePeriodSeconds: grace, now: now)
+        }
         if kind.group.isEmpty, kind.kind == "Namespace" {
             if let plan = namespacePlan(for: object, propagationPolicy: propagationPolicy,
                                         orphanDependents: orphanDependents, now: now) {
@@ -63,6 +67,52 @@ enum DeletionPlan: Sendable, Equatable {
         }
         marked.set(["metadata", "deletionGracePeriodSeconds"], .integer(0))
         return marked == object ? .keep(object) : .mark(marked)
+    }
+
+    /// A graceful delete (pods on a node): the object is marked with `deletionTimestamp = now + grace` and
+    /// `deletionGracePeriodSeconds = grace` and stays until the node confirms with a delete of grace 0. A
+    /// second graceful delete may only shorten the period (upstream `BeforeDelete`).
+    static func gracefulPlan(for object: JSONValue, kind: GroupKind, propagationPolicy: DeletionPropagation?,
+                             orphanDependents: Bool?, gracePeriodSeconds grace: Int64, now: RFC3339Time)
+        -> DeletionPlan
+    {
+        var marked = object
+        let finalizers = gcFinalizers(
+            object.finalizers, orphanByDefault: defaultOrphans(kind), propagationPolicy: propagationPolicy,
+            orphanDependents: orphanDependents)
+        if Set(finalizers) != Set(object.finalizers) {
+            marked.set(["metadata", "finalizers"], .array(finalizers.map { .string($0) }))
+        }
+        if object.isBeingDeleted {
+            let existing = object["metadata"]?["deletionGracePeriodSeconds"]?.integerValue ?? 0
+            if existing > 0, grace < existing,
+               let stamp = object["metadata"]?["deletionTimestamp"]?.stringValue,
+               let time = try? RFC3339Time(parsing: stamp) {
+                let shortened = RFC3339Time(secondsSince1970: time.secondsSince1970 - existing + grace)
+                marked.set(["metadata", "deletionTimestamp"], .string(shortened.description))
+                marked.set(["metadata", "deletionGracePeriodSeconds"], .integer(grace))
+            }
+        } else {
+            if let generation = object["metadata"]?["generation"]?.integerValue, generation > 0 {
+                marked.set(["metadata", "generation"], .integer(generation + 1))
+            }
+            let deadline = RFC3339Time(secondsSince1970: now.secondsSince1970 + grace)
+            marked.set(["metadata", "deletionTimestamp"], .string(deadline.description))
+            marked.set(["metadata", "deletionGracePeriodSeconds"], .integer(grace))
+        }
+        return marked == object ? .keep(object) : .mark(marked)
+    }
+
+    /// The grace period of a pod delete (upstream pod strategy `CheckGracefulDelete`): the request's, else the
+    /// pod's `terminationGracePeriodSeconds` (30 by default); 0 for a pod on no node or already finished, so it
+    /// goes at once. A negative request counts as 1 second. Nil for every other kind.
+    static func podGracePeriod(for object: JSONValue, kind: GroupKind, requested: Int64?) -> Int64? {
+        guard kind.group.isEmpty, kind.kind == "Pod" else { return nil }
+        if let requested, requested <= 0 { return requested == 0 ? 0 : 1 }
+        let nodeName = object["spec"]?["nodeName"]?.stringValue ?? ""
+        let phase = object["status"]?["phase"]?.stringValue ?? ""
+        if nodeName.isEmpty || phase == "Succeeded" || phase == "Failed" { return 0 }
+        return requested ?? object["spec"]?["terminationGracePeriodSeconds"]?.integerValue ?? 30
     }
 
     /// Namespace REST `Delete`: the first delete marks the namespace `Terminating` (adding the GC finalizers only

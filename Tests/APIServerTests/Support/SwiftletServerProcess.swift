@@ -35,7 +35,9 @@ final class SwiftletServerProcess: @unchecked Sendable {
         await ServerSlots.shared.acquire()
         holdsSlot.withLock { $0 = true }
         process.executableURL = URL(fileURLWithPath: try Self.binary())
-        process.arguments = ["server", "--data-dir", dataDirectory.path, "--port", "0"] + arguments
+        process.arguments = ["server", "--data-dir", dataDirectory.path, "--port", "0"]
+            + (arguments.contains("--enable-agent") ? [] : ["--disable-agent"])
+            + arguments.filter { $0 != "--enable-agent" }
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
