@@ -12,7 +12,8 @@ public import KubeAPI
 ///   HTTPS needs a `ProbeTLSTransport` (certificates are not verified, as upstream); without one it
 ///   yields `unknown`.
 /// - tcpSocket: a connection opened within the timeout is success (`dial tcp …: i/o timeout` otherwise).
-/// - grpc: not supported yet; yields `unknown`.
+/// - grpc: `grpc.health.v1.Health/Check` over cleartext HTTP/2 to the pod IP; `SERVING` is success
+///   (`service unhealthy (responded with "NOT_SERVING")` otherwise).
 ///
 /// Stateless value; safe from any task. Network IO runs on a private Dispatch queue.
 public struct ProbeRunner: Sendable {
@@ -47,8 +48,8 @@ public struct ProbeRunner: Sendable {
         if let tcpSocket = probe.tcpSocket {
             return await runTCPSocket(tcpSocket, container: target.container, podIP: target.podIP, timeout: timeout)
         }
-        if probe.grpc != nil {
-            return .unknown("gRPC probes are not supported by this node agent yet; use an exec, httpGet or tcpSocket probe")
+        if let grpc = probe.grpc {
+            return await runGRPC(grpc, podIP: target.podIP, timeout: timeout)
         }
         return .unknown("missing probe handler for \(target.podDescription):\(target.containerName)")
     }
@@ -92,6 +93,19 @@ public struct ProbeRunner: Sendable {
             return .failure(message)
         case .unsupported(let message):
             return .unknown(message)
+        }
+    }
+
+    /// The gRPC health check against the pod IP (cleartext HTTP/2, as upstream: no TLS).
+    public func runGRPC(_ action: GRPCAction, podIP: String, timeout: Duration) async -> ProbeResult {
+        let port = Int(action.port)
+        guard port > 0 && port < 65536 else { return .unknown("invalid port number: \(port)") }
+        let service = action.service ?? ""
+        let deadline = ProbeDeadline.after(timeout)
+        let userAgent = self.userAgent
+        return await ProbeIO.run {
+            GRPCHealthCheck.check(host: podIP, port: port, service: service, userAgent: userAgent, timeout: timeout,
+                                  deadline: deadline)
         }
     }
 
