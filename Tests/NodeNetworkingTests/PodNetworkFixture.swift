@@ -33,8 +33,9 @@ struct PodNetworkFixture: Sendable {
         let tag = String(UInt16.random(in: 0x1000...0xffff), radix: 16)
         let routes = try await Host.run(["ip", "-4", "-o", "route", "show", "table", "all"]).standardOutputText
             + Host.run(["ip", "-4", "-o", "addr", "show"]).standardOutputText
-        let third = try (0..<256).shuffled().first { !routes.contains("10.250.\($0).") }
-            .map { $0 } ?? { throw FixtureError("no unused /24 left in 10.250.0.0/16") }()
+        guard let third = (0..<256).shuffled().first(where: { !routes.contains("10.250.\($0).") }) else {
+            throw FixtureError("no unused /24 left in 10.250.0.0/16")
+        }
         let state = try TemporaryDirectory("swiftlet-podnet-\(tag)")
         return PodNetworkFixture(
             configuration: PodNetworkConfiguration(
