@@ -3,6 +3,9 @@ import KubeAPI
 import KubeCore
 import Kubelet
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// hostPath type checks (upstream texts) and emptyDir directories, including the root-only tmpfs medium.
 @Suite struct HostPathAndEmptyDirVolumeTests {
@@ -117,9 +120,11 @@ import Testing
 
         #expect(volume.memoryBacked)
         #expect(VolumeTestFiles.isMounted(volume.hostPath))
-        var info = statfs()
-        #expect(statfs(volume.hostPath, &info) == 0)
-        #expect(Int64(info.f_blocks) * Int64(info.f_bsize) == 16 * 1024 * 1024)
+        var info = statvfs()
+        #expect(statvfs(volume.hostPath, &info) == 0)
+        let blocks = Int64(info.f_blocks)
+        let blockSize = Int64(info.f_frsize)
+        #expect(blocks * blockSize == 16 * 1024 * 1024)
         _ = try await manager.setUp(pod: pod)
         let mountCount = try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)
             .split(separator: "\n").filter { $0.split(separator: " ")[4] == volume.hostPath }.count
