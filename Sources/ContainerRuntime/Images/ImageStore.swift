@@ -141,6 +141,11 @@ public final class ImageStore: Sendable {
         public var untaggedNames: [String]
         /// Ids of images that were deleted.
         public var deletedImageIDs: [String]
+
+        public init(untaggedNames: [String], deletedImageIDs: [String]) {
+            self.untaggedNames = untaggedNames
+            self.deletedImageIDs = deletedImageIDs
+        }
     }
 
     /// Removes a name, or a whole image: given a name, only that name goes (the image too once it has no
