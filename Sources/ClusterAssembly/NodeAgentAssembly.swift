@@ -24,10 +24,11 @@ struct NodeAgentAssembly: Sendable {
     func services() throws -> [any ServiceLifecycle.Service] {
         try Subreaper.enable()
         let root = settings.dataDirectory
-        for directory in [root, root + "/images", root + "/kubelet", root + "/containers", root + "/network"] {
+        let imageDirectory = settings.imageDirectory ?? root + "/images"
+        for directory in [root, imageDirectory, root + "/kubelet", root + "/containers", root + "/network"] {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        let images = try ImageStore(root: root + "/images", logger: logger)
+        let images = try ImageStore(root: imageDirectory, logger: logger)
         let puller = ImagePuller(store: images, logger: logger)
         let runc = RuncRuntime(runcRoot: root + "/runc", stateDirectory: root + "/containers",
                                shimCommand: settings.shimCommand, logger: logger)

@@ -22,8 +22,8 @@ public enum NodeAgentPreflight {
     }
 
     /// The agent's settings, or nil (with a warning naming the reason) when it cannot run here.
-    public static func settings(dataDirectory: String, nodeName: String?, nodeIP: String?, podCIDR: String,
-                                insecureRegistries: [String], podManifestPath: String?, manifestURL: String?,
+    public static func settings(dataDirectory: String, imageDirectory: String? = nil, nodeName: String?, nodeIP: String?, podCIDR: String,
+                                bridgeName: String = "swiftlet0", insecureRegistries: [String], podManifestPath: String?, manifestURL: String?,
                                 logger: Logger = Logger(label: "swiftlet.kubelet")) -> NodeAgentSettings? {
         if let problem = problem() {
             logger.warning("Node agent disabled", metadata: ["reason": "\(problem)"])
@@ -32,8 +32,11 @@ public enum NodeAgentPreflight {
         let name = (nodeName ?? ProcessInfo.processInfo.hostName).lowercased()
         var settings = NodeAgentSettings(
             nodeName: name, dataDirectory: dataDirectory, podCIDR: podCIDR,
-            nodeIP: nodeIP ?? HostAddresses.primaryIPv4(excluding: ["swiftlet0"]) ?? "127.0.0.1",
+            nodeIP: nodeIP ?? HostAddresses.primaryIPv4(excluding: [bridgeName]) ?? "127.0.0.1",
             shimCommand: RuncRuntime.defaultShimCommand())
+        settings.bridgeName = bridgeName
+        settings.imageDirectory = imageDirectory
+        settings.namespacePrefix = bridgeName + "-"
         settings.insecureRegistries = insecureRegistries
         settings.podManifestPath = podManifestPath
         settings.manifestURL = manifestURL

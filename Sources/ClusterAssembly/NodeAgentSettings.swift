@@ -3,8 +3,10 @@
 /// A value type; Sendable.
 public struct NodeAgentSettings: Sendable {
     public var nodeName: String
-    /// Root of the node agent's state (`<data-dir>/agent`): images, containers, pods, logs.
+    /// Root of the node agent's state (`<data-dir>/agent`): containers, pods, logs, network.
     public var dataDirectory: String
+    /// The image store (`<data-dir>/images`, shared with `swiftlet image`); default `<dataDirectory>/images`.
+    public var imageDirectory: String?
     /// The node's pod CIDR, e.g. `10.244.0.0/24`.
     public var podCIDR: String
     public var nodeIP: String

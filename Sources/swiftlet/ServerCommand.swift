@@ -91,6 +91,11 @@ struct ServerCommand: AsyncParsableCommand {
         valueName: "host"))
     var insecureRegistries: [String] = []
 
+    @Option(help: ArgumentHelp(
+        "Name of the node bridge for pod networking; pod network namespaces are named <bridge>-<pod uid>.",
+        valueName: "name"))
+    var nodeBridge: String = "swiftlet0"
+
     @Option(help: ArgumentHelp("Directory of static pod manifests, rescanned periodically.", valueName: "path"))
     var podManifestPath: String?
 
@@ -102,6 +107,9 @@ struct ServerCommand: AsyncParsableCommand {
     func validate() throws {
         guard simulatedNodes >= 0 else { throw ValidationError("--simulated-nodes must not be negative") }
         guard simulatedNodePods > 0 else { throw ValidationError("--simulated-node-pods must be positive") }
+        guard !nodeBridge.isEmpty, nodeBridge.count <= 15 else {
+            throw ValidationError("--node-bridge must be 1 to 15 characters (a Linux interface name)")
+        }
         guard nodeMonitorGracePeriod > 0 else { throw ValidationError("--node-monitor-grace-period must be positive") }
         for (flag, value) in [("--simulated-node-cpu", simulatedNodeCpu), ("--simulated-node-memory", simulatedNodeMemory)] {
             guard let quantity = Quantity(value), quantity.milliValue > 0 else {
@@ -118,9 +126,10 @@ struct ServerCommand: AsyncParsableCommand {
         configuration.nodeMonitorGracePeriod = .seconds(nodeMonitorGracePeriod)
         if !disableControlLoops, !disableAgent {
             configuration.nodeAgent = NodeAgentPreflight.settings(
-                dataDirectory: DataDirectory(dataDir).path + "/agent", nodeName: nodeName, nodeIP: nodeIP,
-                podCIDR: podCIDR, insecureRegistries: insecureRegistries, podManifestPath: podManifestPath,
-                manifestURL: manifestURL)
+                dataDirectory: DataDirectory(dataDir).path + "/agent", imageDirectory: DataDirectory(dataDir).path + "/images",
+                nodeName: nodeName, nodeIP: nodeIP,
+                podCIDR: podCIDR, bridgeName: nodeBridge, insecureRegistries: insecureRegistries,
+                podManifestPath: podManifestPath, manifestURL: manifestURL)
         }
         if simulatedNodes > 0, !disableControlLoops {
             configuration.simulatedNodes = SimulatedNodeSettings(

@@ -1,0 +1,171 @@
+import Foundation
+import Synchronization
+import Testing
+
+/// What the node-agent e2e tests need: root, runc, a static busybox, kubectl; a busybox image archive
+/// (built once per test run with scripts/make-busybox-image.sh); a private bridge and pod CIDR per server;
+/// and a cleanup that leaves the machine as it was (network namespaces, bridge, iptables rule, mounts,
+/// runc containers).
+enum NodeAgentTestSupport {
+    static let image = "swiftlet.test/busybox:1"
+
+    /// Why these tests cannot run here, or nil.
+    static var unavailableReason: String? {
+        if getuid() != 0 { return "the node agent needs root" }
+        for tool in ["/usr/sbin/runc", "/bin/busybox", "/usr/sbin/iptables", "/usr/sbin/ip"]
+            where !FileManager.default.isExecutableFile(atPath: tool) && !FileManager.default.isExecutableFile(atPath: "/usr/bin/" + (tool as NSString).lastPathComponent) {
+            return "\(tool) is missing (apt-get install -y runc busybox-static iptables iproute2)"
+        }
+        if !Kubectl.isInstalled { return "needs kubectl" }
+        return nil
+    }
+
+    static var isAvailable: Bool { unavailableReason == nil }
+
+    private static let archive = Mutex<String?>(nil)
+
+    static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// The busybox image archive, built on first use.
+    static func imageArchive() throws -> String {
+        try archive.withLock { cached in
+            if let cached, FileManager.default.fileExists(atPath: cached) { return cached }
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("swiftlet-busybox-\(getpid()).tar").path
+            try runTool("/bin/bash", [repositoryRoot.appendingPathComponent("scripts/make-busybox-image.sh").path, path, image])
+            cached = path
+            return path
+        }
+    }
+
+    /// A node bridge name and pod CIDR no other test server uses.
+    struct NodeNetwork {
+        let bridge: String
+        let podCIDR: String
+        let podPrefix: String
+    }
+
+    static func uniqueNetwork() -> NodeNetwork {
+        let suffix = String(UInt32.random(in: 0...0xffff), radix: 16)
+        let third = Int.random(in: 0...255)
+        return NodeNetwork(bridge: "swt" + suffix, podCIDR: "10.250.\(third).0/24", podPrefix: "10.250.\(third).")
+    }
+
+    /// Server arguments that run the node agent on `network`, after importing the test image into the
+    /// server's image store.
+    static func serverArguments(dataDirectory: URL, network: NodeNetwork, extra: [String] = []) throws -> [String] {
+        try runTool(try SwiftletServerProcess.binary(),
+                    ["image", "import", "--data-dir", dataDirectory.path, try imageArchive()])
+        return ["--enable-agent", "--node-bridge", network.bridge, "--pod-cidr", network.podCIDR,
+                "--node-name", "node-" + network.bridge] + extra
+    }
+
+    /// Removes whatever a stopped server's node agent left: containers, mounts, network namespaces, the
+    /// bridge and its iptables rule, empty pod cgroups.
+    static func cleanUp(dataDirectory: URL, network: NodeNetwork) {
+        let runcRoot = dataDirectory.appendingPathComponent("agent/runc").path
+        if let list = try? runTool("/usr/sbin/runc", ["--root", runcRoot, "list", "-q"]) {
+            for id in list.split(separator: "\n") {
+                _ = try? runTool("/usr/sbin/runc", ["--root", runcRoot, "delete", "--force", String(id)])
+            }
+        }
+        if let mounts = try? String(contentsOfFile: "/proc/mounts", encoding: .utf8) {
+            for line in mounts.split(separator: "\n").reversed() {
+                let fields = line.split(separator: " ")
+                if fields.count > 1, fields[1].hasPrefix(dataDirectory.path) {
+                    _ = try? runTool("/bin/umount", ["-l", String(fields[1])])
+                }
+            }
+        }
+        if let namespaces = try? runTool("/usr/sbin/ip", ["netns", "list"]) {
+            for line in namespaces.split(separator: "\n") {
+                let name = String(line.split(separator: " ").first ?? "")
+                if name.hasPrefix(network.bridge + "-") { _ = try? runTool("/usr/sbin/ip", ["netns", "del", name]) }
+            }
+        }
+        _ = try? runTool("/usr/sbin/ip", ["link", "del", network.bridge])
+        if let rules = try? runTool("/usr/sbin/iptables", ["-S", "FORWARD"]) {
+            for rule in rules.split(separator: "\n") where rule.contains(network.bridge) && rule.hasPrefix("-A ") {
+                let arguments = ["-D"] + Self.shellWords(String(rule.dropFirst(3)))
+                _ = try? runTool("/usr/sbin/iptables", arguments)
+            }
+        }
+        for hierarchy in (try? FileManager.default.contentsOfDirectory(atPath: "/sys/fs/cgroup")) ?? [] {
+            let base = "/sys/fs/cgroup/\(hierarchy)/swiftlet"
+            for pod in (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? [] {
+                rmdir(base + "/" + pod)
+            }
+        }
+    }
+
+    /// Splits an `iptables -S` line into words, keeping quoted comments together.
+    static func shellWords(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var quoted = false
+        for character in text {
+            if character == "\"" { quoted.toggle(); continue }
+            if character == " " && !quoted {
+                if !current.isEmpty { words.append(current); current = "" }
+            } else {
+                current.append(character)
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        return words
+    }
+
+    /// Runs a tool to completion (on the calling thread) and returns its stdout; throws on a non-zero exit.
+    @discardableResult
+    static func runTool(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw NodeAgentTestError.toolFailed("\(executable) \(arguments.joined(separator: " ")): "
+                + String(decoding: errorData, as: UTF8.self))
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+enum NodeAgentTestError: Error, CustomStringConvertible {
+    case toolFailed(String)
+
+    var description: String {
+        switch self {
+        case .toolFailed(let message): message
+        }
+    }
+}
+
+/// Starts a server with the node agent on a private network, runs `body`, stops the server and cleans up.
+func withNodeAgentServer(extraArguments: [String] = [],
+                         _ body: (SwiftletServerProcess, Kubectl, NodeAgentTestSupport.NodeNetwork) async throws -> Void)
+    async throws
+{
+    let network = NodeAgentTestSupport.uniqueNetwork()
+    var directory: URL?
+    defer {
+        if let directory { NodeAgentTestSupport.cleanUp(dataDirectory: directory, network: network) }
+    }
+    try await withSwiftletServer(arguments: { dataDirectory in
+        directory = dataDirectory
+        return try NodeAgentTestSupport.serverArguments(dataDirectory: dataDirectory, network: network,
+                                                        extra: extraArguments)
+    }) { server in
+        let kubectl = try Kubectl(server: server)
+        _ = try await kubectl.ok(["wait", "--for=condition=Ready", "node", "--all", "--timeout=60s"])
+        try await body(server, kubectl, network)
+    }
+}
