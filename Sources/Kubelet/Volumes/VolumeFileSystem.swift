@@ -46,7 +46,11 @@ enum VolumeFileSystem {
 
     /// Creates `path` and missing parents with `mode` (exact, not masked); existing directories are kept.
     static func makeDirectories(_ path: String, mode: UInt32) throws(VolumeFileSystemError) {
-        if entryType(path, followingSymlinks: true) == .directory { return }
+        switch entryType(path, followingSymlinks: true) {
+        case .directory: return
+        case .missing: break
+        default: throw VolumeFileSystemError(operation: "mkdir", path: path, code: ENOTDIR)  // Go's MkdirAll
+        }
         let parent = parentDirectory(path)
         if parent != path, !parent.isEmpty { try makeDirectories(parent, mode: mode) }
         if mkdir(path, mode_t(mode)) != 0 {

@@ -75,7 +75,7 @@ import Glibc
 
         let error = await #expect(throws: VolumeError.self) { try await manager.setUp(pod: pod) }
 
-        #expect(error?.description == "MountVolume.SetUp failed for volume \"host\" : mkdir \(file)/sub: not a directory")
+        #expect(error?.description == "MountVolume.SetUp failed for volume \"host\" : mkdir \(file): not a directory")
     }
 
     @Test func emptyDirIsAWorldWritableDirectoryKeptAcrossSetUps() async throws {
