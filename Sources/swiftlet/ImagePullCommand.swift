@@ -20,8 +20,7 @@ struct ImagePullCommand: AsyncParsableCommand {
     @Argument(help: "The image, e.g. busybox, ghcr.io/org/app:1.0 or 127.0.0.1:5000/local/bbx@sha256:….")
     var image: String
 
-    @Option(help: "Directory of the node's state; images live in <data-dir>/images.")
-    var dataDir: String = ServerCommand.defaultDataDirectory
+    @OptionGroup var store: ImageStoreOptions
 
     @Option(name: .customLong("insecure-registry"),
             help: "A registry (host, host:port or IPv4 CIDR) to reach over plain HTTP; repeatable.")
@@ -62,10 +61,8 @@ struct ImagePullCommand: AsyncParsableCommand {
             credentials = [RegistryCredentials(username: username, password: secret)]
         }
 
-        let layout = DataDirectory(dataDir)
-        try FileManager.default.createDirectory(atPath: layout.path + "/images", withIntermediateDirectories: true)
-        let store = try ImageStore(root: layout.path + "/images", logger: logger)
-        let puller = ImagePuller(store: store, logger: logger)
+        let images = try ImageStore(root: store.storeDirectory, logger: logger)
+        let puller = ImagePuller(store: images, logger: logger)
         let display = PullDisplay(interactive: !quiet && isatty(STDOUT_FILENO) == 1, quiet: quiet)
 
         display.write("\(reference.tag ?? reference.digest?.description ?? "latest"): Pulling from "

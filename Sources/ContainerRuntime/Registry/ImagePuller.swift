@@ -125,8 +125,8 @@ private struct PullSession: Sendable {
     private func resolveManifest() async throws -> (bytes: [UInt8], document: OCIManifest) {
         var target = reference.digest?.description ?? reference.tag ?? "latest"
         var expected = reference.digest
-        for _ in 0..<3 {
-            let (bytes, mediaType) = try await fetchManifest(target, expectedDigest: expected)
+        for depth in 0..<3 {
+            let (bytes, mediaType) = try await fetchManifest(target, expectedDigest: expected, topLevel: depth == 0)
             switch ManifestKind.classify(mediaType: mediaType, bytes: bytes) {
             case .manifest:
                 guard let document = try? JSONDecoder().decode(OCIManifest.self, from: Data(bytes)) else {
@@ -166,14 +166,14 @@ private struct PullSession: Sendable {
 
     /// `GET /v2/<repo>/manifests/<tag|digest>`, checked against the requested digest or the
     /// `Docker-Content-Digest` header. Returns the body and its media type.
-    private func fetchManifest(_ target: String, expectedDigest: ImageDigest?) async throws
+    private func fetchManifest(_ target: String, expectedDigest: ImageDigest?, topLevel: Bool) async throws
         -> (bytes: [UInt8], mediaType: String?)
     {
         let url = baseURL.appending(path: "v2/\(reference.repository)/manifests/\(target)")
         let request = RegistryHTTPRequest(url: url, headers: [(name: "Accept", value: Self.acceptedManifestTypes)])
         let response = try await sendAuthorized(request, bodyLimit: 4 << 20, successBody: nil)
         guard response.isSuccess else {
-            throw failure(for: response, notFound: reference.digest == nil || expectedDigest == reference.digest
+            throw failure(for: response, notFound: topLevel
                 ? RegistryError.notFound(reference.normalizedName)
                 : RegistryError(.notFound, stage: .resolve, detail: "manifest \(target): not found"))
         }

@@ -20,6 +20,8 @@ final class RegistryHTTPClient: Sendable {
         var userAgent = "swiftlet"
         /// TLS settings for https; the default trusts the system's certificate authorities.
         var tls: TLSConfiguration = .makeClientConfiguration()
+        /// PEM files of further certificate authorities to trust besides the system's (a private registry's CA).
+        var additionalCertificateAuthorityFiles: [String] = []
 
         init() {}
     }
@@ -169,7 +171,9 @@ final class RegistryHTTPClient: Sendable {
     private func sslContext() throws -> NIOSSLContext {
         try tlsContext.withLock { context in
             if let context { return context }
-            let created = try NIOSSLContext(configuration: configuration.tls)
+            var tls = configuration.tls
+            tls.additionalTrustRoots += configuration.additionalCertificateAuthorityFiles.map { .file($0) }
+            let created = try NIOSSLContext(configuration: tls)
             context = created
             return created
         }

@@ -63,10 +63,10 @@ import Testing
     }
 
     @Test func readsRegistryTokensAndLegacyDockercfg() throws {
-        let json = #"{"r.io":{"registrytoken":"tok"}}"#
+        let json = #"{"r.io":{"registrytoken":"s3cr3t-value"}}"#
         let config = try DockerConfigJSON(dockercfg: Array(json.utf8))
-        #expect(config.credentials(forRegistry: "r.io").first?.registryToken == "tok")
-        #expect(config.credentials(forRegistry: "r.io").first?.description.contains("tok") == false)
+        #expect(config.credentials(forRegistry: "r.io").first?.registryToken == "s3cr3t-value")
+        #expect(config.credentials(forRegistry: "r.io").first?.description.contains("s3cr3t") == false)
     }
 
     @Test func combinesSeveralSecrets() throws {

@@ -15,14 +15,17 @@ import Testing
         }
     }
 
-    /// Runs `body` with the two servers of Fixtures/redirect_server.py (origin and target ports).
-    private func withRedirectServer(_ body: (_ origin: Int, _ target: Int) async throws -> Void) async throws {
+    /// Runs `body` with the two servers of Fixtures/redirect_server.py (origin and target ports); with
+    /// `tls`, the origin serves HTTPS with that certificate and key.
+    private func withRedirectServer(
+        tls: (certificate: String, key: String)? = nil, _ body: (_ origin: Int, _ target: Int) async throws -> Void
+    ) async throws {
         if let missing = RegistryTestSupport.missingTools(["python3"]) {
             print("RegistryHTTPClientTests skipped: \(missing)")
             return
         }
-        let server = try RegistryTestProcess(
-            "python3", [RegistryTestSupport.fixtures + "/redirect_server.py"], name: "redirect server")
+        let arguments = [RegistryTestSupport.fixtures + "/redirect_server.py"] + (tls.map { [$0.certificate, $0.key] } ?? [])
+        let server = try RegistryTestProcess("python3", arguments, name: "redirect server")
         do {
             let ports = try await server.waitForLine(containing: "listening on ").split(separator: " ").suffix(2)
                 .compactMap { Int($0) }
@@ -80,6 +83,46 @@ import Testing
             } catch let error as RegistryError {
                 #expect(error.kind == .timeout)
             }
+        }
+    }
+
+    @Test func speaksTLSAndRejectsCertificatesItDoesNotTrust() async throws {
+        if let missing = RegistryTestSupport.missingTools(["openssl", "python3"]) {
+            print("RegistryHTTPClientTests skipped: \(missing)")
+            return
+        }
+        let directory = try RegistryTestSupport.makeDirectory()
+        defer { RegistryTestSupport.removeDirectory(directory) }
+        let certificate = directory + "/cert.pem", key = directory + "/key.pem"
+        try await RegistryTestSupport.run("openssl", [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", certificate, "-days", "1",
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+        ])
+        try await withRedirectServer(tls: (certificate, key)) { origin, target in
+            let url = URL(string: "https://127.0.0.1:\(origin)/echo")!
+            do {
+                _ = try await RegistryHTTPClient(configuration: .init()).send(
+                    RegistryHTTPRequest(url: url), policy: InsecureRegistryPolicy())
+                Issue.record("a self-signed certificate should not be trusted by the system roots")
+            } catch let error as RegistryError {
+                #expect(error.kind == .transport)
+                #expect(error.description.contains("TLS"))
+            }
+
+            var configuration = RegistryHTTPClient.Configuration()
+            configuration.additionalCertificateAuthorityFiles = [certificate]
+            let client = RegistryHTTPClient(configuration: configuration)
+            let echo = try await client.send(RegistryHTTPRequest(url: url, authorization: "Bearer t"),
+                                             policy: InsecureRegistryPolicy())
+            #expect(echo.status == 200)
+            #expect(try JSONDecoder().decode(Echo.self, from: Data(echo.body)).authorization == "Bearer t")
+
+            // HTTPS origin redirecting to a plain-HTTP loopback host: followed, without the credentials.
+            let redirected = try await client.send(
+                RegistryHTTPRequest(url: URL(string: "https://127.0.0.1:\(origin)/other")!, authorization: "Bearer t"),
+                policy: InsecureRegistryPolicy())
+            #expect(redirected.url.port == target)
+            #expect(try JSONDecoder().decode(Echo.self, from: Data(redirected.body)).authorization == nil)
         }
     }
 }

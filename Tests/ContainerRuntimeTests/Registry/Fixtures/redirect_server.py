@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Two HTTP servers on 127.0.0.1 for RegistryHTTPClientTests: ORIGIN redirects, TARGET echoes headers.
 
+usage: redirect_server.py [CERT.pem KEY.pem]   (with a certificate, ORIGIN serves HTTPS)
 Prints "listening on ORIGIN_PORT TARGET_PORT" once both accept connections.
 ORIGIN: GET /same/<n>  -> 307 to /echo on ORIGIN itself;  GET /other -> 307 to TARGET's /echo;
         GET /loop -> 302 to /loop;  GET /stall -> headers, then no body bytes for 60 s;
@@ -8,6 +9,7 @@ ORIGIN: GET /same/<n>  -> 307 to /echo on ORIGIN itself;  GET /other -> 307 to T
 TARGET: GET /echo -> 200 with the request headers as JSON (lower-case names).
 """
 import json
+import ssl
 import sys
 import threading
 import time
@@ -52,6 +54,10 @@ class Handler(BaseHTTPRequestHandler):
 
 origin = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 target = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+if len(sys.argv) == 3:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(sys.argv[1], sys.argv[2])
+    origin.socket = context.wrap_socket(origin.socket, server_side=True)
 ports["origin"], ports["target"] = origin.server_address[1], target.server_address[1]
 threading.Thread(target=target.serve_forever, daemon=True).start()
 print(f"listening on {ports['origin']} {ports['target']}", flush=True)
