@@ -2,15 +2,13 @@ import ArgumentParser
 import ContainerRuntime
 import Foundation
 
-/// `swiftlet image`: the node's image store (`<data-dir>/images`): import archives, list, remove.
-///
-/// The registry pull (`swiftlet image pull`) belongs beside these: add its command type to
-/// `subcommands` below and reuse `ImageStoreOptions` for the store location.
+/// `swiftlet image`: the node's image store (`<data-dir>/images`): pull from a registry
+/// (`ImagePullCommand`), import archives, list, remove.
 struct ImageCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "image",
         abstract: "Manage the node's container images.",
-        subcommands: [ImageImportCommand.self, ImageListCommand.self, ImageRemoveCommand.self])
+        subcommands: [ImagePullCommand.self, ImageImportCommand.self, ImageListCommand.self, ImageRemoveCommand.self])
 }
 
 /// `--data-dir` for the image commands: the store lives in `<data-dir>/images`, as for `swiftlet server`.

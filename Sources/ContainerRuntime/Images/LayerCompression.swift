@@ -93,6 +93,7 @@ enum LayerCompression: Sendable, Equatable {
         }
         let status = await ChildExitMonitor.shared.exit(of: pid)
         let stderr = String(decoding: (try? await errorText) ?? [], as: UTF8.self)
+            .split(whereSeparator: \.isNewline).joined(separator: "; ")
         let digest = try hashed.get().digest
         guard status.succeeded else {
             throw failure("\(decompressor.0) -d failed with \(status): \(stderr.isEmpty ? "corrupt or truncated data" : stderr)")

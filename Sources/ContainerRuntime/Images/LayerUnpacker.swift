@@ -28,7 +28,7 @@ struct LayerUnpacker: Sendable {
         try StoreFiles.makeDirectory(rootfs)
 
         let arguments = ["-x", "-p", "-f", blobPath, "-C", rootfs, "--numeric-owner", "--xattrs",
-                         "--xattrs-include=security.capability", "--xattrs-include=user.*", "--no-overwrite-dir"]
+                         "--xattrs-include=security.capability", "--xattrs-include=user.*"]
             + compression.tarOptions
         let diffID = layer.diffID
         let blobPath = blobPath
@@ -46,7 +46,8 @@ struct LayerUnpacker: Sendable {
         }
         guard let tarOutput else { throw failure("cannot start tar; is it installed?") }
         guard tarOutput.status.succeeded else {
-            throw failure("tar failed with \(tarOutput.status): \(tarOutput.standardErrorText)")
+            let stderr = tarOutput.standardErrorText.split(whereSeparator: \.isNewline).joined(separator: "; ")
+            throw failure("tar failed with \(tarOutput.status): \(stderr)")
         }
         try await WhiteoutConverter(root: rootfs, diffID: layer.diffID).convert()
         try StoreFiles.rename(rootfs, to: destination)
