@@ -8,7 +8,7 @@ struct Swiftlet: AsyncParsableCommand {
         abstract: "Kubernetes in one small binary.",
         version: SwiftletVersion.current,
         subcommands: [ServerCommand.self, SecretsEncryptCommand.self, BenchCommand.self, InstallKubectlPluginsCommand.self,
-                      VersionCommand.self, DebugCommand.self, ContainerShimCommand.self])
+                      ImageCommand.self, VersionCommand.self, DebugCommand.self, ContainerShimCommand.self])
 
     /// Answers as a kubectl plugin when started under its name (see `RollingUpdatePlugin`).
     static func main() async {

@@ -29,9 +29,6 @@ struct KubeletContainerMetadata: Codable, Sendable, Equatable {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .secondsSince1970
         let data = try encoder.encode(self)
-        let temporary = bundle + "/." + Self.fileName + ".tmp"
-        try data.write(to: URL(fileURLWithPath: temporary))
-        _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: bundle + "/" + Self.fileName),
-                                                  withItemAt: URL(fileURLWithPath: temporary))
+        try data.write(to: URL(fileURLWithPath: bundle + "/" + Self.fileName), options: .atomic)
     }
 }

@@ -162,7 +162,12 @@ public final class RuncPodRuntime: PodRuntime {
                 containerName: container.name, attempt: attempt, imageID: image.repoDigests.first ?? image.id,
                 startedAt: Date(), rootfs: rootfs,
                 terminationMessagePath: configuration.mounts.first { $0.destination == Self.terminationPath(container) }?.source)
-            try? metadata.save(bundle: bundle)
+            do {
+                try metadata.save(bundle: bundle)
+            } catch {
+                throw ContainerStartFailure(reason: "CreateContainerError",
+                                            message: "failed to record the container's metadata: \(error)")
+            }
             events(.created)
             let handle: ContainerHandle
             do {
@@ -294,7 +299,13 @@ public final class RuncPodRuntime: PodRuntime {
         guard let ids = try? FileManager.default.contentsOfDirectory(atPath: bundlesDirectory) else { return [] }
         var result: [RuntimeContainerSummary] = []
         for id in ids {
-            guard let metadata = KubeletContainerMetadata.load(bundle: bundlesDirectory + "/" + id) else { continue }
+            guard let metadata = KubeletContainerMetadata.load(bundle: bundlesDirectory + "/" + id) else {
+                // A start that never finished: nobody's container, removed as an orphan.
+                result.append(RuntimeContainerSummary(
+                    containerID: "runc://" + id, podUID: "", podNamespace: "", podName: "", containerName: "",
+                    attempt: 0, imageID: "", startedAt: Date(), running: runc.record(id: id) != nil))
+                continue
+            }
             var running = false
             if let record = runc.record(id: id) {
                 switch record.status {

@@ -1,4 +1,5 @@
 import KubeCore
+import ContainerRuntime
 public import Foundation
 public import KubeAPI
 public import Logging
@@ -108,7 +109,13 @@ public struct RuncCommandExecutor: ContainerCommandExecutor {
     }
 
     public func exec(containerID: String, command: [String], timeout: Duration) async throws -> ContainerCommandResult {
-        let result = try await runtime.execCapturing(containerID: containerID, command: command, timeout: timeout)
-        return ContainerCommandResult(exitCode: result.exitCode, output: result.output)
+        do {
+            let result = try await runtime.execCapturing(containerID: containerID, command: command, timeout: timeout)
+            return ContainerCommandResult(exitCode: result.exitCode, output: result.output)
+        } catch ContainerRuntimeError.execTimedOut {
+            throw ContainerCommandError.timedOut(command: command, timeout: timeout)
+        } catch ContainerRuntimeError.notRunning {
+            throw ContainerCommandError.containerNotRunning(containerID: containerID)
+        }
     }
 }

@@ -90,12 +90,10 @@ public final class KubeletService: ServiceLifecycle.Service, Sendable {
                 await self.removeOrphans()
             }
             group.addTask {
-                await withTaskCancellationHandler {
-                    await withCheckedContinuation { (_: CheckedContinuation<Void, Never>) in }
-                } onCancel: {
-                    continuation.finish()
-                    self.workers.cancelAll()
-                }
+                // Until the service is cancelled: then stop feeding the workers and stop their loops.
+                while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+                continuation.finish()
+                self.workers.cancelAll()
             }
         }
     }
