@@ -56,17 +56,15 @@ public struct APIServerService: Sendable {
         let responder = HummingbirdAdapter(handler: handler, maxBodyBytes: configuration.maxRequestBodyBytes)
         let handler = self.handler
         let logger = self.logger
-        let maxBodyBytes = configuration.maxRequestBodyBytes
         // HTTP/1 plus WebSocket upgrades for pods/exec and pods/attach (Streaming/StreamingHTTPChildChannel).
         var server = HTTPServerBuilder { responder in
-            StreamingHTTPChildChannel(base: HTTP1Channel(responder: responder), handler: handler, maxBodyBytes: maxBodyBytes)
+            StreamingHTTPChildChannel(base: HTTP1Channel(responder: responder), handler: handler)
         }
         if let tls = configuration.tls {
             let validated = try HTTPSChildChannel(HTTP1Channel(responder: { _, _, _ in }), tls: tls).sslContext
             server = HTTPServerBuilder { responder in
                 HTTPSChildChannel(
-                    StreamingHTTPChildChannel(base: HTTP1Channel(responder: responder), handler: handler,
-                                              maxBodyBytes: maxBodyBytes),
+                    StreamingHTTPChildChannel(base: HTTP1Channel(responder: responder), handler: handler),
                     sslContext: validated)
             }
         }

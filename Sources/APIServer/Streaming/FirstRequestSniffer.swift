@@ -110,6 +110,17 @@ final class FirstRequestSniffer: ChannelInboundHandler, RemovableChannelHandler 
         context.fireChannelInactive()
     }
 
+    /// A server shutting down closes connections still waiting for their first request.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if !decided, event is ChannelShouldQuiesceEvent {
+            decided = true
+            onFailure(ChannelError.ioOnClosedChannel)
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if !decided {
             decided = true

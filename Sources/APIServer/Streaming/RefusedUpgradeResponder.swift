@@ -11,35 +11,21 @@ import NIOHTTP1
 /// Sendable; one call per refused connection.
 struct RefusedUpgradeResponder: Sendable {
     let handler: APIHandler
-    let maxBodyBytes: Int
 
-    func answer(_ channel: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
+    /// Answers `head` (NIO's upgrade handler consumes the head of an upgrade request it refuses, so the
+    /// pipeline captured it on the way in) and closes the connection. The request's body, if any, is not read:
+    /// upgrade requests carry none.
+    func answer(_ channel: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, head: HTTPRequestHead?)
+        async
+    {
         let identity = await ConnectionIdentity.clientIdentity(of: channel.channel)
         do {
-            try await channel.executeThenClose { inbound, outbound in
-                var head: HTTPRequestHead?
-                var body: [UInt8] = []
-                var tooLarge = false
-                reading: for try await part in inbound {
-                    switch part {
-                    case .head(let requestHead):
-                        head = requestHead
-                    case .body(let chunk):
-                        if body.count + chunk.readableBytes > maxBodyBytes {
-                            tooLarge = true
-                        } else {
-                            body.append(contentsOf: chunk.readableBytesView)
-                        }
-                    case .end:
-                        break reading
-                    }
+            try await channel.executeThenClose { _, outbound in
+                guard let head else {
+                    try await write(.error(.badRequest("malformed WebSocket upgrade request")), to: outbound)
+                    return
                 }
-                guard let head else { return }
-                let response: APIResponse = if tooLarge {
-                    .error(.requestEntityTooLarge("limit is \(maxBodyBytes)"))
-                } else {
-                    await handler.handle(Self.apiRequest(head, body: body, clientIdentity: identity))
-                }
+                let response = await handler.handle(Self.apiRequest(head, body: [], clientIdentity: identity))
                 try await write(response, to: outbound)
             }
         } catch {

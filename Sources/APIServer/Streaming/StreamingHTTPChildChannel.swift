@@ -21,7 +21,6 @@ struct StreamingHTTPChildChannel<Base: ServerChildChannel>: ServerChildChannel {
 
     let base: Base
     let handler: APIHandler
-    let maxBodyBytes: Int
 
     /// The largest WebSocket message accepted from a client (stdin chunks, resize events).
     static var maxMessageBytes: Int { 1 << 20 }
@@ -57,8 +56,8 @@ struct StreamingHTTPChildChannel<Base: ServerChildChannel>: ServerChildChannel {
             await base.handle(value: baseValue, logger: logger)
         case .upgrade(.upgraded(let webSocket, let prepared)):
             await ContainerStreamSession(prepared: prepared, logger: handler.logger).run(webSocket)
-        case .upgrade(.refused(let http)):
-            await RefusedUpgradeResponder(handler: handler, maxBodyBytes: maxBodyBytes).answer(http)
+        case .upgrade(.refused(let http, let head)):
+            await RefusedUpgradeResponder(handler: handler).answer(http, head: head)
         }
     }
 
@@ -66,6 +65,8 @@ struct StreamingHTTPChildChannel<Base: ServerChildChannel>: ServerChildChannel {
     private func installUpgradePipeline(_ channel: any Channel) throws -> EventLoopFuture<UpgradeOutcome> {
         let handler = self.handler
         let accepted = PreparedStreamSlot()
+        let captured = FirstRequestHeadCapture()
+        let capturedOnLoop = NIOLoopBound(captured, eventLoop: channel.eventLoop)
         let upgrader = NIOTypedWebSocketServerUpgrader<UpgradeOutcome>(
             maxFrameSize: Self.maxMessageBytes,
             shouldUpgrade: { channel, head in
@@ -94,13 +95,20 @@ struct StreamingHTTPChildChannel<Base: ServerChildChannel>: ServerChildChannel {
             upgraders: [upgrader],
             notUpgradingCompletionHandler: { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    UpgradeOutcome.refused(try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
-                        wrappingChannelSynchronously: channel))
+                    UpgradeOutcome.refused(
+                        try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
+                            wrappingChannelSynchronously: channel),
+                        head: capturedOnLoop.value.head)
                 }
             })
         var configuration = NIOUpgradableHTTPServerPipelineConfiguration(upgradeConfiguration: upgrades)
         configuration.enablePipelining = false
-        return try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: configuration)
+        let outcome = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(
+            configuration: configuration)
+        let upgradeHandler = try channel.pipeline.syncOperations.handler(
+            type: NIOTypedHTTPServerUpgradeHandler<UpgradeOutcome>.self)
+        try channel.pipeline.syncOperations.addHandler(captured, position: .before(upgradeHandler))
+        return outcome
     }
 }
 
@@ -127,7 +135,9 @@ enum StreamingRoute<BaseValue: ServerChildChannelValue>: Sendable {
 /// Sendable.
 enum UpgradeOutcome: Sendable {
     case upgraded(NIOAsyncChannel<WebSocketFrame, WebSocketFrame>, PreparedContainerStream)
-    case refused(NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>)
+    /// Not upgraded: answered as plain HTTP. `head` is the request's head (NIO's upgrade handler does not pass
+    /// on the head of an upgrade request it refuses).
+    case refused(NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, head: HTTPRequestHead?)
 }
 
 /// Hands the accepted session from the upgrade decision to the pipeline set-up that follows it.
@@ -145,6 +155,26 @@ final class PreparedStreamSlot: Sendable {
             defer { value = nil }
             return value
         }
+    }
+}
+
+/// Notes the head of the first request on its way to NIO's upgrade handler, then leaves the pipeline.
+///
+/// Not Sendable: lives on its channel's event loop.
+final class FirstRequestHeadCapture: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+
+    private(set) var head: HTTPRequestHead?
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .head(let requestHead) = unwrapInboundIn(data) {
+            head = requestHead
+            context.fireChannelRead(data)
+            context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+            return
+        }
+        context.fireChannelRead(data)
     }
 }
 
