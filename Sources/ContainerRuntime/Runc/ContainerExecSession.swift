@@ -44,14 +44,19 @@ public final class ContainerExecSession: Sendable {
     private let writes = DispatchQueue(label: "swiftlet.exec-input")
     private let exit: Task<ExitStatus, Never>
 
-    init(runcPID: Int32, pidFile: String, input: Int32, outputFD: Int32, errorFD: Int32?, terminal: Int32) {
+    /// `exitStatus` yields the process's exit: runc's own for a foreground exec, the reparented process's for
+    /// a detached (tty) one.
+    init(
+        runcPID: Int32, pidFile: String, input: Int32, outputFD: Int32, errorFD: Int32?, terminal: Int32,
+        exitStatus: @escaping @Sendable () async -> ExitStatus
+    ) {
         self.runcPID = runcPID
         self.pidFile = pidFile
         self.terminal = terminal
         self.input.withLock { $0 = input }
         output = Self.stream(reading: outputFD)
         errorOutput = errorFD.map { Self.stream(reading: $0) } ?? AsyncStream { $0.finish() }
-        exit = Task { await ChildExitMonitor.shared.exit(of: runcPID) }
+        exit = Task { await exitStatus() }
     }
 
     deinit {

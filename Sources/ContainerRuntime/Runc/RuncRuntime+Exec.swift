@@ -98,7 +98,7 @@ extension RuncRuntime {
         }
         return ContainerExecSession(
             runcPID: pid, pidFile: pidFile, input: input, outputFD: stdoutPipe.readEnd, errorFD: stderrPipe.readEnd,
-            terminal: -1)
+            terminal: -1, exitStatus: { await ChildExitMonitor.shared.exit(of: pid) })
     }
 
     private func execWithTerminal(
@@ -115,19 +115,46 @@ extension RuncRuntime {
         defer { socket.close() }
         var arguments = execArguments(id: id, command: request.command, environment: request.environment, pidFile: pidFile)
         let execIndex = arguments.firstIndex(of: "exec")! + 1
-        arguments.insert(contentsOf: ["--tty", "--console-socket", socketPath], at: execIndex)
-        let pid: Int32
+        // runc hands out the terminal only when it detaches; the process is then reparented to this process,
+        // which must be a child subreaper to learn its exit code.
+        arguments.insert(contentsOf: ["--detach", "--tty", "--console-socket", socketPath], at: execIndex)
         do {
-            pid = try ProcessSpawner.spawn(runcPath, arguments)
+            try Subreaper.enable()
         } catch {
             throw .host(error)
+        }
+        // runc's own errors go to a pipe; the process's output goes to the terminal.
+        let errors: HostPipe
+        do {
+            errors = try HostPipe()
+        } catch {
+            throw .host(error)
+        }
+        let pid: Int32
+        do {
+            pid = try ProcessSpawner.spawn(runcPath, arguments, streams: .init(error: errors.writeEnd))
+        } catch {
+            close(errors.readEnd)
+            close(errors.writeEnd)
+            throw .host(error)
+        }
+        close(errors.writeEnd)
+        let errorReader = errors.readEnd
+        let runcErrors = Task {
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    let bytes = HostPipe.readAll(errorReader)
+                    close(errorReader)
+                    continuation.resume(returning: String(decoding: bytes, as: UTF8.self))
+                }
+            }
         }
         let master: Int32
         do {
             master = try await withCheckedThrowingContinuation { continuation in
                 DispatchQueue.global().async {
                     do {
-                        let fd = try socket.receiveDescriptor(shouldStop: { !ChildExitMonitor.isAlive(pid) })
+                        let fd = try socket.receiveDescriptor(shouldStop: { !Self.processIsRunning(pid) })
                         continuation.resume(returning: fd)
                     } catch {
                         continuation.resume(throwing: error)
@@ -136,11 +163,28 @@ extension RuncRuntime {
             }
         } catch {
             let status = await ChildExitMonitor.shared.exit(of: pid)
-            throw .runcFailed(operation: "exec", containerID: id, message: "no terminal from runc (\(status)): \(error)")
+            let message = RuncCommand.errorMessage(standardError: await runcErrors.value, logFile: nil, status: status)
+            throw .runcFailed(operation: "exec", containerID: id, message: message)
+        }
+        let runcStatus = await ChildExitMonitor.shared.exit(of: pid)
+        guard runcStatus.succeeded, let processID = ContainerStateFiles.readPID(pidFile) else {
+            close(master)
+            let message = RuncCommand.errorMessage(standardError: await runcErrors.value, logFile: nil, status: runcStatus)
+            throw .runcFailed(operation: "exec", containerID: id, message: message)
         }
         let reader = fcntl(master, F_DUPFD_CLOEXEC, 0)
         return ContainerExecSession(
-            runcPID: pid, pidFile: pidFile, input: -1, outputFD: reader, errorFD: nil, terminal: master)
+            runcPID: pid, pidFile: pidFile, input: -1, outputFD: reader, errorFD: nil, terminal: master,
+            exitStatus: { await ChildExitMonitor.shared.exit(of: processID) })
+    }
+
+    /// Whether `pid` exists and is not a zombie.
+    static func processIsRunning(_ pid: Int32) -> Bool {
+        guard let stat = FileManager.default.contents(atPath: "/proc/\(pid)/stat") else { return false }
+        let text = String(decoding: stat, as: UTF8.self)
+        guard let close = text.lastIndex(of: ")") else { return false }
+        let state = text[text.index(after: close)...].drop(while: { $0 == " " }).first
+        return state != "Z" && state != "X"
     }
 
     private func execArguments(id: String, command: [String], environment: [String], pidFile: String) -> [String] {

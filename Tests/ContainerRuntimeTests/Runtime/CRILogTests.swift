@@ -93,7 +93,7 @@ import Testing
             2016-10-06T00:17:09.669795202Z stderr F oops
             2016-10-06T00:17:09.669796202Z stdout F second
             2016-10-06T00:17:09.669797202Z stdout P no newli
-            2016-10-06T00:17:09.669797202Z stdout F ne
+            2016-10-06T00:17:09.669798202Z stdout F ne
 
             """)
 
