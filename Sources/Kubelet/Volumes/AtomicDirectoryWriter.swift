@@ -7,7 +7,9 @@ import Foundation
 ///     <target>/..data -> ..2026_11_28_12_00_00.123456789 swapped atomically with rename(2)
 ///     <target>/<top-level name> -> ..data/<top-level name> what users see
 ///
-/// A write whose files (bytes and modes) equal the current version changes nothing.
+/// A write whose files (bytes, modes and group) equal the current version changes nothing. With a `group`
+/// (the pod's fsGroup) every written file and directory belongs to that group (upstream
+/// `SetVolumeOwnership`).
 ///
 /// Value type; not for concurrent use on the same target (the volume manager serialises per pod).
 struct AtomicDirectoryWriter {
@@ -15,6 +17,7 @@ struct AtomicDirectoryWriter {
     static let temporaryDataLinkName = "..data_tmp"
 
     let targetDirectory: String
+    var group: UInt32? = nil
 
     /// Writes `payload` (relative path -> file); returns whether anything changed.
     @discardableResult
@@ -35,7 +38,9 @@ struct AtomicDirectoryWriter {
         if !changed, let oldVersionDirectory {
             for (path, file) in cleaned {
                 let existing = oldVersionDirectory + "/" + path
-                if VolumeFileSystem.readFile(existing) != file.data || VolumeFileSystem.mode(existing) != file.mode {
+                if VolumeFileSystem.readFile(existing) != file.data || VolumeFileSystem.mode(existing) != file.mode
+                    || (group != nil && VolumeFileSystem.group(existing) != group)
+                {
                     changed = true
                     break
                 }
@@ -54,10 +59,16 @@ struct AtomicDirectoryWriter {
                     for path in cleaned.keys.sorted() {
                         let file = cleaned[path]!
                         let destination = versionDirectory + "/" + path
-                        try VolumeFileSystem.makeDirectories(VolumeFileSystem.parentDirectory(destination), mode: 0o755)
+                        let parent = VolumeFileSystem.parentDirectory(destination)
+                        try VolumeFileSystem.makeDirectories(parent, mode: 0o755)
                         try VolumeFileSystem.writeNewFile(destination, bytes: file.data, mode: file.mode)
+                        if let group {
+                            try VolumeFileSystem.setGroup(destination, group)
+                            if parent != versionDirectory { try VolumeFileSystem.setGroup(parent, group) }
+                        }
                     }
                     try VolumeFileSystem.setMode(versionDirectory, 0o755)
+                    if let group { try VolumeFileSystem.setGroup(versionDirectory, group) }
                     let temporaryLink = targetDirectory + "/" + Self.temporaryDataLinkName
                     if VolumeFileSystem.exists(temporaryLink) { try VolumeFileSystem.removeRecursively(temporaryLink) }
                     try VolumeFileSystem.symbolicLink(temporaryLink, pointingTo: versionName)

@@ -17,12 +17,15 @@ import Musl
 ///   sources): files written atomically (``AtomicDirectoryWriter``: timestamped directory + `..data`
 ///   symlink swap), rewritten by ``refresh(pod:)`` only when their content changed, so updates of the
 ///   objects (and token rotation at 80 % of the token's lifetime) reach running containers.
+/// With a pod `fsGroup`, emptyDir roots and written files belong to that group (emptyDir g+rw and setgid,
+/// files g+r, the token 0640), as upstream's `SetVolumeOwnership`.
 ///
 /// `setUp` is idempotent (an existing emptyDir keeps its contents, a mounted tmpfs stays), so it is also
 /// the way to re-adopt the volumes of running pods after a restart.
 ///
 /// Concurrency: an actor. Calls for the same pod must not overlap (the pod worker serialises them); calls
-/// for different pods may interleave at API requests.
+/// for different pods may interleave at API requests. File writes happen on the actor (small files, short
+/// blocking system calls).
 public actor PodVolumeManager {
     public nonisolated let kubeletDirectory: String
     private let objects: any PodObjectSource
@@ -154,11 +157,13 @@ public actor PodVolumeManager {
             try makeVolumeDirectory(directory, mode: 0o777)
             switch source.medium {
             case "":
+                try applyFSGroup(to: directory, pod: pod)
                 return MountedVolume(name: volume.name, kind: .emptyDir, hostPath: directory, readOnly: false)
             case "Memory":
                 if !TmpfsMount.isMountPoint(directory) {
                     try TmpfsMount.mount(at: directory, sizeBytes: memorySize(source, pod: pod))
                 }
+                try applyFSGroup(to: directory, pod: pod)
                 return MountedVolume(name: volume.name, kind: .emptyDir, hostPath: directory, readOnly: false,
                                      memoryBacked: true)
             default:
@@ -170,6 +175,7 @@ public actor PodVolumeManager {
             let memoryBacked = memoryBackedSecrets && (kind == .secret || kind == .projected)
             if memoryBacked, !TmpfsMount.isMountPoint(directory) {
                 try TmpfsMount.mount(at: directory, sizeBytes: nodeAllocatable["memory"]?.value)
+                do { try VolumeFileSystem.setMode(directory, 0o755) } catch { throw .fileSystem("\(error)") }
             }
             try await writeContent(volume, kind: kind, pod: pod, podUID: podUID)
             return MountedVolume(name: volume.name, kind: kind, hostPath: directory, readOnly: true,
@@ -186,6 +192,23 @@ public actor PodVolumeManager {
         } catch {
             throw .fileSystem("\(error)")
         }
+    }
+
+    /// A writable volume root with an fsGroup: owned by the group, group read-write, setgid (upstream
+    /// `SetVolumeOwnership` with the read-write mask).
+    private func applyFSGroup(to directory: String, pod: Pod) throws(VolumeProblem) {
+        guard let group = Self.fsGroup(of: pod) else { return }
+        do {
+            try VolumeFileSystem.setGroup(directory, group)
+            try VolumeFileSystem.setMode(directory, (VolumeFileSystem.mode(directory) ?? 0o777) | 0o2000 | 0o660 | 0o110)
+        } catch {
+            throw .fileSystem("\(error)")
+        }
+    }
+
+    static func fsGroup(of pod: Pod) -> UInt32? {
+        guard let group = pod.spec.securityContext?.fsGroup, group >= 0, group <= Int64(UInt32.max) else { return nil }
+        return UInt32(group)
     }
 
     /// The tmpfs size of a memory emptyDir: its sizeLimit, else the pod's memory limit (when every
@@ -209,8 +232,12 @@ public actor PodVolumeManager {
         guard VolumeFileSystem.entryType(directory) == .directory else {
             throw .fileSystem("volume directory \(directory) is missing; set up the pod's volumes first")
         }
-        let payload = try await payload(of: volume, kind: kind, pod: pod, podUID: podUID)
-        return try AtomicDirectoryWriter(targetDirectory: directory).write(payload, now: clock())
+        var payload = try await payload(of: volume, kind: kind, pod: pod, podUID: podUID)
+        let group = Self.fsGroup(of: pod)
+        if group != nil {
+            for path in payload.keys { payload[path]!.mode |= 0o440 }  // upstream's read-only ownership mask
+        }
+        return try AtomicDirectoryWriter(targetDirectory: directory, group: group).write(payload, now: clock())
     }
 
     private func payload(of volume: Volume, kind: VolumeKind, pod: Pod, podUID: String) async throws(VolumeProblem)
@@ -271,7 +298,9 @@ public actor PodVolumeManager {
                                                                 nodeAllocatable: nodeAllocatable)) { $1 }
                 } else if let reference = projection.serviceAccountToken {
                     let token = try await token(for: reference, volumeName: volumeName, pod: pod, podUID: podUID)
-                    payload[reference.path] = ProjectedFile(token.token, mode: defaultMode)
+                    // With an fsGroup the token is 0600 before the group mask (0640), as upstream.
+                    let mode: UInt32 = Self.fsGroup(of: pod) == nil ? defaultMode : 0o600
+                    payload[reference.path] = ProjectedFile(token.token, mode: mode)
                 } else if projection.clusterTrustBundle != nil {
                     throw .unsupportedVolumeType("clusterTrustBundle projection")
                 }

@@ -90,6 +90,20 @@ enum VolumeFileSystem {
         }
     }
 
+    /// Gives `path` (not following a final symlink) the group `group`, keeping its owner.
+    static func setGroup(_ path: String, _ group: UInt32) throws(VolumeFileSystemError) {
+        if lchown(path, uid_t.max, gid_t(group)) != 0 {
+            throw VolumeFileSystemError(operation: "chown", path: path, code: errno)
+        }
+    }
+
+    /// The group owning `path` (following symlinks), nil when it does not exist.
+    static func group(_ path: String) -> UInt32? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return UInt32(info.st_gid)
+    }
+
     /// Creates an empty file if missing (upstream hostPath `FileOrCreate`: mode 0644).
     static func createFileIfMissing(_ path: String, mode: UInt32) throws(VolumeFileSystemError) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, mode_t(mode))

@@ -80,4 +80,21 @@ import Testing
         #expect(bound["name"] as? String == "web-0")
         #expect(bound["uid"] as? String == "uid-1")
     }
+
+    @Test func otherAPIErrorsAreThrownAndReportedAsUnavailable() async throws {
+        let transport = ScriptedTransport { _ in
+            TransportResponse(status: 403, body: Array(#"""
+                {"kind":"Status","apiVersion":"v1","status":"Failure","message":"configmaps \"settings\" is forbidden: User \"system:node:n1\" cannot get resource \"configmaps\" in API group \"\" in the namespace \"shop\"","reason":"Forbidden","code":403}
+                """#.utf8))
+        }
+        let source = APIClientPodObjectSource(client: APIClient(transport: transport, userAgent: "test"))
+        let container = Container(name: "app", envFrom: [EnvFromSource(configMapRef: ConfigMapEnvSource(name: "settings", optional: true))])
+        let pod = makePod(namespace: "shop", containers: [container])
+
+        let error = await #expect(throws: EnvironmentError.self) {
+            try await ContainerEnvironmentResolver(objects: source).resolve(container: container, pod: pod)
+        }
+
+        #expect(error?.description == #"couldn't get configmap shop/settings: configmaps "settings" is forbidden: User "system:node:n1" cannot get resource "configmaps" in API group "" in the namespace "shop""#)
+    }
 }

@@ -135,4 +135,57 @@ import Glibc
         #expect(!VolumeTestFiles.isMounted(volume.hostPath))
         #expect(!VolumeTestFiles.exists(volume.hostPath))
     }
+
+    @Test(.enabled(if: VolumeTestFiles.isRoot, "mounting tmpfs needs root"))
+    func memoryBackedSecretsLiveOnTmpfs() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let objects = FakePodObjectSource()
+        objects.putSecret("default", "creds", ["password": "s3cret"])
+        let manager = PodVolumeManager(kubeletDirectory: directory.path, objects: objects,
+                                       nodeAllocatable: ["memory": Quantity("1Gi")!], memoryBackedSecrets: true)
+        let pod = makePod(volumes: [Volume(name: "s", secret: SecretVolumeSource(secretName: "creds"))])
+        var mounted: String?
+        defer { if let mounted, VolumeTestFiles.isMounted(mounted) { _ = umount2(mounted, 2) } }
+
+        let volume = try #require(try await manager.setUp(pod: pod)["s"])
+        mounted = volume.hostPath
+
+        #expect(volume.memoryBacked)
+        #expect(VolumeTestFiles.isMounted(volume.hostPath))
+        #expect(VolumeTestFiles.mode(volume.hostPath) == 0o755)
+        #expect(VolumeTestFiles.text(volume.hostPath + "/password") == "s3cret")
+        try await manager.tearDown(podUID: pod.metadata.uid)
+        #expect(!VolumeTestFiles.isMounted(volume.hostPath))
+        #expect(!VolumeTestFiles.exists(manager.podDirectory(podUID: pod.metadata.uid)))
+    }
+
+    @Test(.enabled(if: VolumeTestFiles.isRoot, "changing a file's group needs root"))
+    func fsGroupOwnsVolumeFiles() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let objects = FakePodObjectSource()
+        objects.putSecret("default", "creds", ["password": "s3cret"])
+        objects.putConfigMap("default", "kube-root-ca.crt", ["ca.crt": "CA"])
+        let manager = PodVolumeManager(kubeletDirectory: directory.path, objects: objects)
+        var pod = makePod(volumes: [
+            Volume(name: "s", secret: SecretVolumeSource(secretName: "creds", defaultMode: 0o400)),
+            Volume(name: "scratch", emptyDir: EmptyDirVolumeSource()),
+            ConfigurationVolumeTests.kubeAPIAccessVolume(name: "kube-api-access-q1w2e"),
+        ])
+        pod.spec.securityContext = PodSecurityContext(fsGroup: 2000)
+
+        let volumes = try await manager.setUp(pod: pod)
+
+        let secret = try #require(volumes["s"]).hostPath + "/password"
+        #expect(VolumeTestFiles.mode(secret) == 0o440)
+        #expect(VolumeTestFiles.group(secret) == 2000)
+        let token = try #require(volumes["kube-api-access-q1w2e"]).hostPath + "/token"
+        #expect(VolumeTestFiles.mode(token) == 0o640)
+        #expect(VolumeTestFiles.group(token) == 2000)
+        let scratch = try #require(volumes["scratch"]).hostPath
+        #expect(VolumeTestFiles.mode(scratch) == 0o2777)
+        #expect(VolumeTestFiles.group(scratch) == 2000)
+        #expect(try await manager.refresh(pod: pod) == [])
+    }
 }

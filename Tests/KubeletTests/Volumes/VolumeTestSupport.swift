@@ -48,6 +48,12 @@ enum VolumeTestFiles {
         return UInt32(info.st_mode & 0o7777)
     }
 
+    static func group(_ path: String) -> UInt32? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return UInt32(info.st_gid)
+    }
+
     static func isSymlink(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
