@@ -5,8 +5,9 @@ import Musl
 #endif
 
 /// Starts processes with `posix_spawnp`: the executable is looked up on PATH, the given descriptors become
-/// the child's 0, 1 and 2, and every other descriptor of this process stays closed in the child (all of
-/// Swiftlet's own descriptors are close-on-exec).
+/// the child's 0, 1 and 2, and every other descriptor of this process is closed in the child — a long-lived
+/// child such as a container shim must not keep the API server's listening socket or another command's
+/// pipe open.
 ///
 /// Stateless; safe from any thread. Wait for the child with `ChildExitMonitor.shared.exit(of:)`.
 public enum ProcessSpawner {
@@ -42,6 +43,7 @@ public enum ProcessSpawner {
         for (target, source) in [(Int32(0), streams.input), (1, streams.output), (2, streams.error)] {
             posix_spawn_file_actions_adddup2(&actions, source ?? devNull, target)
         }
+        if let addCloseFrom = LibcFunctions.addCloseFrom { _ = addCloseFrom(&actions, 3) }
 
         var flags = Int32(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF)
         if newProcessGroup { flags |= Int32(POSIX_SPAWN_SETPGROUP) }
