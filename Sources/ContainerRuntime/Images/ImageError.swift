@@ -33,6 +33,8 @@ public enum ImageError: Error, Sendable, Equatable, CustomStringConvertible {
     case fileSystem(operation: String, path: String, reason: String)
     /// An overlay mount or unmount failed.
     case mountFailed(target: String, reason: String)
+    /// Another process (or another `ImageStore` in this process) has the store open.
+    case storeInUse(root: String, holder: String)
 
     public var description: String {
         switch self {
@@ -68,6 +70,8 @@ public enum ImageError: Error, Sendable, Equatable, CustomStringConvertible {
             "\(operation) \(path) failed: \(reason)"
         case .mountFailed(let target, let reason):
             "cannot mount the container root file system on \(target): \(reason)"
+        case .storeInUse(let root, let holder):
+            "the image store \(root) is in use by \(holder); stop it first (one swiftlet process owns a store)"
         }
     }
 }

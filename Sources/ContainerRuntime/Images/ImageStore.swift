@@ -22,12 +22,15 @@ import Synchronization
 ///
 /// Thread-safe: a `Mutex` guards the index, the image cache, the pinned blobs and the in-flight unpacks;
 /// blocking file work runs on Dispatch and tar runs as a child process, never while holding the lock.
-/// One process per root directory.
+/// One open store per root directory: `<root>/lock` is held with flock(2) while the store exists, so a
+/// second process (say `swiftlet image import` beside a running server) gets `ImageError.storeInUse`
+/// instead of overwriting the index.
 public final class ImageStore: Sendable {
     /// The store's root directory.
     public let root: String
     let logger: Logger
     let state: Mutex<State>
+    private let lockDescriptor: Int32
 
     struct State: Sendable {
         var index = ImageIndexFile()
@@ -52,6 +55,8 @@ public final class ImageStore: Sendable {
         self.logger = logger
         self.state = Mutex(State())
         let root = self.root
+        try StoreFiles.makeDirectory(root)
+        self.lockDescriptor = try Self.lock(root)
         try StoreFiles.makeDirectory(root + "/blobs/sha256")
         try StoreFiles.makeDirectory(root + "/layers")
         try? FileManager.default.removeItem(atPath: root + "/tmp")
@@ -79,6 +84,30 @@ public final class ImageStore: Sendable {
             state.index = loadedIndex
             state.images = images
         }
+    }
+
+    deinit {
+        close(lockDescriptor)
+    }
+
+    /// Takes `<root>/lock` (flock, released when the descriptor closes) and writes this process id into it.
+    private static func lock(_ root: String) throws(ImageError) -> Int32 {
+        let path = root + "/lock"
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw .fileSystem(operation: "open", path: path, reason: lastErrorText()) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let code = errno
+            let holder = (try? StoreFiles.read(path)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            close(fd)
+            guard code == EWOULDBLOCK else {
+                throw .fileSystem(operation: "flock", path: path, reason: String(cString: strerror(code)))
+            }
+            throw .storeInUse(root: root, holder: holder.isEmpty ? "another process" : "process " + holder)
+        }
+        let pid = Array(String(getpid()).utf8)
+        _ = ftruncate(fd, 0)
+        _ = pid.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+        return fd
     }
 
     // MARK: - Listing and lookup

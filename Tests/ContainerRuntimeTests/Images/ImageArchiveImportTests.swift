@@ -88,14 +88,24 @@ struct ImageArchiveImportTests {
         }
     }
 
-    @Test func theIndexSurvivesReopeningTheStore() async throws {
+    @Test func theIndexSurvivesReopeningTheStoreWhichOnlyOneOwnerMayHaveOpen() async throws {
         try await TestImageBuilder.withTestImage { fixture in
-            try await ImageStoreTestSupport.withStore { store, root in
-                try await store.importArchive(at: fixture.ociArchivePath, defaultRepository: "local/bbx")
-                let reopened = try ImageStore(root: root)
-                #expect(reopened.images() == store.images())
-                #expect(reopened.image(named: "local/bbx:v2")?.configuration.workingDir == "/data")
+            let root = try TestImageBuilder.makeTemporaryDirectory(prefix: "swiftlet-test-store")
+            defer { try? FileManager.default.removeItem(atPath: root) }
+            var store: ImageStore? = try ImageStore(root: root)
+            try await store?.importArchive(at: fixture.ociArchivePath, defaultRepository: "local/bbx")
+            let before = store?.images() ?? []
+            #expect(before.count == 2)
+            do throws(ImageError) {
+                _ = try ImageStore(root: root)
+                Issue.record("a second store opened the same root")
+            } catch {
+                #expect(error == .storeInUse(root: root, holder: "process \(getpid())"))
             }
+            store = nil
+            let reopened = try ImageStore(root: root)
+            #expect(reopened.images() == before)
+            #expect(reopened.image(named: "local/bbx:v2")?.configuration.workingDir == "/data")
         }
     }
 
