@@ -68,7 +68,7 @@ enum AllowedImports {
                 "ControllerRuntime", "ContainerRuntime", "NodeNetworking", "HostSystem", "KubeClient", "KubeAPI",
                 "KubeCore",
             ],
-            modules: system.union(["Logging", "ServiceLifecycle"]), exists: true),
+            modules: system.union(["Logging", "ServiceLifecycle", "Yams"]), exists: true),
         "SimulatedNodes": Rule(
             layer: 4, targets: ["ControllerRuntime", "KubeClient", "KubeAPI", "KubeCore"],
             modules: system.union(["Logging", "ServiceLifecycle"]), exists: true),
