@@ -22,6 +22,8 @@ public final class KubeletService: ServiceLifecycle.Service, Sendable {
     private let events: EventRecorder
     public let workers: PodWorkerRegistry
     private let pods: Informer<Pod>
+    /// Runs the pods of `--pod-manifest-path` (nil without one).
+    public let staticPods: StaticPodManager?
 
     public init(configuration: KubeletConfiguration, client: APIClient, runtime: any PodRuntime,
                 observer: (any ContainerLifecycleObserver)? = nil,
@@ -34,17 +36,30 @@ public final class KubeletService: ServiceLifecycle.Service, Sendable {
         self.logger = logger
         let events = EventRecorder(client: client, component: "kubelet", host: configuration.nodeName, logger: logger)
         self.events = events
-        let writer = APIPodStatusWriter(client: client, events: events)
+        let pods = Informer<Pod>(
+            client: client, options: ListOptions(fieldSelector: "spec.nodeName=\(configuration.nodeName)"),
+            logger: logger)
+        self.pods = pods
+        let apiWriter = APIPodStatusWriter(client: client, events: events)
+        let mirrors = APIMirrorPodClient(client: client, listPods: { pods.cache.list() })
+        let staticWriter = configuration.podManifestPath == nil
+            ? nil : StaticPodStatusWriter(base: apiWriter, mirrors: mirrors)
+        let writer: any PodStatusWriter = staticWriter ?? apiWriter
         let adoptedStore = AdoptedContainers()
         self.adopted = adoptedStore
-        self.workers = PodWorkerRegistry(logger: logger) { pod in
+        let workers = PodWorkerRegistry(logger: logger) { pod in
             PodWorker(pod: pod, runtime: runtime, writer: writer, observer: observer,
                       resyncInterval: configuration.podResyncInterval,
                       adopted: adoptedStore.take(podUID: pod.metadata.uid), logger: logger)
         }
-        self.pods = Informer<Pod>(
-            client: client, options: ListOptions(fieldSelector: "spec.nodeName=\(configuration.nodeName)"),
-            logger: logger)
+        self.workers = workers
+        self.staticPods = configuration.podManifestPath.map { path in
+            let reader = StaticPodDirectoryReader(directory: path, nodeName: configuration.nodeName)
+            return StaticPodManager(
+                nodeName: configuration.nodeName, read: { reader.read(now: $0, logger: logger) },
+                pollInterval: min(configuration.staticPodInterval, .seconds(2)), workers: workers,
+                mirrors: mirrors, writer: staticWriter, logger: logger)
+        }
     }
 
     private let adopted: AdoptedContainers
@@ -53,7 +68,10 @@ public final class KubeletService: ServiceLifecycle.Service, Sendable {
     public func worker(podUID: String) -> PodWorker? { workers.worker(uid: podUID) }
 
     /// The pod with `uid` as this node last saw it.
-    public func pod(uid: String) -> Pod? { pods.cache.list().first { $0.metadata.uid == uid } }
+    public func pod(uid: String) -> Pod? {
+        pods.cache.list().first { $0.metadata.uid == uid }
+            ?? staticPods?.staticPods.first { $0.metadata.uid == uid }
+    }
 
     public func run() async throws {
         let reporter = NodeStatusReporter(
@@ -75,8 +93,14 @@ public final class KubeletService: ServiceLifecycle.Service, Sendable {
             group.addTask { try await self.events.run() }
             group.addTask { try await self.pods.run() }
             group.addTask { try await reporter.run() }
+            if let staticPods { group.addTask { await staticPods.run() } }
             group.addTask {
                 for await event in stream {
+                    if StaticPodAnnotations.isMirror(event.object) {
+                        // Mirror pods stand for static pods, which run from their manifest: no worker.
+                        self.staticPods?.mirrorPodChanged()
+                        continue
+                    }
                     switch event {
                     case .added(let pod), .updated(_, let pod):
                         await self.workers.podChanged(pod)
@@ -87,6 +111,7 @@ public final class KubeletService: ServiceLifecycle.Service, Sendable {
             }
             group.addTask {
                 await self.pods.waitUntilSynced()
+                await self.staticPods?.waitForFirstScan()
                 await self.removeOrphans()
             }
             group.addTask {
@@ -116,7 +141,7 @@ public final class KubeletService: ServiceLifecycle.Service, Sendable {
 
     /// Stops and removes containers and sandboxes of pods that are no longer bound to this node.
     private func removeOrphans() async {
-        let known = Set(pods.cache.list().map(\.metadata.uid))
+        let known = Set(pods.cache.list().map(\.metadata.uid)).union(workers.activeUIDs)
         let leftovers = adopted.takeAll(except: known)
         for container in leftovers {
             logger.info("Removing a container of a pod that no longer exists",
