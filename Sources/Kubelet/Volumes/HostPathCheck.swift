@@ -1,4 +1,5 @@
-/// Upstream's hostPath type check (`checkType` in pkg/volume/hostpath): "" checks nothing,
+/// Upstream's hostPath type check (`checkType` in pkg/volume/hostpath): "" checks nothing (a missing path
+/// is created as a directory, as CRI runtimes do for bind sources),
 /// `DirectoryOrCreate` / `FileOrCreate` create a missing directory (0755) or empty file (0644), the other
 /// types require an existing entry of that kind (symlinks followed).
 ///
@@ -8,7 +9,11 @@ enum HostPathCheck {
         let type = type ?? ""
         switch type {
         case "":
-            return
+            // No check (upstream); like containerd and Docker, a missing source becomes a directory so the
+            // bind mount can be made.
+            if VolumeFileSystem.entryType(path, followingSymlinks: true) == .missing {
+                do { try VolumeFileSystem.makeDirectories(path, mode: 0o755) } catch { throw .fileSystem("\(error)") }
+            }
         case "DirectoryOrCreate":
             if VolumeFileSystem.entryType(path, followingSymlinks: true) == .missing {
                 do { try VolumeFileSystem.makeDirectories(path, mode: 0o755) } catch { throw .fileSystem("\(error)") }

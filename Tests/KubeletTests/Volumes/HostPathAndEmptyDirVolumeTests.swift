@@ -55,7 +55,7 @@ import Glibc
             let volume = try #require(try await manager.setUp(pod: pod)["host"])
             #expect(volume.hostPath == path)
             #expect(!volume.readOnly)
-            if testCase.type == "DirectoryOrCreate" {
+            if testCase.type == "DirectoryOrCreate" || (testCase.type.isEmpty && testCase.entry == "missing") {
                 #expect(VolumeTestFiles.mode(path) == 0o755)
             }
             if testCase.type == "FileOrCreate" {
@@ -126,8 +126,7 @@ import Glibc
         let blockSize = Int64(info.f_frsize)
         #expect(blocks * blockSize == 16 * 1024 * 1024)
         _ = try await manager.setUp(pod: pod)
-        let mountCount = try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)
-            .split(separator: "\n").filter { $0.split(separator: " ")[4] == volume.hostPath }.count
+        let mountCount = VolumeTestFiles.mountInfoLines().filter { $0.split(separator: " ")[4] == volume.hostPath }.count
         #expect(mountCount == 1)
 
         try await manager.tearDown(podUID: pod.metadata.uid)

@@ -66,9 +66,17 @@ enum VolumeTestFiles {
 
     static var isRoot: Bool { getuid() == 0 }
 
+    /// /proc/self/mountinfo read to its end (Foundation's String(contentsOfFile:) may stop at the first read
+    /// of a procfs file that reports size 0).
+    static func mountInfoLines() -> [Substring] {
+        guard let handle = FileHandle(forReadingAtPath: "/proc/self/mountinfo") else { return [] }
+        defer { try? handle.close() }
+        let data = (try? handle.readToEnd()) ?? Data()
+        return String(decoding: data, as: UTF8.self).split(separator: "\n")
+    }
+
     static func isMounted(_ path: String) -> Bool {
-        guard let text = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) else { return false }
-        return text.split(separator: "\n").contains { line in
+        return mountInfoLines().contains { line in
             let fields = line.split(separator: " ")
             return fields.count > 4 && fields[4] == path
         }
