@@ -85,4 +85,34 @@ struct KubectlStreamingE2ETests {
             #expect(noLogs.stderr.contains(#"no kubelet is reachable for node "node-1""#), "\(noLogs.stderr)")
         }
     }
+
+    @Test func execAndLogsOverTLS() async throws {
+        try await StreamingTestServer.with(backend: FakePodStreamingBackend(), tls: true) { server in
+            let echo = try await server.kubectl(["exec", "one", "--", "echo", "secure"])
+            #expect(echo.status == 0, "\(echo.stderr)")
+            #expect(echo.stdout == "secure\n")
+            let cat = try await server.kubectl(["exec", "-i", "one", "--", "cat"], stdin: "over tls\n")
+            #expect(cat.stdout == "over tls\n", "\(cat.stderr)")
+            let logs = try await server.kubectl(["logs", "two", "-c", "b", "--tail=2"])
+            #expect(logs.stdout == "b2\nb3\n", "\(logs.stderr)")
+            let missing = try await server.kubectl(["exec", "nope", "--", "ls"])
+            #expect(missing.stderr.contains(#"pods "nope" not found"#), "\(missing.stderr)")
+            // Ordinary requests still work on the same listener.
+            let pods = try await server.kubectl(["get", "pods", "-o", "name"])
+            #expect(pods.stdout.contains("pod/one"), "\(pods.stderr)")
+        }
+    }
+
+    /// kubectl before 1.30 streams over SPDY only: it gets a clear refusal instead of a hang.
+    @Test(.enabled(if: Kubectl.path("kubectl.1.29") != nil, "needs kubectl.1.29"))
+    func spdyOnlyKubectlIsToldToUpgrade() async throws {
+        try await StreamingTestServer.with(backend: FakePodStreamingBackend()) { server in
+            let old = try await server.kubectl(["exec", "one", "--", "echo", "x"], binary: "kubectl.1.29")
+            #expect(old.status != 0)
+            #expect(old.stderr.contains("SPDY/3.1 streaming is not supported by this server"), "\(old.stderr)")
+            // Logs are plain HTTP and work with any version.
+            let logs = try await server.kubectl(["logs", "one"], binary: "kubectl.1.29")
+            #expect(logs.stdout == "main log\n", "\(logs.stderr)")
+        }
+    }
 }

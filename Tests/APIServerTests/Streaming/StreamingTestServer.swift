@@ -1,6 +1,7 @@
 @testable import APIServer
 import Foundation
 import KubeCore
+import KubeSecurity
 import KubeStorage
 import Logging
 
@@ -16,19 +17,31 @@ struct StreamingTestServer: Sendable {
     let port: Int
     let handler: APIHandler
     let directory: URL
+    /// With TLS: the cluster CA and an admin client certificate for the kubeconfig.
+    let certificates: ClusterCertificates?
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    var baseURL: String { (certificates == nil ? "http" : "https") + "://127.0.0.1:\(port)" }
     var kubeconfigPath: String { directory.appendingPathComponent("kubeconfig").path }
 
     static func with<Result: Sendable>(
-        backend: (any PodStreamingBackend)?,
+        backend: (any PodStreamingBackend)?, tls: Bool = false,
         _ body: @Sendable (StreamingTestServer) async throws -> Result
     ) async throws -> Result {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("swiftlet-streaming-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        var configuration = APIServerConfiguration(bindAddress: "127.0.0.1", port: 0)
+        var certificates: ClusterCertificates?
+        var serving: ServingTLS?
+        if tls {
+            let pki = try ClusterCertificates.loadOrCreate(
+                directory: directory.appendingPathComponent("pki").path,
+                servingNames: ServingNames(dnsNames: ["localhost"], ipAddresses: [[127, 0, 0, 1]]))
+            certificates = pki
+            serving = ServingTLS(certificateChainPEM: pki.serving.certificatePEM, privateKeyPEM: pki.serving.privateKeyPEM,
+                                 clientCAPEM: try pki.authority.certificatePEM)
+        }
+        var configuration = APIServerConfiguration(bindAddress: "127.0.0.1", port: 0, tls: serving)
         configuration.watchCache = nil
         let service = APIServerService(
             store: MemoryStore(), configuration: configuration, podStreaming: backend,
@@ -43,23 +56,32 @@ struct StreamingTestServer: Sendable {
         defer { serverTask.cancel() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw StreamingTestError.serverDidNotStart }
-        let server = StreamingTestServer(port: port, handler: service.handler, directory: directory)
+        let server = StreamingTestServer(port: port, handler: service.handler, directory: directory,
+                                         certificates: certificates)
         try server.writeKubeconfig()
         try await server.createPods()
         return try await body(server)
     }
 
     private func writeKubeconfig() throws {
+        func base64(_ text: String) -> String { Data(text.utf8).base64EncodedString() }
+        var cluster = ""
+        var user = "{}"
+        if let certificates {
+            cluster = "\n    certificate-authority-data: " + base64(try certificates.authority.certificatePEM)
+            user = "\n    client-certificate-data: " + base64(certificates.admin.certificatePEM)
+                + "\n    client-key-data: " + base64(certificates.admin.privateKeyPEM)
+        }
         let text = """
             apiVersion: v1
             kind: Config
             clusters:
             - name: test
               cluster:
-                server: \(baseURL)
+                server: \(baseURL)\(cluster)
             users:
             - name: anonymous
-              user: {}
+              user: \(user)
             contexts:
             - name: test
               context:
@@ -87,8 +109,11 @@ struct StreamingTestServer: Sendable {
     }
 
     /// Runs kubectl (the installed dispatcher, which picks the 1.32 build for this server) against this server.
-    func kubectl(_ arguments: [String], stdin: String? = nil) async throws -> KubectlRun.Result {
-        try await KubectlRun(kubeconfig: kubeconfigPath, cacheDirectory: directory.appendingPathComponent("cache").path)
+    func kubectl(_ arguments: [String], stdin: String? = nil, binary: String = "kubectl") async throws
+        -> KubectlRun.Result
+    {
+        try await KubectlRun(binary: binary, kubeconfig: kubeconfigPath,
+                             cacheDirectory: directory.appendingPathComponent("cache-\(binary)").path)
             .run(arguments, stdin: stdin)
     }
 }
@@ -102,6 +127,8 @@ enum StreamingTestError: Error {
 ///
 /// Value type; Sendable.
 struct KubectlRun: Sendable {
+    /// `kubectl` (the dispatcher) or a fixed build such as `kubectl.1.29`.
+    let binary: String
     let kubeconfig: String
     let cacheDirectory: String
 
@@ -112,7 +139,7 @@ struct KubectlRun: Sendable {
     }
 
     func run(_ arguments: [String], stdin: String?) async throws -> Result {
-        guard let binary = Kubectl.path() else { throw KubectlError.missing("kubectl") }
+        guard let binary = Kubectl.path(self.binary) else { throw KubectlError.missing(self.binary) }
         let kubeconfig = self.kubeconfig
         let cacheDirectory = self.cacheDirectory
         return try await withCheckedThrowingContinuation { continuation in
