@@ -236,6 +236,8 @@ let package = Package(
             name: "SwiftletBench",
             dependencies: [
                 "ClusterAssembly",
+                "ContainerRuntime",
+                "HostSystem",
                 "APIServer",
                 "ControllerRuntime",
                 "KubeClient",

@@ -6,7 +6,8 @@ import SwiftletBench
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Run benchmarks.", subcommands: [BenchStoreCommand.self, BenchAPICommand.self, BenchSchedulerCommand.self,
-                                                                    BenchDeploymentCommand.self])
+                                                                    BenchDeploymentCommand.self,
+                                                                    BenchPodStartupCommand.self])
 }
 
 /// `swiftlet bench store`: the storage benchmark (Swiftlet's SQLite store, and etcd side by side when an

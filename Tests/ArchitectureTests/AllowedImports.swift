@@ -89,7 +89,7 @@ enum AllowedImports {
             modules: system.union(["Logging", "ArgumentParser", "Yams"]), exists: true),
         "SwiftletBench": Rule(
             layer: 5,
-            targets: ["ClusterAssembly", "APIServer", "ControllerRuntime", "KubeStorage", "KubeClient", "KubeAPI", "KubeCore"],
+            targets: ["ClusterAssembly", "ContainerRuntime", "HostSystem", "APIServer", "ControllerRuntime", "KubeStorage", "KubeClient", "KubeAPI", "KubeCore"],
             modules: system.union(["Logging", "NIOCore", "NIOPosix", "NIOHTTP1", "NIOSSL"]), exists: true),
         // L6: the one binary. It imports KubeStorage and APIServer directly until ClusterAssembly exists.
         "swiftlet": Rule(
