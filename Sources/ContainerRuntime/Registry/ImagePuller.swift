@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
 import NIOCore
+import Synchronization
 
 /// Pulls images from OCI distribution registries (v2 API) into an ``ImageStore``: ping and authentication
 /// (anonymous, Basic, or bearer tokens from the registry's token service), the manifest (an index or Docker
@@ -9,12 +10,21 @@ import NIOCore
 ///
 /// Thread-safe (Sendable final class): any number of pulls may run at once; they share the HTTP client's TLS
 /// context and the token cache. Blobs download `maximumConcurrentDownloads` at a time in child tasks.
-/// Cancelling the calling task stops the pull; partial downloads are deleted.
+/// Identical pulls without a progress callback (same name, credentials, insecure registries and platform) that
+/// overlap share one pull task; a `Mutex` guards that table. Cancelling a caller stops waiting for it; the pull
+/// itself stops (deleting partial downloads) once no caller waits for it any more.
 public final class ImagePuller: Sendable {
     private let store: ImageStore
     private let logger: Logger
     private let client: RegistryHTTPClient
     private let authenticator: RegistryAuthenticator
+    private let inFlight = Mutex<[String: SharedPull]>([:])
+
+    /// A pull that several callers wait for.
+    private struct SharedPull {
+        var task: Task<StoredImage, any Error>
+        var waiters: Int
+    }
 
     public convenience init(store: ImageStore, logger: Logger) {
         self.init(store: store, logger: logger, clientConfiguration: RegistryHTTPClient.Configuration())
@@ -34,6 +44,39 @@ public final class ImagePuller: Sendable {
     public func pull(_ reference: ImageReference, options: ImagePullOptions = ImagePullOptions()) async throws
         -> StoredImage
     {
+        guard options.progress == nil else { return try await pullNow(reference, options: options) }
+        let key = [
+            reference.normalizedName, options.platform.description, options.insecureRegistries.joined(separator: ","),
+            options.credentials.map { "\($0.username)\u{0}\($0.password)\u{0}\($0.registryToken ?? "")" }
+                .joined(separator: "\u{1}"),
+        ].joined(separator: "\u{2}")
+        let task = inFlight.withLock { table -> Task<StoredImage, any Error> in
+            if var shared = table[key] {
+                shared.waiters += 1
+                table[key] = shared
+                return shared.task
+            }
+            let task = Task {
+                defer { _ = self.inFlight.withLock { $0.removeValue(forKey: key) } }
+                return try await self.pullNow(reference, options: options)
+            }
+            table[key] = SharedPull(task: task, waiters: 1)
+            return task
+        }
+        return try await withTaskCancellationHandler {
+            try await task.value
+        } onCancel: {
+            let abandoned = inFlight.withLock { table -> Bool in
+                guard var shared = table[key], shared.task == task else { return false }
+                shared.waiters -= 1
+                table[key] = shared
+                return shared.waiters == 0
+            }
+            if abandoned { task.cancel() }
+        }
+    }
+
+    private func pullNow(_ reference: ImageReference, options: ImagePullOptions) async throws -> StoredImage {
         let attempts: [RegistryCredentials?] = options.credentials.isEmpty ? [nil] : options.credentials
         var lastError: RegistryError?
         for credentials in attempts {

@@ -96,6 +96,9 @@ final class RegistryHTTPClient: Sendable {
         let tls = scheme == "https" ? try sslContext() : nil
         let serverName: String? = (try? SocketAddress(ipAddress: bareHost, port: 0)) == nil ? bareHost : nil
         let idleTimeout = TimeAmount.nanoseconds(Self.nanoseconds(configuration.idleTimeout))
+        // The first error in the pipeline (TLS, idle timeout) explains a failure better than the
+        // "I/O on closed channel" that the request then sees.
+        let recorder = RegistryConnectionErrorRecorder()
 
         let channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
         do {
@@ -110,6 +113,7 @@ final class RegistryHTTPClient: Sendable {
                         }
                         try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
                         try channel.pipeline.syncOperations.addHandler(RegistryIdleTimeoutHandler())
+                        try channel.pipeline.syncOperations.addHandler(recorder)
                         try channel.pipeline.syncOperations.addHTTPClientHandlers()
                         return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(
                             wrappingChannelSynchronously: channel)
@@ -162,9 +166,12 @@ final class RegistryHTTPClient: Sendable {
                     "\(requestLine): connection closed " + (status == nil ? "before the response" : "in the middle of the response"))
             }
         } catch let error as RegistryError {
+            if let recorded = recorder.firstError {
+                throw Self.transportError(recorded, requestLine: requestLine, connecting: false)
+            }
             throw error
         } catch {
-            throw Self.transportError(error, requestLine: requestLine, connecting: false)
+            throw Self.transportError(recorder.firstError ?? error, requestLine: requestLine, connecting: false)
         }
     }
 
@@ -217,6 +224,22 @@ final class RegistryHTTPClient: Sendable {
 
 /// Raised into the pipeline when a response stalls longer than the idle timeout.
 struct RegistryIdleTimeoutError: Error {}
+
+/// Remembers the first error that travels through the pipeline (TLS failures, the idle timeout) and passes
+/// every event on. Thread-safe (a `Mutex` holds the error; the handler runs on its channel's event loop, the
+/// request reads the error from its task after the channel closed).
+private final class RegistryConnectionErrorRecorder: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+
+    private let error = Mutex<(any Error)?>(nil)
+
+    var firstError: (any Error)? { error.withLock { $0 } }
+
+    func errorCaught(context: ChannelHandlerContext, error caught: any Error) {
+        error.withLock { if $0 == nil { $0 = caught } }
+        context.fireErrorCaught(caught)
+    }
+}
 
 /// Turns the `IdleStateHandler`'s read-idle event into an error and closes the channel, so a stalled download
 /// fails instead of hanging. Confined to its channel's event loop (a NIO channel handler).

@@ -81,7 +81,7 @@ import Testing
                                           policy: InsecureRegistryPolicy())
                 Issue.record("a stalled response should time out")
             } catch let error as RegistryError {
-                #expect(error.kind == .timeout)
+                #expect(error.kind == .timeout, "\(error)")
             }
         }
     }
