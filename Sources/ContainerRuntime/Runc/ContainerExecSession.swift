@@ -99,8 +99,10 @@ public final class ContainerExecSession: Sendable {
 
     /// Kills the process (SIGKILL) and runc.
     public func terminate() {
-        if let pid = ContainerStateFiles.readPID(pidFile) { kill(pid, SIGKILL) }
+        let processID = ContainerStateFiles.readPID(pidFile)
+        if let processID { kill(processID, SIGKILL) }
         kill(runcPID, SIGKILL)
+        if let processID { RuncRuntime.reapInBackground(processID) }
     }
 
     /// Waits for the process and returns its exit code (128 + signal when killed by a signal).

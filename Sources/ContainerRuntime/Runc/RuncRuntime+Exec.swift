@@ -48,13 +48,20 @@ extension RuncRuntime {
         let killer = Task {
             try await Task.sleep(for: timeout)
             timedOut.set()
-            if let execPID = ContainerStateFiles.readPID(pidFile) { kill(execPID, SIGKILL) }
+            let execPID = ContainerStateFiles.readPID(pidFile)
+            if let execPID { kill(execPID, SIGKILL) }
             kill(pid, SIGKILL)
+            if let execPID { Self.reapInBackground(execPID) }
         }
         let status = await ChildExitMonitor.shared.exit(of: pid)
         killer.cancel()
         let bytes = await output
         if timedOut.isSet {
+            // runc may have written the pid file after the kill: do not leave that process behind.
+            if let execPID = ContainerStateFiles.readPID(pidFile) {
+                kill(execPID, SIGKILL)
+                Self.reapInBackground(execPID)
+            }
             let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
             throw .execTimedOut(containerID: id, command: command, seconds: seconds)
         }
@@ -176,6 +183,13 @@ extension RuncRuntime {
         return ContainerExecSession(
             runcPID: pid, pidFile: pidFile, input: -1, outputFD: reader, errorFD: nil, terminal: master,
             exitStatus: { await ChildExitMonitor.shared.exit(of: processID) })
+    }
+
+    /// Reaps a killed exec'd process once it is reparented to this process (when runc died before it and
+    /// this process is a child subreaper). Until it is reaped, its pid namespace's init cannot finish
+    /// exiting, so the container would never be reported as exited.
+    static func reapInBackground(_ pid: Int32) {
+        Task.detached { _ = await ChildExitMonitor.shared.exit(of: pid) }
     }
 
     /// Whether `pid` exists and is not a zombie.
