@@ -9,6 +9,8 @@ public protocol StaticPodWorkers: Sendable {
     /// Starts a worker for a new pod or hands an existing one its latest version (a deletion timestamp makes
     /// the worker stop the pod).
     func podChanged(_ pod: Pod) async
+    /// The UIDs of pods whose worker is still running (a removed static pod's until it has stopped).
+    var activeUIDs: Set<String> { get }
 }
 
 extension PodWorkerRegistry: StaticPodWorkers {}
@@ -138,6 +140,10 @@ public final class StaticPodManager: Sendable {
             // A mirror whose static pod is gone or changed (a current one has the same name: ensureMirror
             // already replaced it).
             if pods.contains(where: { StaticPodChanges.fullName($0) == StaticPodChanges.fullName(mirror) }) {
+                continue
+            }
+            // A pod still stopping keeps its mirror; its worker deletes it when done (StaticPodStatusWriter).
+            if let hash = mirror.metadata.annotations[StaticPodAnnotations.mirror], workers.activeUIDs.contains(hash) {
                 continue
             }
             logger.info("Deleting the mirror pod of a static pod that is gone",

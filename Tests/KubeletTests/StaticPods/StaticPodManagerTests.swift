@@ -47,7 +47,9 @@ final class FakeMirrorPodClient: MirrorPodClient {
 /// Records what the manager hands to pod workers.
 final class RecordingStaticPodWorkers: StaticPodWorkers {
     let changes = Mutex<[Pod]>([])
+    let active = Mutex<Set<String>>([])
     func podChanged(_ pod: Pod) async { changes.withLock { $0.append(pod) } }
+    var activeUIDs: Set<String> { active.withLock { $0 } }
 }
 
 /// The manifests a test's source returns.
@@ -150,6 +152,21 @@ final class RecordingPodStatusWriter: PodStatusWriter {
         #expect(last.metadata.deletionTimestamp != nil)
         #expect(fixture.api.only() == nil)
         #expect(fixture.manager.staticPods.isEmpty)
+    }
+
+    @Test func stoppingPodKeepsItsMirrorUntilItsWorkerDeletesIt() async throws {
+        let fixture = Fixture()
+        await fixture.manager.syncOnce(now: Self.now)
+        let staticPod = try #require(fixture.manager.staticPods.first)
+        fixture.workers.active.withLock { $0 = [staticPod.metadata.uid] }
+        fixture.manifests.withLock { $0 = [] }
+        await fixture.manager.syncOnce(now: Self.now)
+        #expect(fixture.api.only() != nil)
+
+        // The worker has stopped the pod and reports it terminated.
+        let handed = try #require(fixture.workers.changes.withLock { $0.last })
+        try await fixture.writer.deleteTerminatedPod(handed)
+        #expect(fixture.api.only() == nil)
     }
 
     @Test func changedManifestReplacesThePodAndItsMirror() async throws {
