@@ -126,10 +126,7 @@ public actor PodWorker {
             return nil
         }
         if isTerminal(lastReported?.phase ?? pod.status.phase) && !records.values.contains(where: \.isRunning) {
-            if sandbox?.ready == true || sandbox == nil {
-                await runtime.removeSandbox(podUID: uid)
-                sandbox = PodSandboxState(ready: false, podIP: lastReported?.podIP ?? "", hostIP: lastReported?.hostIP ?? "")
-            }
+            // A finished pod keeps its sandbox (and so its logs) until it is deleted.
             return nil
         }
         if sandbox?.ready != true {
