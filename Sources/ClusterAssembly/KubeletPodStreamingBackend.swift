@@ -15,12 +15,13 @@ struct KubeletPodStreamingBackend: PodStreamingBackend {
         -> AsyncThrowingStream<[UInt8], any Error>
     {
         guard let worker = kubelet.worker(podUID: target.podUID) else {
-            throw PodStreamingError.containerNotRunning(reason: "ContainerCreating")
+            throw PodStreamingError.containerNotRunning(reason: "waiting to start: ContainerCreating")
         }
         let records = await worker.containerRecords()
         guard let record = records[target.containerName], let current = record.current else {
-            throw PodStreamingError.containerNotRunning(reason: records[target.containerName]?.waiting?.reason
-                ?? (records[target.containerName] == nil ? "PodInitializing" : "ContainerCreating"))
+            let reason = records[target.containerName]?.waiting?.reason
+                ?? (records[target.containerName] == nil ? "PodInitializing" : "ContainerCreating")
+            throw PodStreamingError.containerNotRunning(reason: "waiting to start: \(reason)")
         }
         var attempt = record.restartCount
         if options.previous {
@@ -50,9 +51,42 @@ struct KubeletPodStreamingBackend: PodStreamingBackend {
         async throws -> ContainerStreamExit
     {
         let containerID = try await runningContainerID(target)
-        let result = try await runtime.execCapturing(containerID: containerID, command: command, timeout: .seconds(3600))
-        await io.stdout(result.output)
-        return ContainerStreamExit(exitCode: result.exitCode)
+        let session: ContainerExecSession
+        do {
+            session = try await runtime.runc.exec(
+                id: RuncPodRuntimeID.runtimeID(containerID),
+                ContainerExecRequest(command: command, tty: streams.tty, stdin: streams.stdin))
+        } catch {
+            throw PodStreamingError.commandFailed(message: error.runtimeMessage ?? "\(error)")
+        }
+        return try await withTaskCancellationHandler {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await chunk in session.output { await io.stdout(chunk) }
+                }
+                group.addTask {
+                    for await chunk in session.errorOutput { await io.stderr(chunk) }
+                }
+                if streams.stdin {
+                    group.addTask {
+                        for await chunk in io.stdin { await session.writeInput(chunk) }
+                        session.closeInput()
+                    }
+                }
+                if streams.tty {
+                    group.addTask {
+                        for await size in io.resize { session.resize(columns: size.width, rows: size.height) }
+                    }
+                }
+                let exitCode = await session.exitCode()
+                // Output may still be draining; stdin and resize end with the client.
+                await group.next()
+                group.cancelAll()
+                return ContainerStreamExit(exitCode: exitCode)
+            }
+        } onCancel: {
+            session.terminate()
+        }
     }
 
     func attach(_ target: PodStreamTarget, streams: ContainerStreamOptions, io: ContainerStreamIO) async throws
@@ -63,13 +97,24 @@ struct KubeletPodStreamingBackend: PodStreamingBackend {
 
     private func runningContainerID(_ target: PodStreamTarget) async throws -> String {
         guard let worker = kubelet.worker(podUID: target.podUID) else {
-            throw PodStreamingError.containerNotRunning(reason: "ContainerCreating")
+            throw PodStreamingError.containerNotRunning(reason: "waiting to start: ContainerCreating")
         }
         let records = await worker.containerRecords()
         guard let record = records[target.containerName], let current = record.current, current.isRunning else {
-            throw PodStreamingError.containerNotRunning(reason: records[target.containerName]?.waiting?.reason
-                ?? "ContainerCreating")
+            if let exit = records[target.containerName]?.lastExit {
+                throw PodStreamingError.badRequest(
+                    message: "container \(target.containerName) is not running (\(exit.reason), exit code \(exit.exitCode))")
+            }
+            let reason = records[target.containerName]?.waiting?.reason ?? "ContainerCreating"
+            throw PodStreamingError.containerNotRunning(reason: "waiting to start: \(reason)")
         }
         return current.containerID
+    }
+}
+
+/// The runc container id inside a kubelet container ID (`runc://<id>`).
+enum RuncPodRuntimeID {
+    static func runtimeID(_ containerID: String) -> String {
+        containerID.hasPrefix("runc://") ? String(containerID.dropFirst("runc://".count)) : containerID
     }
 }

@@ -63,7 +63,9 @@ struct ImageProvisioner: Sendable {
                 + "waiting). Image size: \(pulled.size) bytes."))
             return pulled
         } catch {
-            throw ContainerStartFailure(reason: "ErrImagePull", message: "Failed to pull image \"\(image)\": \(error)")
+            let code = (error as? RegistryError)?.kind == .notFound ? "NotFound" : "Unknown"
+            throw ContainerStartFailure(
+                reason: "ErrImagePull", message: "Failed to pull image \"\(image)\": rpc error: code = \(code) desc = \(error)")
         }
     }
 
@@ -78,6 +80,6 @@ struct ImageProvisioner: Sendable {
                 configs.append(config)
             }
         }
-        return DockerConfigJSON(combining: configs).credentials(forRegistry: reference.domain)
+        return DockerConfigJSON(combining: configs).credentials(forImage: reference.repositoryName)
     }
 }
