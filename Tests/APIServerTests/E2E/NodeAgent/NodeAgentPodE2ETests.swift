@@ -40,6 +40,7 @@ struct NodeAgentPodE2ETests {
             let exec = try await kubectl.run(["exec", "hello", "--", "sh", "-c", "echo out; exit 3"])
             #expect(exec.status == 3)
             #expect(exec.stdout == "out\n")
+            #expect(try await kubectl.ok(["exec", "-i", "hello", "--", "cat"], stdin: "piped input\n") == "piped input\n")
             let pinned = try Kubectl("kubectl.1.33", server: server)
             #expect(try await pinned.ok(["exec", "hello", "--", "cat", "/etc/hostname"]) == "hello\n")
 
