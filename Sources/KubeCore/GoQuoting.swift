@@ -24,6 +24,11 @@ public enum GoQuoting {
         return result + "\""
     }
 
+    /// Go's `%v` of a `[]string`: `[a b c]`.
+    public static func list(_ items: [String]) -> String {
+        "[" + items.joined(separator: " ") + "]"
+    }
+
     private static func hex(_ value: UInt32, width: Int) -> String {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: max(0, width - digits.count)) + digits

@@ -148,26 +148,8 @@ public enum SimulatedNodeObjects {
                 exitCode: 0, reason: "Completed", startedAt: status.startTime, finishedAt: status.startTime)
             return containerStatus
         }
-        if status.qosClass.isEmpty { status.qosClass = qosClass(of: pod) }
+        if status.qosClass.isEmpty { status.qosClass = pod.qosClass }
         return status
     }
 
-    /// Upstream's QoS class: Guaranteed when every container's limits equal requests for cpu and memory,
-    /// BestEffort when none has any, else Burstable.
-    public static func qosClass(of pod: Pod) -> String {
-        let containers = pod.spec.containers + pod.spec.initContainers
-        var any = false
-        var guaranteed = true
-        for container in containers {
-            let requests = container.resources.requests ?? [:]
-            let limits = container.resources.limits ?? [:]
-            if !requests.isEmpty || !limits.isEmpty { any = true }
-            for resource in ["cpu", "memory"] {
-                guard let limit = limits[resource] else { guaranteed = false; continue }
-                if let request = requests[resource], request != limit { guaranteed = false }
-            }
-        }
-        if !any { return "BestEffort" }
-        return guaranteed ? "Guaranteed" : "Burstable"
-    }
 }

@@ -1,3 +1,4 @@
+import KubeCore
 import Foundation
 public import KubeAPI
 

@@ -34,7 +34,7 @@ public enum PodStatusComposer {
             status.hostIPs = [HostIP(ip: sandbox.hostIP)]
         }
         if status.startTime == nil { status.startTime = RFC3339Time(now) }
-        if status.qosClass.isEmpty { status.qosClass = qosClass(of: pod) }
+        if status.qosClass.isEmpty { status.qosClass = pod.qosClass }
 
         let terminal = status.phase == "Succeeded" || status.phase == "Failed"
         let incompleteInit = spec.initContainers.map(\.name).filter { records[$0]?.lastExit?.succeeded != true }
@@ -167,22 +167,4 @@ public enum PodStatusComposer {
         return known + conditions.filter { !order.contains($0.type) }
     }
 
-    /// Upstream's QoS class: Guaranteed when every container's limits equal its requests for cpu and memory,
-    /// BestEffort when none has any, else Burstable.
-    public static func qosClass(of pod: Pod) -> String {
-        let containers = pod.spec.containers + pod.spec.initContainers
-        var any = false
-        var guaranteed = true
-        for container in containers {
-            let requests = container.resources.requests ?? [:]
-            let limits = container.resources.limits ?? [:]
-            if !requests.isEmpty || !limits.isEmpty { any = true }
-            for resource in ["cpu", "memory"] {
-                guard let limit = limits[resource] else { guaranteed = false; continue }
-                if let request = requests[resource], request != limit { guaranteed = false }
-            }
-        }
-        if !any { return "BestEffort" }
-        return guaranteed ? "Guaranteed" : "Burstable"
-    }
 }

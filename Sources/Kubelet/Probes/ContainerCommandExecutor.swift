@@ -1,3 +1,4 @@
+import KubeCore
 /// What a command run inside a container printed and how it ended.
 public struct ContainerCommandResult: Sendable, Equatable {
     /// The command's exit code (128 + signal number when a signal ended it).

@@ -1,3 +1,4 @@
+import KubeCore
 /// The gRPC health-checking call (`grpc.health.v1.Health/Check`) over cleartext HTTP/2 (h2c, prior
 /// knowledge), as upstream's gRPC probe makes it, with upstream's messages:
 /// `service unhealthy (responded with "NOT_SERVING")`,

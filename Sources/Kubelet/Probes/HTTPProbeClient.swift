@@ -1,3 +1,4 @@
+import KubeCore
 /// The outcome of an HTTP GET made for a probe or a lifecycle hook.
 enum HTTPProbeOutcome: Sendable, Equatable {
     /// The final response (after same-host redirects): status code, Go-style status text and at most

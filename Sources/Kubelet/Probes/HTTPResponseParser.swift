@@ -1,3 +1,4 @@
+import KubeCore
 /// The status line and headers of an HTTP/1.x response.
 struct HTTPResponseHead: Sendable, Equatable {
     var statusCode: Int
