@@ -22,7 +22,7 @@ public final class KubeletService: ServiceLifecycle.Service, Sendable {
     private let events: EventRecorder
     public let workers: PodWorkerRegistry
     private let pods: Informer<Pod>
-    /// Runs the pods of `--pod-manifest-path` (nil without one).
+    /// Runs the pods of `--pod-manifest-path` and `--manifest-url` (nil without either).
     public let staticPods: StaticPodManager?
 
     public init(configuration: KubeletConfiguration, client: APIClient, runtime: any PodRuntime,
@@ -42,8 +42,8 @@ public final class KubeletService: ServiceLifecycle.Service, Sendable {
         self.pods = pods
         let apiWriter = APIPodStatusWriter(client: client, events: events)
         let mirrors = APIMirrorPodClient(client: client, listPods: { pods.cache.list() })
-        let staticWriter = configuration.podManifestPath == nil
-            ? nil : StaticPodStatusWriter(base: apiWriter, mirrors: mirrors)
+        let hasStaticPods = configuration.podManifestPath != nil || configuration.manifestURL != nil
+        let staticWriter = hasStaticPods ? StaticPodStatusWriter(base: apiWriter, mirrors: mirrors) : nil
         let writer: any PodStatusWriter = staticWriter ?? apiWriter
         let adoptedStore = AdoptedContainers()
         self.adopted = adoptedStore
@@ -53,12 +53,19 @@ public final class KubeletService: ServiceLifecycle.Service, Sendable {
                       adopted: adoptedStore.take(podUID: pod.metadata.uid), logger: logger)
         }
         self.workers = workers
-        self.staticPods = configuration.podManifestPath.map { path in
-            let reader = StaticPodDirectoryReader(directory: path, nodeName: configuration.nodeName)
-            return StaticPodManager(
-                nodeName: configuration.nodeName, read: { reader.read(now: $0, logger: logger) },
+        if hasStaticPods {
+            let sources = StaticPodSources(
+                directory: configuration.podManifestPath.map {
+                    StaticPodDirectoryReader(directory: $0, nodeName: configuration.nodeName) },
+                http: configuration.manifestURL.map { StaticPodHTTPReader(url: $0, nodeName: configuration.nodeName) },
+                httpInterval: configuration.staticPodInterval)
+            // The directory is cheap to rescan: look every 2 s at most; the URL every `staticPodInterval`.
+            self.staticPods = StaticPodManager(
+                nodeName: configuration.nodeName, read: { await sources.read(now: $0, logger: logger) },
                 pollInterval: min(configuration.staticPodInterval, .seconds(2)), workers: workers,
                 mirrors: mirrors, writer: staticWriter, logger: logger)
+        } else {
+            self.staticPods = nil
         }
     }
 

@@ -23,7 +23,7 @@ extension PodWorkerRegistry: StaticPodWorkers {}
 /// `syncOnce(now:)` from anywhere.
 public final class StaticPodManager: Sendable {
     private let nodeName: String
-    private let read: @Sendable (Date) -> [Pod]
+    private let read: @Sendable (Date) async -> [Pod]
     private let pollInterval: Duration
     private let workers: any StaticPodWorkers
     private let mirrors: any MirrorPodClient
@@ -37,7 +37,7 @@ public final class StaticPodManager: Sendable {
 
     /// `read` returns the static pods the source describes now (it is called every `pollInterval` and on
     /// every mirror pod event).
-    public init(nodeName: String, read: @escaping @Sendable (Date) -> [Pod], pollInterval: Duration,
+    public init(nodeName: String, read: @escaping @Sendable (Date) async -> [Pod], pollInterval: Duration,
                 workers: any StaticPodWorkers, mirrors: any MirrorPodClient, writer: StaticPodStatusWriter?,
                 logger: Logger) {
         self.nodeName = nodeName
@@ -83,7 +83,7 @@ public final class StaticPodManager: Sendable {
 
     /// One pass: rescan, update the workers, then make the mirror pods match.
     public func syncOnce(now: Date) async {
-        let desired = read(now)
+        let desired = await read(now)
         let current = configured.withLock { $0 }
         let changes = StaticPodChanges.between(current: current, desired: desired)
         var next = current
