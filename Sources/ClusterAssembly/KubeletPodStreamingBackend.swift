@@ -59,31 +59,28 @@ struct KubeletPodStreamingBackend: PodStreamingBackend {
         } catch {
             throw PodStreamingError.commandFailed(message: error.runtimeMessage ?? "\(error)")
         }
-        return try await withTaskCancellationHandler {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    for await chunk in session.output { await io.stdout(chunk) }
+        return await withTaskCancellationHandler {
+            let output = Task {
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { for await chunk in session.output { await io.stdout(chunk) } }
+                    group.addTask { for await chunk in session.errorOutput { await io.stderr(chunk) } }
                 }
-                group.addTask {
-                    for await chunk in session.errorOutput { await io.stderr(chunk) }
-                }
-                if streams.stdin {
-                    group.addTask {
-                        for await chunk in io.stdin { await session.writeInput(chunk) }
-                        session.closeInput()
-                    }
-                }
-                if streams.tty {
-                    group.addTask {
-                        for await size in io.resize { session.resize(columns: size.width, rows: size.height) }
-                    }
-                }
-                let exitCode = await session.exitCode()
-                // Output may still be draining; stdin and resize end with the client.
-                await group.next()
-                group.cancelAll()
-                return ContainerStreamExit(exitCode: exitCode)
             }
+            let input = Task {
+                guard streams.stdin else { return }
+                for await chunk in io.stdin { await session.writeInput(chunk) }
+                session.closeInput()
+            }
+            let resize = Task {
+                guard streams.tty else { return }
+                for await size in io.resize { session.resize(columns: size.width, rows: size.height) }
+            }
+            let exitCode = await session.exitCode()
+            // Everything the process wrote reaches the client before the exit status does.
+            await output.value
+            input.cancel()
+            resize.cancel()
+            return ContainerStreamExit(exitCode: exitCode)
         } onCancel: {
             session.terminate()
         }

@@ -215,10 +215,8 @@ import Testing
         #expect(Set(pods.selectableFields(.object([:])).keys).isSuperset(of: ["spec.nodeName", "status.phase"]))
         #expect(coreEvents.selectableFields(.object([:]))["involvedObject.name"] == "")
 
-        // Advertised, not implemented: a log request is a 404.
         let handler = try await Self.handler()
         _ = try await Self.send(handler, "POST", Self.pods, body: Self.pod)
-        #expect(try await Self.send(handler, "GET", Self.pods + "/p/log").status == 404)
         #expect(try await Self.send(handler, "GET", Self.pods + "/p/status").status == 200)
     }
 }

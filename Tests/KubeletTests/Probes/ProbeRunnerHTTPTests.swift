@@ -87,7 +87,7 @@ struct ProbeRunnerHTTPTests {
         defer { server.stop() }
         let result = await runner.runHTTPGet(
             action("/old", port: server.port, headers: [HTTPHeader(name: "X-Token", value: "t")]),
-            container: container, podIP: "127.0.0.1", timeout: .seconds(5))
+            container: container, podIP: "127.0.0.1", timeout: .seconds(30))
         #expect(result == .success(output: "new"))
         #expect(server.requests.map(\.target) == ["/old", "/new"])
         #expect(server.requests.last?.header("X-Token") == "t")
@@ -99,7 +99,7 @@ struct ProbeRunnerHTTPTests {
         }
         defer { server.stop() }
         let result = await runner.runHTTPGet(
-            action("/", port: server.port), container: container, podIP: "127.0.0.1", timeout: .seconds(5))
+            action("/", port: server.port), container: container, podIP: "127.0.0.1", timeout: .seconds(30))
         #expect(result == .warning("Probe terminated redirects, Response body: moved"))
         #expect(server.requests.count == 1)
     }
@@ -108,7 +108,7 @@ struct ProbeRunnerHTTPTests {
         let server = try ProbeTestHTTPServer { _ in .respond(status: 302, headers: [("Location", "/loop")]) }
         defer { server.stop() }
         let result = await runner.runHTTPGet(
-            action("/loop", port: server.port), container: container, podIP: "127.0.0.1", timeout: .seconds(5))
+            action("/loop", port: server.port), container: container, podIP: "127.0.0.1", timeout: .seconds(30))
         #expect(result == .failure("Get \"http://127.0.0.1:\(server.port)/loop\": stopped after 10 redirects"))
         #expect(server.requests.count == 11)
     }

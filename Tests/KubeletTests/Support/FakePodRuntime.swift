@@ -100,7 +100,7 @@ final class RecordingStatusWriter: PodStatusWriter {
     }
 
     /// The first status (within `seconds`) that satisfies `predicate`.
-    func waitFor(seconds: Double = 10, _ predicate: @escaping @Sendable (PodStatus) -> Bool) async -> PodStatus? {
+    func waitFor(seconds: Double = 60, _ predicate: @escaping @Sendable (PodStatus) -> Bool) async -> PodStatus? {
         let stream = statuses
         return await withTaskGroup(of: PodStatus?.self) { group in
             group.addTask {
