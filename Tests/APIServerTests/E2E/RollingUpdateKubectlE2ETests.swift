@@ -131,6 +131,8 @@ struct RollingUpdateKubectlE2ETests {
             "Update succeeded. Deleting \(abandoned)",
             "replicationcontroller/frontend rolling updated",
         ])
+        // The abandoned controller goes once the garbage collector has orphaned its pods (its `orphan` finalizer).
+        _ = try await kubectl.ok(["wait", "--for=delete", "rc/\(abandoned)", "--timeout=60s"])
         let after = try await client.list(ReplicationController.self, namespace: "default")
         #expect(after.items.map(\.metadata.name) == ["frontend"])
         #expect(after.items.first?.spec.replicas == 2)
