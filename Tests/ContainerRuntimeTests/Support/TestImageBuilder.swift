@@ -2,7 +2,7 @@ import Foundation
 import HostSystem
 
 /// A small two-layer busybox image in every format Swiftlet imports, built from scratch for tests (the Swift
-/// port of /work/shared/design/scripts/mkimage.sh; needs `tar`, `gzip`, `sha256sum` and a *static*
+/// port of the design notes' reference script `mkimage.sh`; needs `tar`, `gzip`, `sha256sum` and a *static*
 /// busybox: `apt-get install -y busybox-static` gives `/bin/busybox`; `BUSYBOX=/path` overrides).
 ///
 /// - Layer 1: `/bin/busybox` plus applet symlinks (sh, ls, cat, grep, …), `/etc/passwd`, `/etc/group`,

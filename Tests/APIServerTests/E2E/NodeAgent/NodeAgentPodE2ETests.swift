@@ -83,19 +83,19 @@ struct NodeAgentPodE2ETests {
                   - name: first
                     image: \(NodeAgentTestSupport.image)
                     imagePullPolicy: IfNotPresent
-                    command: ["sh", "-c", "echo first >> /work/order"]
-                    volumeMounts: [{name: work, mountPath: /work}]
+                    command: ["sh", "-c", "echo first >> /scratch/order"]
+                    volumeMounts: [{name: work, mountPath: /scratch}]
                   - name: second
                     image: \(NodeAgentTestSupport.image)
                     imagePullPolicy: IfNotPresent
-                    command: ["sh", "-c", "echo second >> /work/order"]
-                    volumeMounts: [{name: work, mountPath: /work}]
+                    command: ["sh", "-c", "echo second >> /scratch/order"]
+                    volumeMounts: [{name: work, mountPath: /scratch}]
                   containers:
                   - name: main
                     image: \(NodeAgentTestSupport.image)
                     imagePullPolicy: IfNotPresent
-                    command: ["sh", "-c", "cat /work/order; echo main"]
-                    volumeMounts: [{name: work, mountPath: /work}]
+                    command: ["sh", "-c", "cat /scratch/order; echo main"]
+                    volumeMounts: [{name: work, mountPath: /scratch}]
                 """
             _ = try await kubectl.ok(["apply", "-f", "-"], stdin: manifest)
             _ = try await kubectl.ok(["wait", "--for=jsonpath={.status.phase}=Succeeded", "pod/init-order", "--timeout=60s"])
