@@ -39,6 +39,7 @@ public final class KubeletService: ServiceLifecycle.Service, Sendable {
         let pods = Informer<Pod>(
             client: client, options: ListOptions(fieldSelector: "spec.nodeName=\(configuration.nodeName)"),
             logger: logger)
+        pods.addIndex(Self.uidIndex) { [$0.metadata.uid] }
         self.pods = pods
         let apiWriter = APIPodStatusWriter(client: client, events: events)
         let mirrors = APIMirrorPodClient(client: client, listPods: { pods.cache.list() })
@@ -75,8 +76,10 @@ public final class KubeletService: ServiceLifecycle.Service, Sendable {
     public func worker(podUID: String) -> PodWorker? { workers.worker(uid: podUID) }
 
     /// The pod with `uid` as this node last saw it.
+    static let uidIndex = "metadata.uid"
+
     public func pod(uid: String) -> Pod? {
-        pods.cache.list().first { $0.metadata.uid == uid }
+        pods.cache.byIndex(Self.uidIndex, value: uid).first
             ?? staticPods?.staticPods.first { $0.metadata.uid == uid }
     }
 
