@@ -4,7 +4,7 @@ import Foundation
 import Kubelet
 
 /// Serves the API server's pods/log, pods/exec and pods/attach from this process's kubelet: logs from the
-/// container's CRI log files, exec through runc.
+/// container's CRI log files, exec through runc, attach through the container's shim.
 ///
 /// Sendable.
 struct KubeletPodStreamingBackend: PodStreamingBackend {
@@ -86,10 +86,45 @@ struct KubeletPodStreamingBackend: PodStreamingBackend {
         }
     }
 
+    /// Attaches to the container's main process through its shim: output from now on, stdin when the
+    /// container has `stdin: true` (dropped otherwise, as upstream), resize with a terminal. Ends when the
+    /// container exits, when the client's stdin ends on a container without `stdinOnce`, or when the client
+    /// goes away. Like upstream's CRI attach, the result carries no exit code of the container (0): kubectl
+    /// reads that from the pod's status.
     func attach(_ target: PodStreamTarget, streams: ContainerStreamOptions, io: ContainerStreamIO) async throws
         -> ContainerStreamExit
     {
-        throw PodStreamingError.badRequest(message: "attach is not supported by this node yet; use kubectl exec")
+        let containerID = try await runningContainerID(target)
+        let session: ContainerAttachSession
+        do {
+            session = try await runtime.runc.attach(
+                id: RuncPodRuntimeID.runtimeID(containerID), ContainerAttachRequest(stdin: streams.stdin))
+        } catch {
+            throw PodStreamingError.badRequest(message: "unable to attach to container \(target.containerName): \(error)")
+        }
+        return await withTaskCancellationHandler {
+            let output = Task {
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { for await chunk in session.output { await io.stdout(chunk) } }
+                    group.addTask { for await chunk in session.errorOutput { await io.stderr(chunk) } }
+                }
+            }
+            let input = Task {
+                guard streams.stdin else { return }
+                for await chunk in io.stdin { await session.writeInput(chunk) }
+                if !Task.isCancelled && !io.clientGone() { session.closeInput() }
+            }
+            let resize = Task {
+                for await size in io.resize { session.resize(columns: size.width, rows: size.height) }
+            }
+            await output.value
+            input.cancel()
+            resize.cancel()
+            session.detach()
+            return ContainerStreamExit(exitCode: 0)
+        } onCancel: {
+            session.detach()
+        }
     }
 
     private func runningContainerID(_ target: PodStreamTarget) async throws -> String {

@@ -31,6 +31,8 @@ public enum ContainerRuntimeError: Error, Sendable, CustomStringConvertible {
     case execTimedOut(containerID: String, command: [String], seconds: Double)
     /// An encoded runtime file (spec, exit file) could not be written or read.
     case malformedFile(path: String, reason: String)
+    /// The container's shim cannot serve an attach session; `reason` says why.
+    case attachUnavailable(containerID: String, reason: String)
 
     public var description: String {
         switch self {
@@ -54,6 +56,8 @@ public enum ContainerRuntimeError: Error, Sendable, CustomStringConvertible {
             error.description
         case .malformedFile(let path, let reason):
             "cannot use \(path): \(reason)"
+        case .attachUnavailable(let id, let reason):
+            "cannot attach to container \(id): \(reason)"
         }
     }
 

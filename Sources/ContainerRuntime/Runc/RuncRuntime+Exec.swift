@@ -207,7 +207,7 @@ extension RuncRuntime {
     }
 
     /// The state files of `id`, which must be running.
-    private func runningContainerFiles(id: String) throws(ContainerRuntimeError) -> ContainerStateFiles {
+    func runningContainerFiles(id: String) throws(ContainerRuntimeError) -> ContainerStateFiles {
         try Self.validate(id)
         guard let record = record(id: id) else { throw .notFound(containerID: id) }
         guard record.status == .running else { throw .notRunning(containerID: id) }

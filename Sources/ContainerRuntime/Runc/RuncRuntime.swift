@@ -35,6 +35,8 @@ public final class RuncRuntime: Sendable {
         var logPath: String
         var cgroupsPath: String?
         var createdAt: CRITimestamp
+        /// stdin and terminal of the main process; nil in records written before attach existed.
+        var stdio: ContainerStdio?
     }
 
     public init(
@@ -72,7 +74,7 @@ public final class RuncRuntime: Sendable {
         let spec = specBuilder.spec(for: configuration)
         let metadata = Metadata(
             id: id, bundleDirectory: configuration.bundleDirectory, logPath: configuration.logPath,
-            cgroupsPath: configuration.cgroupsPath, createdAt: .now())
+            cgroupsPath: configuration.cgroupsPath, createdAt: .now(), stdio: configuration.stdio)
         do {
             for directory in [files.directory, configuration.bundleDirectory,
                               (configuration.logPath as NSString).deletingLastPathComponent] where !directory.isEmpty {

@@ -14,7 +14,9 @@ public import Logging
 /// 1. `runc create` with stdout/stderr on pipes the shim owns, then `runc start`;
 /// 2. reports `{"pid":…,"startedAt":…}` (or `{"error":…}` with runc's message) as one JSON line on its
 ///    stdout, which the starter reads to end of file, and records it in `started.json`;
-/// 3. pumps both pipes into the CRI log file (rotating it);
+/// 3. pumps both pipes (or, with `tty`, the terminal's master) into the CRI log file (rotating it) and to
+///    attach clients on `attach.sock` (`ContainerStdioHub`, protocol in `AttachFrame`), which also feed the
+///    container's stdin pipe or terminal when the container was created with `stdin`;
 /// 4. waits for the container's init process, reads the OOM-kill counter of its memory cgroup, writes
 ///    `exit.json` atomically, runs `runc delete`, and exits.
 ///
@@ -64,48 +66,83 @@ public enum ContainerShim {
             return 1
         }
 
-        // 1. runc create, with the container's stdout and stderr on our pipes.
+        // 1. runc create, with the container's stdout and stderr on our pipes, and its stdin on our pipe
+        //    (`stdin`) or a terminal whose master runc hands us through a console socket (`tty`).
+        let stdio = (try? ContainerStateFiles.readJSON(RuncRuntime.Metadata.self, from: files.metadata))??.stdio
+            ?? ContainerStdio()
         let stdoutPipe: HostPipe
         let stderrPipe: HostPipe
+        var stdinPipe: HostPipe?
+        var consoleSocket: DescriptorPassingSocket?
         do {
             stdoutPipe = try HostPipe()
             stderrPipe = try HostPipe()
+            if stdio.stdin && !stdio.tty { stdinPipe = try HostPipe() }
+            if stdio.tty { consoleSocket = try DescriptorPassingSocket(path: Self.consoleSocketPath(files)) }
         } catch {
             report(StatusMessage(error: error.description))
             return 1
         }
-        let createArguments = runc.arguments(
-            ["create", "--bundle", options.bundleDirectory, "--pid-file", files.initPID, options.containerID],
-            logFile: files.runcLog)
+        defer { consoleSocket?.close() }
+        var createCommand = ["create", "--bundle", options.bundleDirectory, "--pid-file", files.initPID]
+        if let consoleSocket { createCommand += ["--console-socket", consoleSocket.path] }
+        let createArguments = runc.arguments(createCommand + [options.containerID], logFile: files.runcLog)
         let createStatus: ExitStatus
+        var terminal: Int32 = -1
         do {
             let pid = try ProcessSpawner.spawn(
                 options.runcPath, createArguments,
-                streams: .init(output: stdoutPipe.writeEnd, error: stderrPipe.writeEnd))
+                streams: .init(input: stdinPipe?.readEnd, output: stdoutPipe.writeEnd, error: stderrPipe.writeEnd))
             close(stdoutPipe.writeEnd)
             close(stderrPipe.writeEnd)
+            if let stdinPipe { close(stdinPipe.readEnd) }
+            if let consoleSocket {
+                terminal = await Self.receiveTerminal(from: consoleSocket, senderPID: pid)
+            }
             createStatus = await ChildExitMonitor.shared.exit(of: pid)
         } catch {
             for fd in [stdoutPipe.readEnd, stdoutPipe.writeEnd, stderrPipe.readEnd, stderrPipe.writeEnd] { close(fd) }
+            if let stdinPipe { close(stdinPipe.readEnd); close(stdinPipe.writeEnd) }
             report(StatusMessage(error: error.description))
             return 1
         }
-        guard createStatus.succeeded, let initPID = ContainerStateFiles.readPID(files.initPID) else {
+        guard createStatus.succeeded, let initPID = ContainerStateFiles.readPID(files.initPID),
+              !stdio.tty || terminal >= 0
+        else {
             close(stdoutPipe.readEnd)
             close(stderrPipe.readEnd)
-            let message = RuncCommand.errorMessage(standardError: "", logFile: files.runcLog, status: createStatus)
+            if let stdinPipe { close(stdinPipe.writeEnd) }
+            if terminal >= 0 { close(terminal) }
+            var message = RuncCommand.errorMessage(standardError: "", logFile: files.runcLog, status: createStatus)
+            if createStatus.succeeded && stdio.tty && terminal < 0 {
+                message = "runc did not hand over the container's terminal"
+            }
             logger.warning("runc create failed", metadata: ["message": "\(message)"])
             report(StatusMessage(error: message))
             _ = try? await runc.run(["delete", "--force", options.containerID])
             return 1
         }
 
-        // 2. Pump the pipes into the log, then start the container.
+        // 2. Pump the output into the log and to attach clients, then start the container.
+        let hub = ContainerStdioHub(
+            stdio: stdio, input: stdinPipe?.writeEnd ?? terminal, terminal: terminal, logger: logger)
+        do {
+            try hub.startListening(at: files.attachSocket)
+        } catch {
+            logger.warning("cannot serve attach clients", metadata: ["error": "\(error)"])
+        }
         let pumps = DispatchGroup()
-        for (fd, stream) in [(stdoutPipe.readEnd, CRILogRecord.Stream.stdout), (stderrPipe.readEnd, .stderr)] {
+        // With a terminal, the container's output (stdout and stderr alike) comes from its master; the stdout
+        // pipe only served runc create.
+        var sources = [(stdoutPipe.readEnd, CRILogRecord.Stream.stdout), (stderrPipe.readEnd, .stderr)]
+        if terminal >= 0 {
+            close(stdoutPipe.readEnd)
+            sources[0] = (fcntl(terminal, F_DUPFD_CLOEXEC, 0), .stdout)
+        }
+        for (fd, stream) in sources {
             pumps.enter()
             let thread = Thread {
-                pump(fd, into: writer, stream: stream)
+                pump(fd, into: writer, stream: stream, hub: hub)
                 pumps.leave()
             }
             thread.name = "log-\(stream.rawValue)"
@@ -119,6 +156,7 @@ public enum ContainerShim {
         } catch {
             logger.warning("runc start failed", metadata: ["message": "\(error.runtimeMessage)"])
             report(StatusMessage(error: error.runtimeMessage))
+            hub.stopListening(path: files.attachSocket)
             _ = try? await runc.run(["delete", "--force", options.containerID])
             _ = await ChildExitMonitor.shared.exit(of: initPID)
             return 1
@@ -133,6 +171,9 @@ public enum ContainerShim {
         let finishedAt = CRITimestamp.now()
         let drained = await waitForPumps(pumps)
         if !drained { logger.warning("container output still open after its init exited; closing the log") }
+        hub.stopListening(path: files.attachSocket)
+        hub.outputEnded()
+        hub.closeInput()
         let oomKillsAfter = OOMKillCounter.read(cgroupsPath: cgroupsPath) ?? oomKillsBefore
         let exit: ContainerExit
         switch status {
@@ -156,6 +197,9 @@ public enum ContainerShim {
             logger.warning("runc delete failed", metadata: ["stderr": "\(result.standardErrorText)"])
         }
         logger.debug("container exited", metadata: ["exitCode": "\(exit.exitCode)", "oomKilled": "\(exit.oomKilled)"])
+        // Attached clients get the last output before this process (and its queued writes) goes away.
+        _ = await Self.waitForClients(hub)
+        if terminal >= 0 { close(terminal) }
         return 0
     }
 
@@ -173,13 +217,15 @@ public enum ContainerShim {
         }
     }
 
-    /// Reads `fd` until end of file into the log writer (blocking; runs on its own thread).
-    private static func pump(_ fd: Int32, into writer: CRILogWriter, stream: CRILogRecord.Stream) {
+    /// Reads `fd` until end of file into the log writer and to attach clients (blocking; runs on its own
+    /// thread). A terminal master reports EIO once the container's last process closed its side.
+    private static func pump(_ fd: Int32, into writer: CRILogWriter, stream: CRILogRecord.Stream, hub: ContainerStdioHub) {
         var buffer = [UInt8](repeating: 0, count: 32 * 1024)
         while true {
             let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if count > 0 {
                 writer.append(buffer[0..<count], from: stream)
+                hub.publish(buffer[0..<count], from: stream)
             } else if count < 0 && errno == EINTR {
                 continue
             } else {
@@ -194,6 +240,33 @@ public enum ContainerShim {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(returning: pumps.wait(timeout: .now() + pumpDrainTimeout) == .success)
+            }
+        }
+    }
+
+    private static func waitForClients(_ hub: ContainerStdioHub) async -> Bool {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: hub.waitForClients(timeout: pumpDrainTimeout))
+            }
+        }
+    }
+
+    /// Where runc sends the terminal master: `console.sock` in the state directory, or a temporary file when
+    /// that path is too long for a socket address.
+    private static func consoleSocketPath(_ files: ContainerStateFiles) -> String {
+        let path = files.directory + "/console.sock"
+        if path.utf8.count < 108 { return path }
+        return NSTemporaryDirectory() + "/swiftlet-console-\(getpid()).sock"
+    }
+
+    /// Receives the terminal master runc create sends (blocking on a Dispatch thread); -1 if none came before
+    /// runc exited.
+    private static func receiveTerminal(from socket: DescriptorPassingSocket, senderPID: Int32) async -> Int32 {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                let fd = try? socket.receiveDescriptor(shouldStop: { !RuncRuntime.processIsRunning(senderPID) })
+                continuation.resume(returning: fd ?? -1)
             }
         }
     }

@@ -28,6 +28,8 @@ struct ContainerStateFiles: Sendable {
     var exit: String { directory + "/exit.json" }
     var shimLog: String { directory + "/shim.log" }
     var runcLog: String { directory + "/runc.log" }
+    /// The shim's attach socket (see `AttachFrame`).
+    var attachSocket: String { directory + "/attach.sock" }
 
     /// Replaces `path` atomically (temporary file + rename), so readers see the old or the new content.
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws(ContainerRuntimeError) {

@@ -34,6 +34,8 @@ public struct ContainerConfiguration: Sendable, Hashable {
     public var logRotation: CRILogRotationPolicy
     /// Extra OCI annotations (informational).
     public var annotations: [String: String]
+    /// stdin and terminal of the main process (for attach); by default no stdin and no terminal.
+    public var stdio: ContainerStdio
 
     public init(
         id: String, bundleDirectory: String, rootfs: String, readOnlyRootfs: Bool = false, args: [String],
@@ -41,7 +43,8 @@ public struct ContainerConfiguration: Sendable, Hashable {
         capabilities: ContainerCapabilities = ContainerCapabilities(), noNewPrivileges: Bool = false,
         hostname: String? = nil, mounts: [ContainerMount] = [], namespaces: ContainerNamespaces = ContainerNamespaces(),
         cgroupsPath: String? = nil, resources: ContainerResources = ContainerResources(), logPath: String,
-        logRotation: CRILogRotationPolicy = CRILogRotationPolicy(), annotations: [String: String] = [:]
+        logRotation: CRILogRotationPolicy = CRILogRotationPolicy(), annotations: [String: String] = [:],
+        stdio: ContainerStdio = ContainerStdio()
     ) {
         self.id = id
         self.bundleDirectory = bundleDirectory
@@ -61,6 +64,7 @@ public struct ContainerConfiguration: Sendable, Hashable {
         self.logPath = logPath
         self.logRotation = logRotation
         self.annotations = annotations
+        self.stdio = stdio
     }
 }
 

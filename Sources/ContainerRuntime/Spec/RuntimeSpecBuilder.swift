@@ -77,7 +77,7 @@ public struct RuntimeSpecBuilder: Sendable {
         // A non-root process keeps only the bounding set (what a setuid binary could regain).
         let active = user.uid == 0 ? capabilitySet : []
         return OCIRuntimeSpec.Process(
-            terminal: false,
+            terminal: configuration.stdio.tty,
             user: .init(uid: user.uid, gid: user.gid, additionalGids: user.additionalGids),
             args: configuration.args,
             env: env,

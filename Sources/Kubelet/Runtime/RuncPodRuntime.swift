@@ -260,7 +260,8 @@ public final class RuncPodRuntime: PodRuntime {
             resources: ContainerProcessPlan.resources(container.resources),
             logPath: logPath(namespace: pod.metadata.namespace, podName: pod.metadata.name, podUID: pod.metadata.uid,
                              container: container.name, attempt: attempt),
-            annotations: ["io.kubernetes.pod.uid": pod.metadata.uid, "io.kubernetes.container.name": container.name])
+            annotations: ["io.kubernetes.pod.uid": pod.metadata.uid, "io.kubernetes.container.name": container.name],
+            stdio: ContainerStdio(stdin: container.stdin, stdinOnce: container.stdinOnce, tty: container.tty))
     }
 
     public func waitForExit(containerID: String) async -> ContainerExitRecord {
