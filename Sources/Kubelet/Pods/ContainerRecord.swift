@@ -44,6 +44,8 @@ public struct ContainerRecord: Sendable, Equatable {
     /// No restart before this time (CrashLoopBackOff / ImagePullBackOff).
     public var backoffUntil: Date?
     public var backoff = RestartBackoff()
+    /// Back-off between failed pulls of the container's image (ImagePullBackOff).
+    public var pullBackoff = RestartBackoff()
     public var ready = false
     public var started = false
     /// The liveness probe asked for a restart of `current`.

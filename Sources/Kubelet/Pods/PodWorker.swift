@@ -133,18 +133,27 @@ public actor PodWorker {
             do {
                 sandbox = try await runtime.prepareSandbox(for: pod)
                 lastVolumeRefresh = Date()
+            } catch let error as VolumeError {
+                // Upstream mounts volumes before it creates the sandbox: the pod stays ContainerCreating with
+                // a FailedMount event until the volume can be set up.
+                logger.warning("Pod volume setup failed", metadata: ["error": "\(error)"])
+                writer.recordEvent(about: pod, fieldPath: "", warning: true, reason: VolumeError.eventReason,
+                                   message: error.description)
+                await reportStatus()
+                return Date().addingTimeInterval(Self.sandboxRetryDelay)
             } catch {
                 logger.warning("Pod sandbox setup failed", metadata: ["error": "\(error)"])
                 writer.recordEvent(about: pod, fieldPath: "", warning: true, reason: "FailedCreatePodSandBox",
                                    message: "Failed to create pod sandbox: \(error)")
                 await reportStatus()
-                return Date().addingTimeInterval(5)
+                return Date().addingTimeInterval(Self.sandboxRetryDelay)
             }
         } else if Date().timeIntervalSince(lastVolumeRefresh) >= 5 {
             lastVolumeRefresh = Date()
             await runtime.refreshVolumes(for: pod)
         }
 
+        settleFailedStarts()
         let plan = PodSyncPlanner.plan(spec: pod.spec, records: records, now: Date())
         for action in plan.actions {
             switch action {
@@ -157,6 +166,26 @@ public actor PodWorker {
         await reportStatus()
         if !plan.actions.isEmpty { return Date() }
         return plan.wakeAt
+    }
+
+    /// How long a pod whose sandbox or volumes could not be set up waits before the next try.
+    static let sandboxRetryDelay: TimeInterval = 5
+
+    /// Failed starts that now wait for their back-off show it (`ImagePullBackOff`, `CrashLoopBackOff`).
+    private func settleFailedStarts() {
+        let now = Date()
+        for (name, record) in records where record.waiting != nil {
+            guard let (container, isInit) = container(named: name) else { continue }
+            let (settled, events) = ContainerStartFailureHandler.settle(record, image: container.image,
+                                                                        podLabel: podLabel, now: now)
+            guard settled != record else { continue }
+            records[name] = settled
+            let fieldPath = "spec.\(isInit ? "initContainers" : "containers"){\(name)}"
+            for event in events {
+                writer.recordEvent(about: pod, fieldPath: fieldPath, warning: event.warning, reason: event.reason,
+                                   message: event.message)
+            }
+        }
     }
 
     private func isTerminal(_ phase: String) -> Bool { phase == "Succeeded" || phase == "Failed" }
@@ -194,7 +223,7 @@ public actor PodWorker {
             if let previous = record.current {
                 record.previousExit = previous.exit
                 record.restartCount += 1
-                await runtime.removeContainer(containerID: previous.containerID)
+                await removeContainer(previous.containerID)
             }
             record.current = instance
             record.waiting = nil
@@ -211,27 +240,28 @@ public actor PodWorker {
                                           startedAt: instance.startedAt, podIP: sandbox.podIP, worker: self)
         } catch {
             record = records[name] ?? record
-            let delay = record.backoff.delay(afterRunOf: 0)
-            if delay > 0 {
-                record.waiting = .init(reason: error.backoffReason,
-                                       message: error.reason == "ErrImagePull"
-                                           ? "Back-off pulling image \"\(container.image)\"" : error.message)
-                record.backoffUntil = Date().addingTimeInterval(delay)
-                writer.recordEvent(about: pod, fieldPath: fieldPath, warning: false, reason: "BackOff",
-                                   message: error.reason == "ErrImagePull"
-                                       ? "Back-off pulling image \"\(container.image)\""
-                                       : "Back-off restarting failed container \(name) in pod \(podLabel)")
-            } else {
-                record.waiting = .init(reason: error.reason, message: error.message)
-                record.backoffUntil = Date().addingTimeInterval(1)
+            let replaced = record.current?.containerID
+            let (updated, events) = ContainerStartFailureHandler.recordFailure(
+                error, image: container.image, record: record, restartPolicy: restartPolicy, podLabel: podLabel,
+                now: Date())
+            records[name] = updated
+            for event in events {
+                writer.recordEvent(about: pod, fieldPath: fieldPath, warning: event.warning, reason: event.reason,
+                                   message: event.message)
             }
-            records[name] = record
-            writer.recordEvent(about: pod, fieldPath: fieldPath, warning: true, reason: error.eventReason,
-                               message: error.message)
-            writer.recordEvent(about: pod, fieldPath: fieldPath, warning: true, reason: "Failed",
-                               message: "Error: \(error.reason)")
+            if let replaced, updated.current?.containerID != replaced {
+                await removeContainer(replaced)
+            }
             logger.warning("Container start failed", metadata: ["container": "\(name)", "error": "\(error)"])
         }
+    }
+
+    private var restartPolicy: String { pod.spec.restartPolicy.isEmpty ? "Always" : pod.spec.restartPolicy }
+
+    /// Removes a container's runtime state; records of starts that never created a container have no ID.
+    private func removeContainer(_ containerID: String) async {
+        guard !containerID.isEmpty else { return }
+        await runtime.removeContainer(containerID: containerID)
     }
 
     private var podLabel: String { "\(pod.metadata.name)_\(pod.metadata.namespace)(\(pod.metadata.uid))" }
@@ -313,7 +343,7 @@ public actor PodWorker {
             }
         }
         for record in records.values {
-            if let instance = record.current { await runtime.removeContainer(containerID: instance.containerID) }
+            if let instance = record.current { await removeContainer(instance.containerID) }
             await hooks?.containerStopped(podUID: uid, containerName: record.name)
         }
         await runtime.removeSandbox(podUID: uid)

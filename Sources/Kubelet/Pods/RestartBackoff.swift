@@ -28,6 +28,18 @@ public struct RestartBackoff: Sendable, Equatable {
         return delay
     }
 
+    /// Records a failed image pull and returns how long to wait before pulling again: upstream's image
+    /// back-off waits 10 s after the first failure, doubling up to 5 minutes.
+    public mutating func delayAfterFailedPull() -> TimeInterval {
+        if !armed {
+            armed = true
+            nextDelay = Self.initialDelay
+        }
+        let delay = nextDelay
+        nextDelay = min(nextDelay * 2, Self.maximumDelay)
+        return delay
+    }
+
     /// Formats a delay the way the kubelet's CrashLoopBackOff message does (`10s`, `2m40s`, `5m0s`).
     public static func goDuration(_ seconds: TimeInterval) -> String {
         let whole = Int(seconds.rounded())

@@ -6,7 +6,9 @@ import Logging
 
 /// Makes a container's image available on the node per its `imagePullPolicy` (`Always`, `IfNotPresent`,
 /// `Never`), pulling with the pod's `imagePullSecrets`, and turns failures into the kubelet's waiting reasons
-/// (`InvalidImageName`, `ErrImageNeverPull`, `ErrImagePull`).
+/// (`InvalidImageName`, `ErrImageNeverPull`, `ErrImagePull`). An `ErrImagePull` message is the runtime's error
+/// as the kubelet shows it in the waiting state (`rpc error: code = NotFound desc = …`); the `Failed` event
+/// adds `Failed to pull image "<image>": ` in front (``ContainerStartFailureHandler``).
 ///
 /// Sendable; the store and puller are thread-safe.
 struct ImageProvisioner: Sendable {
@@ -65,7 +67,7 @@ struct ImageProvisioner: Sendable {
         } catch {
             let code = (error as? RegistryError)?.kind == .notFound ? "NotFound" : "Unknown"
             throw ContainerStartFailure(
-                reason: "ErrImagePull", message: "Failed to pull image \"\(image)\": rpc error: code = \(code) desc = \(error)")
+                reason: "ErrImagePull", message: "rpc error: code = \(code) desc = \(error)")
         }
     }
 
