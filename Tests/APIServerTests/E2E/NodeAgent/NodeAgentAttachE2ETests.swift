@@ -1,0 +1,183 @@
+import Foundation
+import Testing
+
+/// `kubectl attach` and `kubectl run -i` against pods of the node agent, with the real kubectl: input reaches
+/// a `stdin: true` container, its output comes back, `stdinOnce` closes the container's stdin after the first
+/// session, and output of a container without stdin streams until kubectl is stopped.
+@Suite(.serialized, .enabled(if: NodeAgentTestSupport.isAvailable, "needs root, runc, busybox-static and kubectl"))
+struct NodeAgentAttachE2ETests {
+    static func pod(_ name: String, command: String, stdin: Bool, stdinOnce: Bool = false,
+                    restartPolicy: String = "Always") -> String {
+        """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: \(name)
+        spec:
+          terminationGracePeriodSeconds: 1
+          restartPolicy: \(restartPolicy)
+          containers:
+          - name: main
+            image: \(NodeAgentTestSupport.image)
+            imagePullPolicy: IfNotPresent
+            command: ["sh", "-c", "\(command)"]
+            stdin: \(stdin)
+            stdinOnce: \(stdinOnce)
+        """
+    }
+
+    @Test func attachSendsInputToAStdinContainerAndItsOutputComesBack() async throws {
+        try await withNodeAgentServer { _, kubectl, _ in
+            _ = try await kubectl.ok(["apply", "-f", "-"], stdin: Self.pod(
+                "echoer", command: "while read line; do echo got $line; done", stdin: true))
+            _ = try await kubectl.ok(["wait", "--for=condition=Ready", "pod/echoer", "--timeout=60s"])
+
+            let attach = try InteractiveKubectl(kubectl, ["attach", "-i", "echoer", "-c", "main"])
+            defer { attach.stop() }
+            attach.send("hello\n")
+            #expect(await attach.waitFor("got hello"))
+            attach.send("world\n")
+            #expect(await attach.waitFor("got world"))
+            // Without stdinOnce, the end of kubectl's stdin ends the session and leaves the container running.
+            attach.closeInput()
+            #expect(await attach.waitForExit() == 0)
+            let phase = try await kubectl.ok(["get", "pod", "echoer", "-o", "jsonpath={.status.phase}"])
+            #expect(phase == "Running")
+
+            // A second session reaches the same stdin.
+            let again = try await kubectl.run(["attach", "-i", "echoer", "-c", "main"], stdin: "")
+            #expect(again.status == 0)
+            let second = try InteractiveKubectl(kubectl, ["attach", "-i", "echoer"])
+            defer { second.stop() }
+            second.send("again\n")
+            #expect(await second.waitFor("got again"))
+            _ = try await kubectl.ok(["delete", "pod", "echoer", "--timeout=60s"])
+        }
+    }
+
+    @Test func stdinOnceClosesTheContainersStdinAfterTheFirstSession() async throws {
+        try await withNodeAgentServer { _, kubectl, _ in
+            _ = try await kubectl.ok(["apply", "-f", "-"], stdin: Self.pod(
+                "once", command: "cat; echo stdin-closed", stdin: true, stdinOnce: true, restartPolicy: "Never"))
+            _ = try await kubectl.ok(["wait", "--for=condition=Ready", "pod/once", "--timeout=60s"])
+            // kubectl's stdin ends after "abc": the container's stdin closes, cat ends, and the session lasts
+            // until the container's output ended.
+            let result = try await kubectl.run(["attach", "-i", "once"], stdin: "abc\n")
+            #expect(result.status == 0)
+            #expect(result.stdout == "abc\nstdin-closed\n")
+            _ = try await kubectl.ok(["wait", "--for=jsonpath={.status.phase}=Succeeded", "pod/once", "--timeout=60s"])
+
+            // A client that goes away (rather than ending its stdin) closes it too.
+            _ = try await kubectl.ok(["apply", "-f", "-"], stdin: Self.pod(
+                "detached", command: "cat; echo stdin-closed; sleep 3600", stdin: true, stdinOnce: true))
+            _ = try await kubectl.ok(["wait", "--for=condition=Ready", "pod/detached", "--timeout=60s"])
+            let attach = try InteractiveKubectl(kubectl, ["attach", "-i", "detached"])
+            attach.send("x\n")
+            #expect(await attach.waitFor("x\n"))
+            attach.stop()
+            let logs = try KubectlStream(kubectl, ["logs", "-f", "detached"])
+            #expect(await logs.waitFor("stdin-closed"))
+            logs.stop()
+            _ = try await kubectl.ok(["delete", "pod", "detached", "--timeout=60s"])
+        }
+    }
+
+    @Test func runInteractiveRemovesThePodAfterPrintingTheCommandsOutput() async throws {
+        try await withNodeAgentServer { _, kubectl, _ in
+            let result = try await kubectl.run(
+                ["run", "runner", "--image=\(NodeAgentTestSupport.image)", "--image-pull-policy=IfNotPresent", "-i",
+                 "--rm", "--restart=Never", "--pod-running-timeout=60s", "--", "sh"],
+                stdin: "echo run-output-$((6*7))\n")
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("run-output-42"))
+            let left = try await kubectl.run(["get", "pod", "runner"])
+            #expect(left.status != 0)
+        }
+    }
+
+    @Test func attachWithoutStdinStreamsOutputUntilStopped() async throws {
+        try await withNodeAgentServer { _, kubectl, _ in
+            _ = try await kubectl.ok(["apply", "-f", "-"], stdin: Self.pod(
+                "ticker", command: "i=0; while true; do echo tick $i; i=$((i+1)); sleep 0.2; done", stdin: false))
+            _ = try await kubectl.ok(["wait", "--for=condition=Ready", "pod/ticker", "--timeout=60s"])
+            let attach = try KubectlStream(kubectl, ["attach", "ticker"])
+            #expect(await attach.waitFor("tick"))
+            attach.stop()
+            _ = try await kubectl.ok(["delete", "pod", "ticker", "--timeout=60s"])
+        }
+    }
+}
+
+/// A kubectl whose stdin the test writes to while it runs (`attach -i`), with its output collected.
+///
+/// Thread-safe: output is appended by a reader thread and read under a condition; waits run on threads of
+/// their own.
+private final class InteractiveKubectl: @unchecked Sendable {
+    // SAFETY: `output` and `ended` are only touched while holding `condition`.
+    private let condition = NSCondition()
+    private var output = ""
+    private var ended = false
+    private let process: Process
+    private let input = Pipe()
+    private let exited = DispatchSemaphore(value: 0)
+
+    init(_ kubectl: Kubectl, _ arguments: [String]) throws {
+        process = kubectl.process(arguments)
+        let exited = self.exited
+        process.terminationHandler = { _ in exited.signal() }
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        process.standardInput = input
+        try process.run()
+        Thread { [self] in
+            while true {
+                let chunk = out.fileHandleForReading.availableData
+                condition.lock()
+                if chunk.isEmpty { ended = true } else { output += String(decoding: chunk, as: UTF8.self) }
+                condition.broadcast()
+                condition.unlock()
+                if chunk.isEmpty { return }
+            }
+        }.start()
+    }
+
+    func send(_ text: String) {
+        try? input.fileHandleForWriting.write(contentsOf: Data(text.utf8))
+    }
+
+    func closeInput() {
+        try? input.fileHandleForWriting.close()
+    }
+
+    /// Waits until the output contains `needle` (true), or kubectl's output ends or `timeout` passes (false).
+    func waitFor(_ needle: String, timeout: TimeInterval = 30) async -> Bool {
+        await withCheckedContinuation { continuation in
+            Thread { [self] in
+                let deadline = Date(timeIntervalSinceNow: timeout)
+                condition.lock()
+                while !output.contains(needle), !ended, condition.wait(until: deadline) {}
+                let found = output.contains(needle)
+                condition.unlock()
+                continuation.resume(returning: found)
+            }.start()
+        }
+    }
+
+    /// Waits for kubectl to exit (up to `timeout`; then it is killed) and returns its status.
+    func waitForExit(timeout: TimeInterval = 30) async -> Int32 {
+        await withCheckedContinuation { continuation in
+            Thread { [self] in
+                if exited.wait(timeout: .now() + timeout) == .timedOut { process.terminate() }
+                process.waitUntilExit()
+                continuation.resume(returning: process.terminationStatus)
+            }.start()
+        }
+    }
+
+    func stop() {
+        closeInput()
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+}
