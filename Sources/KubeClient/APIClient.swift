@@ -170,7 +170,7 @@ public struct APIClient: Sendable {
 
     static func decode<Value: Decodable>(_ type: Value.Type, from response: TransportResponse) throws -> Value {
         do {
-            return try KubeJSON.decode(Value.self, from: Data(response.body))
+            return try KubeJSON.decodeTree(Value.self, from: response.body)
         } catch {
             throw APIClientError.undecodableResponse(type: "\(Value.self)", underlying: "\(error)")
         }

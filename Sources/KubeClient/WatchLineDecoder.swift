@@ -12,7 +12,6 @@ enum WatchLineDecoder<Object: KubeResource> {
         let (events, continuation) = AsyncThrowingStream<WatchEvent<Object>, any Error>.makeStream()
         let task = Task {
             var buffer: [UInt8] = []
-            let decoder = KubeJSON.decoder()
             do {
                 for try await chunk in chunks {
                     buffer += chunk
@@ -21,12 +20,12 @@ enum WatchLineDecoder<Object: KubeResource> {
                         let line = buffer[start..<newline]
                         start = newline + 1
                         if line.allSatisfy({ $0 == 32 || $0 == 13 || $0 == 9 }) { continue }
-                        continuation.yield(try decode(Data(line), decoder: decoder))
+                        continuation.yield(try decode(line))
                     }
                     buffer.removeFirst(start)
                 }
                 if !buffer.allSatisfy({ $0 == 32 || $0 == 10 || $0 == 13 }) {
-                    continuation.yield(try decode(Data(buffer), decoder: decoder))
+                    continuation.yield(try decode(buffer[...]))
                 }
                 continuation.finish()
             } catch {
@@ -37,10 +36,10 @@ enum WatchLineDecoder<Object: KubeResource> {
         return events
     }
 
-    private static func decode(_ line: Data, decoder: JSONDecoder) throws -> WatchEvent<Object> {
+    private static func decode(_ line: ArraySlice<UInt8>) throws -> WatchEvent<Object> {
         let decoded: WatchEventLine<Object>
         do {
-            decoded = try decoder.decode(WatchEventLine<Object>.self, from: line)
+            decoded = try KubeJSON.decodeTree(WatchEventLine<Object>.self, from: line)
         } catch {
             throw APIClientError.undecodableResponse(type: "watch event of \(Object.resource.kind)", underlying: "\(error)")
         }

@@ -13,22 +13,36 @@ public enum JSONValue: Codable, Hashable, Sendable {
     case array([JSONValue])
     case object([String: JSONValue])
 
+    /// Tries an object first, then scalars, then an array: every failed attempt throws a `DecodingError`
+    /// whose coding path the decoder materialises, and `managedFields[].fieldsV1` trees — the bulk of the
+    /// JSONValues decoded — are objects all the way down, so they decode without a single failed attempt.
     public init(from decoder: any Decoder) throws {
+        if let tree = decoder as? JSONValueDecoding {
+            self = tree.value
+            return
+        }
+        if let members = try? decoder.container(keyedBy: AnyCodingKey.self) {
+            var object: [String: JSONValue] = [:]
+            object.reserveCapacity(members.allKeys.count)
+            for key in members.allKeys {
+                object[key.stringValue] = try members.decode(JSONValue.self, forKey: key)
+            }
+            self = .object(object)
+            return
+        }
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
         } else if let value = try? container.decode(Bool.self) {
             self = .bool(value)
         } else if let value = try? container.decode(Int64.self) {
             self = .integer(value)
         } else if let value = try? container.decode(Double.self) {
             self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
         } else if let value = try? container.decode([JSONValue].self) {
             self = .array(value)
-        } else if let value = try? container.decode([String: JSONValue].self) {
-            self = .object(value)
         } else {
             throw DecodingError.dataCorruptedError(
                 in: container,
@@ -38,6 +52,10 @@ public enum JSONValue: Codable, Hashable, Sendable {
     }
 
     public func encode(to encoder: any Encoder) throws {
+        if let tree = encoder as? JSONValueEncoding {
+            tree.slot.content = .value(self)
+            return
+        }
         var container = encoder.singleValueContainer()
         switch self {
         case .null: try container.encodeNil()

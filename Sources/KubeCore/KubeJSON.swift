@@ -24,6 +24,19 @@ public enum KubeJSON {
         try encoder().encode(value)
     }
 
+    /// Decodes a `Value` from JSON text by parsing it into a ``JSONValue`` tree and decoding that with
+    /// ``JSONValueDecoder``: opaque members (`managedFields[].fieldsV1`) are kept as parsed instead of being
+    /// decoded member by member. Errors are `DecodingError`s, as from ``decode(_:from:)``.
+    public static func decodeTree<Value: Decodable, Bytes: Collection<UInt8>>(_ type: Value.Type, from bytes: Bytes) throws -> Value {
+        let tree: JSONValue
+        do {
+            tree = try JSONValueParser.parse(bytes)
+        } catch {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "The given data was not valid JSON: \(error)"))
+        }
+        return try JSONValueDecoder().decode(type, from: tree)
+    }
+
     /// Decodes a `Value` from `data` with ``decoder()``.
     public static func decode<Value: Decodable>(_ type: Value.Type, from data: Data) throws -> Value {
         try decoder().decode(type, from: data)

@@ -56,7 +56,7 @@ public struct TypedStrategy<T: KubeResource>: ObjectStrategy {
     /// The server's JSON tree of `typed`.
     private func encode(_ typed: T) throws -> JSONValue {
         do {
-            return try JSONValueParser.parse(KubeJSON.encode(typed))
+            return try JSONValueEncoder().encode(typed)
         } catch {
             throw APIError.internalError("encoding \(T.resource.kind): \(error)")
         }
@@ -64,7 +64,7 @@ public struct TypedStrategy<T: KubeResource>: ObjectStrategy {
 
     private func decode(_ object: JSONValue) throws -> T {
         do {
-            return try KubeJSON.decode(T.self, from: Data(object.jsonBytes))
+            return try JSONValueDecoder().decode(T.self, from: object)
         } catch let error as DecodingError {
             throw APIError.badRequest(cannotHandle(Self.describe(error)))
         } catch {
