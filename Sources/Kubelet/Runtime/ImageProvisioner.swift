@@ -58,9 +58,7 @@ struct ImageProvisioner: Sendable {
             options.insecureRegistries = insecureRegistries
             options.credentials = await credentials(for: reference, pod: pod)
             let pulled = try await puller.pull(reference, options: options)
-            let elapsed = ContinuousClock.now - started
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            let text = String(format: "%.3fs", seconds)
+            let text = Self.goDurationTruncatedToMilliseconds(ContinuousClock.now - started)
             events(.pulled(image: image, message: "Successfully pulled image \"\(image)\" in \(text) (\(text) including "
                 + "waiting). Image size: \(pulled.size) bytes."))
             return pulled
@@ -69,6 +67,12 @@ struct ImageProvisioner: Sendable {
             throw ContainerStartFailure(
                 reason: "ErrImagePull", message: "rpc error: code = \(code) desc = \(error)")
         }
+    }
+
+    /// Go's `Duration.Truncate(time.Millisecond).String()`, as upstream's `Pulled` event prints the pull time
+    /// (`0s`, `734ms`, `1.5s`, `2m3.04s`).
+    static func goDurationTruncatedToMilliseconds(_ elapsed: Duration) -> String {
+        elapsed < .milliseconds(1) ? "0s" : GRPCHealthCheck.goDuration(elapsed)
     }
 
     private func credentials(for reference: ImageReference, pod: Pod) async -> [RegistryCredentials] {
