@@ -303,7 +303,8 @@ private struct PullSession: Sendable {
         let actual = try sink.finish()
         guard sink.bytesWritten == descriptor.size else {
             throw RegistryError(.digestMismatch, stage: .copy, detail:
-                "blob \(descriptor.digest): received \(sink.bytesWritten) bytes, the manifest says \(descriptor.size)")
+                "blob \(descriptor.digest): unexpected commit size \(sink.bytesWritten), expected \(descriptor.size): "
+                + "failed precondition (the registry sent fewer bytes than the manifest lists)")
         }
         guard actual == descriptor.digest else {
             throw Self.digestMismatch(what: "blob", expected: descriptor.digest, actual: actual, stage: .copy)

@@ -226,8 +226,9 @@ struct NodeAgentRegistryE2ETests {
                     "\(corruptFailure ?? "")")
             let truncatedFailure = try await Self.event(kubectl, "truncated", "Warning", "Failed",
                                                         "Failed to pull image \"\(truncatedImage)\": ")
-            #expect(truncatedFailure?.contains("blob \(truncated.layerDigest): received \(truncated.layerSize / 2) bytes, "
-                + "the manifest says \(truncated.layerSize)") == true, "\(truncatedFailure ?? "")")
+            #expect(truncatedFailure?.contains("failed to copy: blob \(truncated.layerDigest): unexpected commit size "
+                + "\(truncated.layerSize / 2), expected \(truncated.layerSize): failed precondition") == true,
+                "\(truncatedFailure ?? "")")
             _ = try await Self.event(kubectl, "corrupt", "Warning", "Failed", "Error: ErrImagePull")
             _ = try await Self.event(kubectl, "truncated", "Normal", "BackOff",
                                      "Back-off pulling image \"\(truncatedImage)\"")
