@@ -162,6 +162,26 @@ struct AttachRuntimeTests {
         }
     }
 
+    @Test func attachWorksWhenTheStateDirectoryIsTooLongForASocketAddress() async throws {
+        try await withEnvironment { environment in
+            let deepState = environment.directory + "/" + String(repeating: "d", count: 90) + "/state"
+            let runtime = RuncRuntime(runcRoot: environment.runcRoot, stateDirectory: deepState,
+                                      shimCommand: [RuncTestEnvironment.shimExecutable, "container-shim"],
+                                      logger: environment.logger)
+            var configuration = environment.configuration("deep", args: ["sh"])
+            configuration.stdio = ContainerStdio(stdin: true, tty: true)
+            let handle = try await runtime.createAndStart(configuration)
+            #expect((deepState + "/" + handle.id + "/attach.sock").utf8.count >= 108)
+            let session = try await runtime.attach(id: handle.id, ContainerAttachRequest(stdin: true))
+            let output = OutputReader(session)
+            await session.writeInput(Array("echo deep-$((40+2)); exit 0\n".utf8))
+            #expect(await output.read(until: "deep-42"))
+            _ = await output.readToEnd()
+            #expect(try await runtime.waitForExit(id: handle.id).exitCode == 0)
+            try await runtime.remove(id: handle.id)
+        }
+    }
+
     @Test func attachingToAnUnknownOrExitedContainerFails() async throws {
         try await withEnvironment { environment in
             let runtime = environment.runtime()

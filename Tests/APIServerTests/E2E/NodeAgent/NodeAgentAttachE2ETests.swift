@@ -95,6 +95,49 @@ struct NodeAgentAttachE2ETests {
         }
     }
 
+    @Test func attachReachesAContainerStartedBeforeTheServerRestarted() async throws {
+        let network = NodeAgentTestSupport.uniqueNetwork()
+        let first = try SwiftletServerProcess()
+        let dataDirectory = first.dataDirectory
+        defer {
+            NodeAgentTestSupport.cleanUp(dataDirectory: dataDirectory, network: network)
+            try? FileManager.default.removeItem(at: dataDirectory)
+        }
+        let arguments = try NodeAgentTestSupport.serverArguments(dataDirectory: dataDirectory, network: network)
+        try await first.start(arguments: arguments)
+        do {
+            let kubectl = try Kubectl(server: first)
+            _ = try await kubectl.ok(["wait", "--for=condition=Ready", "node", "--all", "--timeout=60s"])
+            _ = try await kubectl.ok(["apply", "-f", "-"], stdin: Self.pod(
+                "survivor", command: "while read line; do echo got $line; done", stdin: true))
+            _ = try await kubectl.ok(["wait", "--for=condition=Ready", "pod/survivor", "--timeout=60s"])
+        } catch {
+            _ = await first.stopped()
+            throw error
+        }
+        _ = await first.stopped(keepingData: true)
+
+        // The container and its shim outlived the server; the restarted node agent attaches through the shim.
+        let second = SwiftletServerProcess(dataDirectory: dataDirectory)
+        try await second.start(arguments: arguments)
+        do {
+            let kubectl = try Kubectl(server: second)
+            _ = try await kubectl.ok(["wait", "--for=condition=Ready", "pod/survivor", "--timeout=60s"])
+            let restarts = try await kubectl.ok(["get", "pod", "survivor", "-o",
+                                                 "jsonpath={.status.containerStatuses[0].restartCount}"])
+            #expect(restarts == "0")
+            let attach = try InteractiveKubectl(kubectl, ["attach", "-i", "survivor"])
+            defer { attach.stop() }
+            attach.send("after-restart\n")
+            #expect(await attach.waitFor("got after-restart"))
+            _ = try await kubectl.ok(["delete", "pod", "survivor", "--timeout=60s"])
+        } catch {
+            _ = await second.stopped(keepingData: true)
+            throw error
+        }
+        _ = await second.stopped(keepingData: true)
+    }
+
     @Test func attachWithoutStdinStreamsOutputUntilStopped() async throws {
         try await withNodeAgentServer { _, kubectl, _ in
             _ = try await kubectl.ok(["apply", "-f", "-"], stdin: Self.pod(
