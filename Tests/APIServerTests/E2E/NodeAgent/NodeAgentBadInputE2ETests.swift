@@ -240,7 +240,45 @@ struct NodeAgentBadInputE2ETests {
         }
     }
 
+    /// A layer blob in the node's own store is truncated (disk corruption): unpacking it fails, the pod shows
+    /// CreateContainerError naming the layer, nothing half-unpacked stays, and once the blob is whole again
+    /// the retry runs the pod. (Corrupt layers from a registry are covered by the registry e2e tests.)
+    @Test func aTruncatedLayerInTheLocalStoreShowsCreateContainerErrorUntilItIsRepaired() async throws {
+        try await withNodeAgentServer { server, kubectl, network in
+            let store = server.dataDirectory.appendingPathComponent("images")
+            let blobs = store.appendingPathComponent("blobs/sha256").path
+            let layers = store.appendingPathComponent("layers").path
+            try #require(Self.entries(layers).isEmpty, "the layer was unpacked before the test truncated it")
+            let largest = try #require(Self.entries(blobs).max { Self.size(blobs + "/" + $0) < Self.size(blobs + "/" + $1) })
+            let layerPath = blobs + "/" + largest
+            let original = try Data(contentsOf: URL(fileURLWithPath: layerPath))
+            try original.prefix(original.count / 2).write(to: URL(fileURLWithPath: layerPath))
+            defer { try? original.write(to: URL(fileURLWithPath: layerPath)) }
+
+            _ = try await kubectl.ok(["apply", "-f", "-"], stdin: Self.pod("truncated-layer"))
+            try await Self.waitForWaitingReason(kubectl, "truncated-layer", "CreateContainerError")
+            let message = try await Self.waitingMessage(kubectl, "truncated-layer")
+            #expect(message.hasPrefix("failed to prepare the root file system: "), "\(message)")
+            #expect(message.contains("sha256:"), "\(message)")
+            try await Self.expectEvent(kubectl, "truncated-layer", "Warning", "Failed",
+                                       "Error: failed to prepare the root file system: ")
+            #expect(Self.entries(layers).isEmpty)
+            #expect(Self.entries(store.appendingPathComponent("tmp").path).isEmpty)
+            let ready = try await kubectl.ok(["get", "nodes", "-o",
+                                              "jsonpath={.items[0].status.conditions[?(@.type==\"Ready\")].status}"])
+            #expect(ready == "True")
+
+            try original.write(to: URL(fileURLWithPath: layerPath))
+            _ = try await kubectl.ok(["wait", "--for=condition=Ready", "pod/truncated-layer", "--timeout=90s"])
+            try await Self.deleteAndExpectNoLeaks(["truncated-layer"], kubectl, server, network)
+        }
+    }
+
     // MARK: Helpers
+
+    static func size(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+    }
 
     /// `kubectl get pods -w` printing "<name> <waiting reason>" for every change.
     static func watchWaitingReasons(_ kubectl: Kubectl) throws -> KubectlStream {
