@@ -18,7 +18,8 @@ import Synchronization
 /// timeout`, `context deadline exceeded`, `tls: first record does not look like a TLS handshake`.
 ///
 /// Thread-safe (Sendable final class): the TLS context is immutable and shared; each exchange runs on its own
-/// channel of the event loop group and its caller only awaits a future, so the cooperative pool never blocks.
+/// channel of the event loop group and its caller only awaits a future, so the cooperative pool never blocks;
+/// cancelling the caller ends the exchange (`context canceled`) and closes its connection.
 final class NIOSSLProbeTLSTransport: ProbeTLSTransport {
     private let context: NIOSSLContext
     private let group: any EventLoopGroup
@@ -70,7 +71,11 @@ final class NIOSSLProbeTLSTransport: ProbeTLSTransport {
 
         let result: Result<[UInt8], ProbeTLSTransportError>
         do {
-            result = try await exchange.futureResult.get()
+            result = try await withTaskCancellationHandler {
+                try await exchange.futureResult.get()
+            } onCancel: {
+                exchange.finish(.failure(ProbeTLSTransportError(message: "context canceled")))
+            }
         } catch {
             result = .failure(ProbeTLSTransportError(message: "\(error)"))
         }

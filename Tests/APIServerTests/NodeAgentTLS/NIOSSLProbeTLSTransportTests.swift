@@ -95,6 +95,37 @@ struct NIOSSLProbeTLSTransportTests {
         #expect(server.serverNames == [""])
     }
 
+    @Test func silentServerEndsAtTheDeadlineAsATimeout() async throws {
+        let server = try await TestHTTPSServer.start(silent: true) { _ in (200, [], "") }
+        defer { server.stop() }
+        let transport = try NIOSSLProbeTLSTransport()
+        let request = Array("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
+        await #expect(throws: ProbeTLSTransportError(message: "context deadline exceeded", timedOut: true)) {
+            try await transport.exchange(host: "127.0.0.1", port: server.port, serverName: "127.0.0.1",
+                                         request: request, maximumBytes: 1024, timeout: .milliseconds(500))
+        }
+        #expect(server.requests == ["(unanswered)"])
+    }
+
+    @Test func cancellingTheCallerEndsTheExchange() async throws {
+        let server = try await TestHTTPSServer.start(silent: true) { _ in (200, [], "") }
+        defer { server.stop() }
+        let transport = try NIOSSLProbeTLSTransport()
+        let request = Array("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
+        let exchange = Task { () async -> ProbeTLSTransportError? in
+            do throws(ProbeTLSTransportError) {
+                _ = try await transport.exchange(host: "127.0.0.1", port: server.port, serverName: "127.0.0.1",
+                                                 request: request, maximumBytes: 1024, timeout: .seconds(600))
+                return nil
+            } catch {
+                return error
+            }
+        }
+        try await server.waitForRequest()
+        exchange.cancel()
+        #expect(await exchange.value == ProbeTLSTransportError(message: "context canceled"))
+    }
+
     @Test func serverNameIndicationDropsPortsAndAddresses() {
         #expect(NIOSSLProbeTLSTransport.serverNameIndication("web.example.test:8443") == "web.example.test")
         #expect(NIOSSLProbeTLSTransport.serverNameIndication("web") == "web")
@@ -133,7 +164,10 @@ final class TestHTTPSServer: Sendable {
         self.log = log
     }
 
-    static func start(tls: Bool = true, respond: @escaping Responder) async throws -> TestHTTPSServer {
+    /// `silent`: read requests but never answer (for deadlines and cancellation).
+    static func start(tls: Bool = true, silent: Bool = false, respond: @escaping Responder) async throws
+        -> TestHTTPSServer
+    {
         let recorder = TestHTTPSServerLog()
         var context: NIOSSLContext?
         if tls {
@@ -159,7 +193,7 @@ final class TestHTTPSServer: Sendable {
                         try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
                     }
                     try child.pipeline.syncOperations.addHandler(
-                        TestHTTPSRequestHandler(respond: respond, recorder: recorder))
+                        TestHTTPSRequestHandler(respond: respond, recorder: recorder, silent: silent))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -169,6 +203,13 @@ final class TestHTTPSServer: Sendable {
 
     func stop() {
         channel.close(promise: nil)
+    }
+
+    /// Returns once a request arrived; throws after 30 seconds without one.
+    func waitForRequest() async throws {
+        guard await log.waitForRequest(timeout: .seconds(30)) else {
+            throw TestHTTPSServerError("no request reached the test server within 30 seconds")
+        }
     }
 
     /// A TCP port on 127.0.0.1 with nothing listening (bound a moment ago, then closed).
@@ -198,11 +239,36 @@ struct TestHTTPSServerError: Error, CustomStringConvertible {
 /// What a test server saw: request paths and SNI names. Thread-safe (`Mutex`).
 private final class TestHTTPSServerLog: Sendable {
     let state = Mutex<(paths: [String], names: [String])>((paths: [], names: []))
+    private let waiters = Mutex<[CheckedContinuation<Bool, Never>]>([])
 
     func record(path: String?, serverName: String?) {
         state.withLock { log in
             if let path { log.paths.append(path) }
             if let serverName { log.names.append(serverName) }
+        }
+        if path != nil {
+            for waiter in waiters.withLock({ waiters in defer { waiters = [] }; return waiters }) {
+                waiter.resume(returning: true)
+            }
+        }
+    }
+
+    /// True once a request arrived, false when `timeout` passed first.
+    func waitForRequest(timeout: Duration) async -> Bool {
+        let timer = Task {
+            try await Task.sleep(for: timeout)
+            for waiter in waiters.withLock({ waiters in defer { waiters = [] }; return waiters }) {
+                waiter.resume(returning: false)
+            }
+        }
+        defer { timer.cancel() }
+        return await withCheckedContinuation { continuation in
+            let arrived = waiters.withLock { waiters -> Bool in
+                if !state.withLock({ $0.paths.isEmpty }) { return true }
+                waiters.append(continuation)
+                return false
+            }
+            if arrived { continuation.resume(returning: true) }
         }
     }
 }
@@ -217,9 +283,12 @@ private final class TestHTTPSRequestHandler: ChannelInboundHandler {
     private var buffer: [UInt8] = []
     private var answered = false
 
-    init(respond: @escaping TestHTTPSServer.Responder, recorder: TestHTTPSServerLog) {
+    private let silent: Bool
+
+    init(respond: @escaping TestHTTPSServer.Responder, recorder: TestHTTPSServerLog, silent: Bool) {
         self.respond = respond
         self.recorder = recorder
+        self.silent = silent
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -237,6 +306,10 @@ private final class TestHTTPSRequestHandler: ChannelInboundHandler {
         let text = String(decoding: buffer, as: UTF8.self)
         guard text.contains("\r\n\r\n") else { return }
         answered = true
+        if silent {
+            recorder.record(path: "(unanswered)", serverName: nil)
+            return
+        }
         let path = text.split(separator: " ", maxSplits: 2).dropFirst().first.map(String.init) ?? "/"
         recorder.record(path: path, serverName: nil)
         let (status, headers, body) = respond(path)
