@@ -137,8 +137,10 @@ public actor PodWorker {
                 // Upstream mounts volumes before it creates the sandbox: the pod stays ContainerCreating with
                 // a FailedMount event until the volume can be set up.
                 logger.warning("Pod volume setup failed", metadata: ["error": "\(error)"])
-                writer.recordEvent(about: pod, fieldPath: "", warning: true, reason: VolumeError.eventReason,
-                                   message: error.description)
+                for failure in error.allFailures {
+                    writer.recordEvent(about: pod, fieldPath: "", warning: true, reason: VolumeError.eventReason,
+                                       message: failure.description)
+                }
                 await reportStatus()
                 return Date().addingTimeInterval(Self.sandboxRetryDelay)
             } catch {

@@ -95,7 +95,7 @@ public actor PodVolumeManager {
     // MARK: Set up
 
     /// Sets up every volume of `pod`. Throws the first ``VolumeError`` (after trying all volumes, so the
-    /// others are ready when the failing one recovers).
+    /// others are ready when the failing one recovers), carrying the other failures in `otherFailures`.
     public func setUp(pod: Pod) async throws -> PodVolumes {
         let podUID = Self.uid(of: pod)
         var result = PodVolumes(podUID: podUID)
@@ -107,13 +107,14 @@ public actor PodVolumeManager {
                 failures.append(VolumeError(volumeName: volume.name, problem: error))
             }
         }
-        if let first = failures.first {
+        if var first = failures.first {
             for failure in failures {
                 logger.warning("Volume setup failed", metadata: [
                     "pod": "\(pod.metadata.namespace)/\(pod.metadata.name)", "volume": "\(failure.volumeName)",
                     "error": "\(failure.problem)",
                 ])
             }
+            first.otherFailures = Array(failures.dropFirst())
             throw first
         }
         return result

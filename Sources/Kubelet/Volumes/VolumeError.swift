@@ -9,10 +9,20 @@ public struct VolumeError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var volumeName: String
     public var problem: VolumeProblem
+    /// The pod's other volumes that failed in the same set-up pass (upstream records one `FailedMount`
+    /// event per volume).
+    public var otherFailures: [VolumeError] = []
 
     public init(volumeName: String, problem: VolumeProblem) {
         self.volumeName = volumeName
         self.problem = problem
+    }
+
+    /// This failure and the others of the same pass, in the pod's volume order.
+    public var allFailures: [VolumeError] {
+        var first = self
+        first.otherFailures = []
+        return [first] + otherFailures
     }
 
     public var description: String {

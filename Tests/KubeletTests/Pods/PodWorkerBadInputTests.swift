@@ -98,7 +98,8 @@ import Testing
 
     @Test func aVolumeThatCannotBeSetUpKeepsThePodCreatingWithFailedMountUntilItCan() async throws {
         let runtime = FailingRuntime()
-        let volumeError = VolumeError(volumeName: "config", problem: .configMapNotFound(name: "settings"))
+        var volumeError = VolumeError(volumeName: "config", problem: .configMapNotFound(name: "settings"))
+        volumeError.otherFailures = [VolumeError(volumeName: "creds", problem: .secretNotFound(name: "creds"))]
         runtime.state.withLock { $0.sandboxError = volumeError }
         let writer = Recorder()
         let task = Self.run(PodWorkerTests.pod(containers: ["app"]), runtime, writer)
@@ -106,9 +107,12 @@ import Testing
         let first = await writer.statuses { _ in true }?.last
         #expect(first?.phase == "Pending")
         #expect(first?.containerStatuses.first?.state.waiting?.reason == "ContainerCreating")
-        #expect(writer.events.withLock { $0 } == [ContainerEvent(
-            warning: true, reason: "FailedMount",
-            message: "MountVolume.SetUp failed for volume \"config\" : configmap \"settings\" not found")])
+        #expect(writer.events.withLock { $0 } == [
+            ContainerEvent(warning: true, reason: "FailedMount",
+                           message: "MountVolume.SetUp failed for volume \"config\" : configmap \"settings\" not found"),
+            ContainerEvent(warning: true, reason: "FailedMount",
+                           message: "MountVolume.SetUp failed for volume \"creds\" : secret \"creds\" not found"),
+        ])
 
         runtime.state.withLock { $0.sandboxError = nil }
         let running = await writer.statuses { $0.phase == "Running" }?.last
