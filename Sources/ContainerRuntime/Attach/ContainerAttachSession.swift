@@ -25,18 +25,20 @@ public struct ContainerAttachRequest: Sendable, Hashable {
 /// stdin ended on a container without `stdinOnce`, or the session was detached.
 ///
 /// Thread-safe (Sendable): input frames are written in order on a private serial queue; output is read by a
-/// dedicated Dispatch thread; the socket is closed once the reader and every queued write are done with it.
+/// dedicated Dispatch thread, held back while more than 1 MiB is unconsumed (`AttachOutputStream`); the
+/// socket is closed once the reader and every queued write are done with it.
 public final class ContainerAttachSession: Sendable {
     /// stdout (everything with a terminal).
-    public let output: AsyncStream<[UInt8]>
+    public let output: AttachOutputStream
     /// stderr (finishes without output with a terminal).
-    public let errorOutput: AsyncStream<[UInt8]>
+    public let errorOutput: AttachOutputStream
     /// Whether the container runs on a terminal.
     public let tty: Bool
     /// Whether the container's stdin was open when the session began (it has `stdin` and, with
     /// `stdinOnce`, no session has closed it yet).
     public let stdinOpen: Bool
     private let socket: AttachClientSocket
+    private let budget = AttachOutputBudget()
     private let writes = DispatchQueue(label: "swiftlet.attach-input")
     private let ended: Task<Void, Never>
 
@@ -44,17 +46,23 @@ public final class ContainerAttachSession: Sendable {
         self.socket = socket
         tty = welcome.tty
         stdinOpen = welcome.stdinOpen
+        let budget = self.budget
         let (output, outputSink) = AsyncStream<[UInt8]>.makeStream()
         let (errorOutput, errorSink) = AsyncStream<[UInt8]>.makeStream()
-        self.output = output
-        self.errorOutput = errorOutput
+        // A consumer that stops iterating must not hold the reader back.
+        outputSink.onTermination = { _ in budget.release() }
+        errorSink.onTermination = { _ in budget.release() }
+        self.output = AttachOutputStream(base: output, budget: budget)
+        self.errorOutput = AttachOutputStream(base: errorOutput, budget: budget)
         let (done, doneSink) = AsyncStream<Void>.makeStream()
         ended = Task { for await _ in done {} }
         DispatchQueue.global().async {
             socket.readFrames(startingWith: decoder) { frame in
                 switch frame {
-                case .stdout(let bytes): outputSink.yield(bytes)
-                case .stderr(let bytes): errorSink.yield(bytes)
+                case .stdout(let bytes):
+                    if case .enqueued = outputSink.yield(bytes) { budget.delivered(bytes.count) }
+                case .stderr(let bytes):
+                    if case .enqueued = errorSink.yield(bytes) { budget.delivered(bytes.count) }
                 default: break
                 }
             }
@@ -91,6 +99,7 @@ public final class ContainerAttachSession: Sendable {
     /// stdin if this session sent stdin. Idempotent.
     public func detach() {
         socket.shutDown()
+        budget.release()
     }
 
     /// Suspends until the session has ended (its output streams finished).

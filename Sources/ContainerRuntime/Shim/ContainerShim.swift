@@ -100,6 +100,8 @@ public enum ContainerShim {
                 terminal = await Self.receiveTerminal(from: consoleSocket, senderPID: pid)
             }
             createStatus = await ChildExitMonitor.shared.exit(of: pid)
+            consoleSocket?.close()
+            consoleSocket = nil
         } catch {
             for fd in [stdoutPipe.readEnd, stdoutPipe.writeEnd, stderrPipe.readEnd, stderrPipe.writeEnd] { close(fd) }
             if let stdinPipe { close(stdinPipe.readEnd); close(stdinPipe.writeEnd) }

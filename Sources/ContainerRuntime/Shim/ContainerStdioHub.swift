@@ -82,8 +82,10 @@ final class ContainerStdioHub: Sendable {
     /// Sends output to every attached client; clients too far behind are dropped.
     func publish(_ bytes: ArraySlice<UInt8>, from stream: CRILogRecord.Stream) {
         guard !bytes.isEmpty else { return }
-        let frames = AttachFrame.encodedData(bytes) { stream == .stderr ? .stderr($0) : .stdout($0) }
         let dropped: [AttachClientConnection] = state.withLock { state in
+            // Encoded under the lock, so a client registered meanwhile gets every chunk after its welcome.
+            guard !state.clients.isEmpty else { return [] }
+            let frames = AttachFrame.encodedData(bytes) { stream == .stderr ? .stderr($0) : .stdout($0) }
             var dropped: [AttachClientConnection] = []
             for (key, client) in state.clients where !client.enqueue(frames) {
                 state.clients[key] = nil
