@@ -13,21 +13,33 @@ public struct JSONValueParser {
     /// JSON paths (like `.metadata.labels.a`) of keys that appeared twice in one object.
     public private(set) var duplicateKeys: [String] = []
     private var path: [String] = []
+    /// Whether duplicate keys are reported (with their paths); plain `parse` does not need them.
+    private let reportsDuplicates: Bool
+    /// Members of the objects being parsed, innermost last: an object's members are gathered here and moved
+    /// into a dictionary of exactly their count, instead of growing a dictionary member by member.
+    private var pendingMembers: [(key: String, value: JSONValue)] = []
 
-    private init(bytes: [UInt8]) {
+    private init(bytes: [UInt8], reportsDuplicates: Bool) {
         self.bytes = bytes
+        self.reportsDuplicates = reportsDuplicates
     }
 
     /// Parses one JSON document; trailing non-space bytes are an error.
     public static func parse<Bytes: Collection<UInt8>>(_ input: Bytes) throws(JSONParseError) -> JSONValue {
-        try parseReportingDuplicates(input).value
+        try parse(input, reportsDuplicates: false).value
     }
 
     /// Parses one JSON document and also returns the paths of duplicate keys.
     public static func parseReportingDuplicates<Bytes: Collection<UInt8>>(_ input: Bytes) throws(JSONParseError)
         -> (value: JSONValue, duplicateKeys: [String])
     {
-        var parser = JSONValueParser(bytes: Array(input))
+        try parse(input, reportsDuplicates: true)
+    }
+
+    private static func parse<Bytes: Collection<UInt8>>(_ input: Bytes, reportsDuplicates: Bool) throws(JSONParseError)
+        -> (value: JSONValue, duplicateKeys: [String])
+    {
+        var parser = JSONValueParser(bytes: Array(input), reportsDuplicates: reportsDuplicates)
         parser.skipWhitespace()
         let value = try parser.parseValue()
         parser.skipWhitespace()
@@ -89,12 +101,12 @@ public struct JSONValueParser {
         try enter()
         defer { depth -= 1 }
         index += 1
-        var members: [String: JSONValue] = [:]
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
-            return .object(members)
+            return .object([:])
         }
+        let first = pendingMembers.count
         while true {
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of JSON input") }
@@ -108,17 +120,28 @@ public struct JSONValueParser {
             }
             index += 1
             skipWhitespace()
-            path.append(key)
+            if reportsDuplicates { path.append(key) }
             let value = try parseValue()
-            if members.updateValue(value, forKey: key) != nil {
-                duplicateKeys.append("." + path.joined(separator: "."))
-            }
-            path.removeLast()
+            pendingMembers.append((key, value))
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of JSON input") }
             switch bytes[index] {
-            case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"): index += 1; return .object(members)
+            case UInt8(ascii: ","):
+                index += 1
+                if reportsDuplicates { path.removeLast() }
+            case UInt8(ascii: "}"):
+                index += 1
+                var members = [String: JSONValue](minimumCapacity: pendingMembers.count - first)
+                for position in first..<pendingMembers.count {
+                    let member = pendingMembers[position]
+                    if members.updateValue(member.value, forKey: member.key) != nil, reportsDuplicates {
+                        path[path.count - 1] = member.key
+                        duplicateKeys.append("." + path.joined(separator: "."))
+                    }
+                }
+                if reportsDuplicates { path.removeLast() }
+                pendingMembers.removeSubrange(first...)
+                return .object(members)
             default: throw error("invalid character \(describe(bytes[index])) after object key:value pair")
             }
         }
@@ -260,6 +283,18 @@ public struct JSONValueParser {
                 throw error("invalid character in exponent of numeric literal")
             }
             while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+        }
+        if isInteger, index - start <= 18 {
+            // Up to 18 digits always fit Int64.
+            var value: Int64 = 0
+            var position = start
+            let negative = bytes[position] == UInt8(ascii: "-")
+            if negative { position += 1 }
+            while position < index {
+                value = value * 10 + Int64(bytes[position] - UInt8(ascii: "0"))
+                position += 1
+            }
+            return .integer(negative ? -value : value)
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if isInteger, let value = Int64(text) { return .integer(value) }

@@ -96,6 +96,7 @@ final class ObjectCountdown: Sendable {
     let target: Int
     let reached = SyncSignal()
     private let reachedAt = Mutex<ContinuousClock.Instant?>(nil)
+    private let firstAt = Mutex<ContinuousClock.Instant?>(nil)
 
     init(target: Int) {
         self.target = target
@@ -103,11 +104,12 @@ final class ObjectCountdown: Sendable {
     }
 
     func mark(_ key: String) {
-        let done = seen.withLock { seen -> Bool in
-            guard seen.count < target else { return false }
+        let (first, done) = seen.withLock { seen -> (Bool, Bool) in
+            guard seen.count < target else { return (false, false) }
             seen.insert(key)
-            return seen.count == target
+            return (seen.count == 1, seen.count == target)
         }
+        if first { firstAt.withLock { $0 = .now } }
         if done {
             reachedAt.withLock { $0 = .now }
             reached.set()
@@ -116,6 +118,8 @@ final class ObjectCountdown: Sendable {
 
     var count: Int { seen.withLock { $0.count } }
     var completedAt: ContinuousClock.Instant? { reachedAt.withLock { $0 } }
+    /// When the first object was marked.
+    var startedAt: ContinuousClock.Instant? { firstAt.withLock { $0 } }
 }
 
 /// Hands out 0, 1, 2, … to concurrent workers.

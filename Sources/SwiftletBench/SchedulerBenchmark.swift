@@ -42,8 +42,12 @@ public struct SchedulerBenchmarkReport: Sendable {
     public var options: SchedulerBenchmarkOptions
     public var nodeRegistrationSeconds: Double
     public var createsPerSecond: Double
-    /// Pods that were waiting when the scheduler started, bound per second (bindings written through the API).
+    /// Pods that were waiting when the scheduler started, bound per second (bindings written through the API),
+    /// from the first binding to the last (upstream scheduler_perf's throughput also leaves out start-up).
     public var scheduledPerSecond: Double
+    /// From starting the scheduler (leader election, listing every node and pod) to its first binding.
+    public var startupSeconds: Double
+    /// From starting the scheduler to the last waiting pod bound.
     public var backlogSeconds: Double
     /// Pods created by the clients while the scheduler ran, from the first create to the last bind.
     public var streamedPerSecond: Double
@@ -57,7 +61,8 @@ public struct SchedulerBenchmarkReport: Sendable {
             ("pod creates/s (\(options.createWorkers) clients)", BenchmarkTable.fixed(createsPerSecond, 0), ""),
             ("pods scheduled/s (waiting pods, bindings incl.)", BenchmarkTable.fixed(scheduledPerSecond, 0),
              "≥ 2,000/s on 2 cores (\(met)); upstream CI floor \(Self.upstreamFloor)/s"),
-            ("all waiting pods bound after (s)", BenchmarkTable.fixed(backlogSeconds, 2), ""),
+            ("scheduler start to first binding (s)", BenchmarkTable.fixed(startupSeconds, 2), ""),
+            ("scheduler start to all waiting pods bound (s)", BenchmarkTable.fixed(backlogSeconds, 2), ""),
             ("pods created and scheduled/s (while creating)", BenchmarkTable.fixed(streamedPerSecond, 0), ""),
             ("peak RSS (MiB)", BenchmarkTable.fixed(Double(peakRSSBytes) / 1_048_576, 1), ""),
         ]
@@ -129,8 +134,12 @@ public enum SchedulerBenchmark {
             let schedulerStart = ContinuousClock.now
             group.addTask { try await scheduler.run() }
             try await waitFor(backlog, timeout: options.timeout)
-            let backlogSeconds = ((backlog.completedAt ?? .now) - schedulerStart).asSeconds
-            output("scheduled \(options.pods) waiting pods in \(BenchmarkTable.fixed(backlogSeconds, 2)) s")
+            let lastBinding = backlog.completedAt ?? .now
+            let firstBinding = backlog.startedAt ?? schedulerStart
+            let backlogSeconds = (lastBinding - schedulerStart).asSeconds
+            let bindingSeconds = (lastBinding - firstBinding).asSeconds
+            output("scheduled \(options.pods) waiting pods in \(BenchmarkTable.fixed(backlogSeconds, 2)) s "
+                + "(\(BenchmarkTable.fixed(bindingSeconds, 2)) s from the first binding to the last)")
 
             let streamStart = ContinuousClock.now
             try await createPods(options, namespace: "kube-public", admin: admin)
@@ -141,7 +150,8 @@ public enum SchedulerBenchmark {
             return SchedulerBenchmarkReport(
                 options: options, nodeRegistrationSeconds: registrationSeconds,
                 createsPerSecond: Double(options.pods) / max(createSeconds, 1e-9),
-                scheduledPerSecond: Double(options.pods) / max(backlogSeconds, 1e-9), backlogSeconds: backlogSeconds,
+                scheduledPerSecond: Double(options.pods - 1) / max(bindingSeconds, 1e-9),
+                startupSeconds: (firstBinding - schedulerStart).asSeconds, backlogSeconds: backlogSeconds,
                 streamedPerSecond: Double(options.pods) / max(streamSeconds, 1e-9),
                 peakRSSBytes: try ProcessMemory.ownPeakAndResidentBytes().peak)
         }

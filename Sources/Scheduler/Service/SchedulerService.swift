@@ -98,7 +98,7 @@ final class SchedulerShell: Sendable {
     func schedulingLoop() async {
         logger.info("Scheduler started", metadata: ["schedulerName": "\(configuration.schedulerName)"])
         await withDiscardingTaskGroup { group in
-            var random = SystemRandomNumberGenerator()
+            var random = TieBreakRandom()
             while !Task.isCancelled {
                 if inFlight.load(ordering: .relaxed) >= configuration.maxConcurrentBindings {
                     await wakeup.wait()
