@@ -126,6 +126,25 @@ struct NIOSSLProbeTLSTransportTests {
         #expect(await exchange.value == ProbeTLSTransportError(message: "context canceled"))
     }
 
+    @Test func httpsLifecycleHookRunsThroughTheTransport() async throws {
+        let server = try await TestHTTPSServer.start { _ in (500, [], "hooks ignore the status") }
+        defer { server.stop() }
+        let hooks = LifecycleHookRunner(executor: UnusedCommandExecutor(), tlsTransport: try NIOSSLProbeTLSTransport())
+        let target = ProbeTarget(podUID: "uid-1", podName: "web", podNamespace: "default", container: Self.container,
+                                 containerID: "c1", startedAt: Date(), podIP: "127.0.0.1")
+        var handler = LifecycleHandler()
+        handler.httpGet = HTTPGetAction(path: "/started", port: .int(Int32(server.port)), scheme: "HTTPS")
+        #expect(await hooks.run(handler, target: target, timeout: .seconds(10)) == .succeeded)
+        #expect(server.requests == ["/started"])
+
+        let closed = try TestHTTPSServer.unusedPort()
+        handler.httpGet = HTTPGetAction(path: "/started", port: .int(Int32(closed)), scheme: "HTTPS")
+        let refused = await hooks.run(handler, target: target, timeout: .seconds(10))
+        #expect(refused == .failed(message: "HTTP lifecycle hook (/started) for Container \"web\" in Pod "
+            + "\"web_default(uid-1)\" failed - error: Get \"https://127.0.0.1:\(closed)/started\": dial tcp "
+            + "127.0.0.1:\(closed): connect: connection refused"))
+    }
+
     @Test func serverNameIndicationDropsPortsAndAddresses() {
         #expect(NIOSSLProbeTLSTransport.serverNameIndication("web.example.test:8443") == "web.example.test")
         #expect(NIOSSLProbeTLSTransport.serverNameIndication("web") == "web")
