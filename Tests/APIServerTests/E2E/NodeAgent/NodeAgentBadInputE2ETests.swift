@@ -240,6 +240,36 @@ struct NodeAgentBadInputE2ETests {
         }
     }
 
+    /// The node agent's container directory is full (a one-page file system): writing the container's
+    /// configuration fails, which containerd reports as a failed start (StartError, RunContainerError, then
+    /// CrashLoopBackOff) with the ENOSPC error; the failed attempts leave nothing behind, and once there is
+    /// space the next restart runs the pod.
+    @Test func aFullContainerDirectoryFailsTheStartUntilThereIsSpace() async throws {
+        try await withNodeAgentServer { server, kubectl, network in
+            let bundles = server.dataDirectory.appendingPathComponent("agent/kubelet/bundles").path
+            try FileManager.default.createDirectory(atPath: bundles, withIntermediateDirectories: true)
+            try #require(Self.entries(bundles).isEmpty)
+            try NodeAgentTestSupport.runTool("/bin/mount", ["-t", "tmpfs", "-o", "size=4k", "swiftlet-test", bundles])
+            var mounted = true
+            defer { if mounted { _ = try? NodeAgentTestSupport.runTool("/bin/umount", ["-l", bundles]) } }
+
+            _ = try await kubectl.ok(["apply", "-f", "-"], stdin: Self.pod("full-bundles"))
+            try await Self.waitForWaitingReason(kubectl, "full-bundles", "CrashLoopBackOff")
+            let last = try await kubectl.ok(["get", "pod", "full-bundles", "-o", "jsonpath="
+                + "{.status.containerStatuses[0].lastState.terminated.reason}|{.status.containerStatuses[0].lastState.terminated.message}"])
+            #expect(last.hasPrefix("StartError|"), "\(last)")
+            #expect(last.lowercased().contains("no space left on device"), "\(last)")
+            try await Self.expectEvent(kubectl, "full-bundles", "Warning", "Failed", "Error: ")
+            #expect(Self.entries(bundles).isEmpty)
+
+            try NodeAgentTestSupport.runTool("/bin/umount", [bundles])
+            mounted = false
+            _ = try await kubectl.ok(["wait", "--for=condition=Ready", "pod/full-bundles", "--timeout=90s"])
+            try await Self.expectOtherPodsStillStart(kubectl)
+            try await Self.deleteAndExpectNoLeaks(["full-bundles"], kubectl, server, network)
+        }
+    }
+
     /// A layer blob in the node's own store is truncated (disk corruption): unpacking it fails, the pod shows
     /// CreateContainerError naming the layer, nothing half-unpacked stays, and once the blob is whole again
     /// the retry runs the pod. (Corrupt layers from a registry are covered by the registry e2e tests.)
