@@ -20,11 +20,11 @@ struct AttachRuntimeTests {
     /// Collects a session's output; a watchdog detaches the session after a minute so a missing line fails
     /// the test instead of hanging it.
     final class OutputReader {
-        private var iterator: AsyncStream<[UInt8]>.Iterator
+        private var iterator: AttachOutputStream.AsyncIterator
         private(set) var text = ""
         private let watchdog: Task<Void, Never>
 
-        init(_ session: ContainerAttachSession, stream: AsyncStream<[UInt8]>? = nil) {
+        init(_ session: ContainerAttachSession, stream: AttachOutputStream? = nil) {
             iterator = (stream ?? session.output).makeAsyncIterator()
             watchdog = Task {
                 try? await Task.sleep(for: .seconds(60))
@@ -179,6 +179,46 @@ struct AttachRuntimeTests {
             _ = await output.readToEnd()
             #expect(try await runtime.waitForExit(id: handle.id).exitCode == 0)
             try await runtime.remove(id: handle.id)
+        }
+    }
+
+    @Test func aClientThatDoesNotReadNeverBlocksTheContainerAndIsDropped() async throws {
+        try await withEnvironment { environment in
+            let runtime = environment.runtime()
+            // 32 MiB of output, far more than the shim queues for a client and the agent holds unconsumed.
+            let total = 32 << 20
+            let configuration = environment.configuration(
+                "flood", args: ["sh", "-c", "read go; dd if=/dev/zero bs=65536 count=512 2>/dev/null; echo flood-done"])
+            var stdinConfiguration = configuration
+            stdinConfiguration.stdio = ContainerStdio(stdin: true)
+            let handle = try await runtime.createAndStart(stdinConfiguration)
+            let session = try await runtime.attach(id: handle.id, ContainerAttachRequest(stdin: true))
+            await session.writeInput(Array("go\n".utf8))
+            // Nobody reads the session's output, yet the container runs to its end.
+            let exit = try await Self.withTimeout(.seconds(120)) { try await runtime.waitForExit(id: handle.id) }
+            #expect(exit?.exitCode == 0)
+            let output = OutputReader(session)
+            let received = await output.readToEnd().utf8.count
+            #expect(received < total)
+            let log = try String(contentsOfFile: configuration.logPath, encoding: .utf8)
+            #expect(log.contains("flood-done"))
+            try await runtime.remove(id: handle.id)
+        }
+    }
+
+    /// `body`'s result, or nil when it did not finish within `timeout` (it is then cancelled).
+    static func withTimeout<Value: Sendable>(_ timeout: Duration, _ body: @escaping @Sendable () async throws -> Value)
+        async throws -> Value?
+    {
+        try await withThrowingTaskGroup(of: Value?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            return first
         }
     }
 
