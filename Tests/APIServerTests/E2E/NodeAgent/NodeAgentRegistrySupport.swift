@@ -223,12 +223,12 @@ struct TokenAuthTestRegistry: Sendable {
         tokenServer.stop()
     }
 
-    /// Pushes tag `tag` of the OCI layout at `layout` as `<repository>:<pushTag>`.
-    func push(layout: String, tag: String, repository: String, as pushTag: String) throws {
+    /// Pushes tag `tag` of the OCI layout at `layout` as `<repository>:<pushTag>` (`all`: every image of an
+    /// index, not only this platform's).
+    func push(layout: String, tag: String, repository: String, as pushTag: String, all: Bool = false) throws {
         try NodeAgentRegistrySupport.run("skopeo", [
             "--insecure-policy", "copy", "--quiet", "--dest-tls-verify=false", "--dest-creds", "\(username):\(secret)",
-            "oci:\(layout):\(tag)", "docker://\(authority)/\(repository):\(pushTag)",
-        ])
+        ] + (all ? ["--all"] : []) + ["oci:\(layout):\(tag)", "docker://\(authority)/\(repository):\(pushTag)"])
     }
 
     /// Where the registry keeps the bytes of blob `digest` ("sha256:<hex>").
@@ -251,7 +251,7 @@ struct TokenAuthTestRegistryCredentials: Sendable {
 struct RegistryE2EImageLayout {
     let directory: String
     var layout: String { directory + "/layout" }
-    private var tags: [(name: String, digest: String, size: Int)] = []
+    private var tags: [(name: String, mediaType: String, digest: String, size: Int)] = []
     private let baseManifest: [String: Any]
     private let baseConfig: [String: Any]
 
@@ -262,6 +262,8 @@ struct RegistryE2EImageLayout {
         var layerDigest: String
         var layerSize: Int
         var configDigest: String
+        var manifestSize: Int
+        var architecture: String
     }
 
     /// Unpacks the busybox test image archive into `<directory>/layout`.
@@ -280,8 +282,9 @@ struct RegistryE2EImageLayout {
         baseConfig = try Self.json(at: Self.blobPath(directory + "/layout", config))
     }
 
-    /// Adds tag `tag`: the busybox layer plus a layer whose `/etc/marker` holds `marker` and a newline.
-    mutating func addVariant(tag: String, marker: String) throws -> Variant {
+    /// Adds tag `tag`: the busybox layer plus a layer whose `/etc/marker` holds `marker` and a newline; the
+    /// config names `architecture` (default: the busybox image's).
+    mutating func addVariant(tag: String, marker: String, architecture: String? = nil) throws -> Variant {
         let root = directory + "/variant-" + tag
         try FileManager.default.createDirectory(atPath: root + "/etc", withIntermediateDirectories: true)
         try (marker + "\n").write(toFile: root + "/etc/marker", atomically: true, encoding: .utf8)
@@ -295,6 +298,7 @@ struct RegistryE2EImageLayout {
         let (layerDigest, layerSize) = try store(file: tar + ".gz")
 
         var config = baseConfig
+        if let architecture { config["architecture"] = architecture }
         var rootfs = config["rootfs"] as? [String: Any] ?? ["type": "layers"]
         rootfs["diff_ids"] = (rootfs["diff_ids"] as? [String] ?? []) + [diffID]
         config["rootfs"] = rootfs
@@ -308,17 +312,34 @@ struct RegistryE2EImageLayout {
             "mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", "digest": layerDigest, "size": layerSize,
         ]]
         let (manifestDigest, manifestSize) = try store(json: manifest)
-        tags.append((tag, manifestDigest, manifestSize))
+        tags.append((tag, "application/vnd.oci.image.manifest.v1+json", manifestDigest, manifestSize))
         try writeIndex()
         return Variant(tag: tag, manifestDigest: manifestDigest, layerDigest: layerDigest, layerSize: layerSize,
-                       configDigest: configDigest)
+                       configDigest: configDigest, manifestSize: manifestSize,
+                       architecture: config["architecture"] as? String ?? "amd64")
+    }
+
+    /// Adds tag `tag`: an image index (a multi-platform "manifest list") of `variants` in this order, each
+    /// entry's platform `linux/<its architecture>`. Returns the index digest.
+    mutating func addIndex(tag: String, variants: [Variant]) throws -> String {
+        let index: [String: Any] = [
+            "schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
+            "manifests": variants.map { variant -> [String: Any] in
+                ["mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": variant.manifestDigest,
+                 "size": variant.manifestSize, "platform": ["os": "linux", "architecture": variant.architecture]]
+            },
+        ]
+        let (digest, size) = try store(json: index)
+        tags.append((tag, "application/vnd.oci.image.index.v1+json", digest, size))
+        try writeIndex()
+        return digest
     }
 
     private func writeIndex() throws {
         let index: [String: Any] = [
             "schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
             "manifests": tags.map { tag -> [String: Any] in
-                ["mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": tag.digest, "size": tag.size,
+                ["mediaType": tag.mediaType, "digest": tag.digest, "size": tag.size,
                  "annotations": ["org.opencontainers.image.ref.name": tag.name]]
             },
         ]
