@@ -304,6 +304,66 @@ struct NodeAgentBadInputE2ETests {
         }
     }
 
+    /// Bad pods survive a restart of the server as they were: a pod that failed with StartError stays
+    /// Failed without another attempt, a pod waiting for its configMap keeps waiting (still one network
+    /// namespace per pod) and starts once the configMap exists; afterwards nothing of them stays on the node.
+    @Test func badPodsKeepTheirStateAcrossAServerRestartAndLeaveNothingBehind() async throws {
+        let network = NodeAgentTestSupport.uniqueNetwork()
+        let first = try SwiftletServerProcess()
+        let dataDirectory = first.dataDirectory
+        defer {
+            NodeAgentTestSupport.cleanUp(dataDirectory: dataDirectory, network: network)
+            try? FileManager.default.removeItem(at: dataDirectory)
+        }
+        let arguments = try NodeAgentTestSupport.serverArguments(dataDirectory: dataDirectory, network: network)
+        try await first.start(arguments: arguments)
+        var failedAt = ""
+        do {
+            let kubectl = try Kubectl(server: first)
+            _ = try await kubectl.ok(["wait", "--for=condition=Ready", "node", "--all", "--timeout=60s"])
+            _ = try await kubectl.ok(["apply", "-f", "-"], stdin: Self.pod(
+                "start-error", command: ["/no/such/tool"], restartPolicy: "Never"))
+            _ = try await kubectl.ok(["apply", "-f", "-"], stdin: Self.pod(
+                "waits-for-config", volumes: "  - name: config\n    configMap: {name: later}\n",
+                mounts: "    - {name: config, mountPath: /config}\n"))
+            _ = try await kubectl.ok(["wait", "--for=jsonpath={.status.phase}=Failed", "pod/start-error", "--timeout=60s"])
+            failedAt = try await kubectl.ok(["get", "pod", "start-error", "-o",
+                                             "jsonpath={.status.containerStatuses[0].state.terminated.finishedAt}"])
+            try await Self.expectEvent(kubectl, "waits-for-config", "Warning", "FailedMount",
+                                       "MountVolume.SetUp failed for volume \"config\" : configmap \"later\" not found")
+        } catch {
+            _ = await first.stopped()
+            throw error
+        }
+        _ = await first.stopped(keepingData: true)
+
+        let second = SwiftletServerProcess(dataDirectory: dataDirectory)
+        try await second.start(arguments: arguments)
+        do {
+            let kubectl = try Kubectl(server: second)
+            _ = try await kubectl.ok(["wait", "--for=condition=Ready", "node", "--all", "--timeout=60s"])
+            try await Self.expectOtherPodsStillStart(kubectl)
+            let state = try await kubectl.ok(["get", "pod", "start-error", "-o", "jsonpath={.status.phase} "
+                + "{.status.containerStatuses[0].state.terminated.reason} {.status.containerStatuses[0].state.terminated.finishedAt}"])
+            #expect(state == "Failed StartError \(failedAt)")
+            #expect(try await Self.waitingReason(kubectl, "waits-for-config") == "ContainerCreating")
+            // One namespace per pod (a finished pod keeps its sandbox until it is deleted), none added.
+            let uids = try await kubectl.ok(["get", "pods", "start-error", "waits-for-config", "-o",
+                                             "jsonpath={.items[*].metadata.uid}"]).split(separator: " ")
+            let namespaces = try NodeAgentTestSupport.runTool("/usr/sbin/ip", ["netns", "list"])
+            #expect(namespaces.split(separator: "\n").filter { $0.hasPrefix(network.bridge + "-") }
+                .map { String($0.split(separator: " ")[0]) }.sorted() == uids.map { network.bridge + "-" + $0 }.sorted())
+
+            _ = try await kubectl.ok(["create", "configmap", "later", "--from-literal=message=now"])
+            _ = try await kubectl.ok(["wait", "--for=condition=Ready", "pod/waits-for-config", "--timeout=90s"])
+            try await Self.deleteAndExpectNoLeaks(["start-error", "waits-for-config"], kubectl, second, network)
+        } catch {
+            _ = await second.stopped(keepingData: true)
+            throw error
+        }
+        #expect(await second.stopped(keepingData: true) == 0)
+    }
+
     // MARK: Helpers
 
     static func size(_ path: String) -> Int {
