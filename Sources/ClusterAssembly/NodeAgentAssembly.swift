@@ -51,7 +51,7 @@ struct NodeAgentAssembly: Sendable {
         let events = EventRecorder(client: client, component: "kubelet", host: settings.nodeName, logger: logger)
         let writer = APIPodStatusWriter(client: client, events: events)
         let observer = ContainerHealthObserver(
-            executor: RuncCommandExecutor(runtime: runtime), writer: writer,
+            executor: RuncCommandExecutor(runtime: runtime), tlsTransport: try NIOSSLProbeTLSTransport(), writer: writer,
             workers: { uid in kubeletReference.kubelet?.worker(podUID: uid) },
             pods: { uid in kubeletReference.kubelet?.pod(uid: uid) }, logger: logger)
         let kubelet = KubeletService(

@@ -83,7 +83,7 @@ enum AllowedImports {
                 "Kubelet", "ServiceProxy", "SimulatedNodes", "HostSystem", "KubeStorage", "KubeSecurity", "KubeClient", "KubeAPI",
                 "KubeCore",
             ],
-            modules: system.union(["Logging", "ServiceLifecycle"]), exists: true),
+            modules: system.union(["Logging", "ServiceLifecycle", "NIOCore", "NIOPosix", "NIOSSL"]), exists: true),
         "KubeCLI": Rule(
             layer: 5, targets: ["KubeClient", "KubeAPI", "KubeCore"],
             modules: system.union(["Logging", "ArgumentParser", "Yams"]), exists: true),

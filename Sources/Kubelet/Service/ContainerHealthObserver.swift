@@ -17,11 +17,13 @@ public final class ContainerHealthObserver: ContainerLifecycleObserver {
     private let pods: @Sendable (String) -> Pod?
     private let logger: Logger
 
-    public init(executor: any ContainerCommandExecutor, writer: any PodStatusWriter,
+    /// `tlsTransport` carries HTTPS probes and hooks; without one they fail as unsupported.
+    public init(executor: any ContainerCommandExecutor, tlsTransport: (any ProbeTLSTransport)? = nil,
+                writer: any PodStatusWriter,
                 workers: @escaping @Sendable (String) -> PodWorker?, pods: @escaping @Sendable (String) -> Pod?,
                 logger: Logger) {
-        self.probes = ProbeManager(runner: ProbeRunner(executor: executor), logger: logger)
-        self.hooks = LifecycleHookRunner(executor: executor)
+        self.probes = ProbeManager(runner: ProbeRunner(executor: executor, tlsTransport: tlsTransport), logger: logger)
+        self.hooks = LifecycleHookRunner(executor: executor, tlsTransport: tlsTransport)
         self.workers = workers
         self.writer = writer
         self.pods = pods
