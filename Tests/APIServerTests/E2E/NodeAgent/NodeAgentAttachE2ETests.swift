@@ -6,7 +6,7 @@ import Testing
 /// session, and output of a container without stdin streams until kubectl is stopped.
 @Suite(.serialized, .enabled(if: NodeAgentTestSupport.isAvailable, "needs root, runc, busybox-static and kubectl"))
 struct NodeAgentAttachE2ETests {
-    static func pod(_ name: String, command: String, stdin: Bool, stdinOnce: Bool = false,
+    static func pod(_ name: String, command: String, stdin: Bool, stdinOnce: Bool = false, tty: Bool = false,
                     restartPolicy: String = "Always") -> String {
         """
         apiVersion: v1
@@ -23,6 +23,7 @@ struct NodeAgentAttachE2ETests {
             command: ["sh", "-c", "\(command)"]
             stdin: \(stdin)
             stdinOnce: \(stdinOnce)
+            tty: \(tty)
         """
     }
 
@@ -138,6 +139,27 @@ struct NodeAgentAttachE2ETests {
         _ = await second.stopped(keepingData: true)
     }
 
+    @Test func attachWithATerminalReachesTheContainersTerminalAndResizesIt() async throws {
+        try await withNodeAgentServer { _, kubectl, _ in
+            _ = try await kubectl.ok(["apply", "-f", "-"], stdin: Self.pod(
+                "tty-shell", command: "exec sh", stdin: true, stdinOnce: true, tty: true, restartPolicy: "Never"))
+            _ = try await kubectl.ok(["wait", "--for=condition=Ready", "pod/tty-shell", "--timeout=60s"])
+            // kubectl runs on a terminal of 123 x 45 (util-linux `script`), so it attaches with -t in raw mode
+            // and sends its window size.
+            let attach = try InteractiveKubectl(kubectl, ["attach", "-it", "tty-shell"], terminal: (columns: 123, rows: 45))
+            defer { attach.stop() }
+            attach.send("stty size; echo tty-$((6*7))\n")
+            #expect(await attach.waitFor("tty-42"))
+            #expect(attach.text.contains("45 123"))
+            attach.send("exit 5\n")
+            _ = await attach.waitForExit()
+            _ = try await kubectl.ok(["wait", "--for=jsonpath={.status.phase}=Failed", "pod/tty-shell", "--timeout=60s"])
+            let exitCode = try await kubectl.ok(["get", "pod", "tty-shell", "-o",
+                                                 "jsonpath={.status.containerStatuses[0].state.terminated.exitCode}"])
+            #expect(exitCode == "5")
+        }
+    }
+
     @Test func attachWithoutStdinStreamsOutputUntilStopped() async throws {
         try await withNodeAgentServer { _, kubectl, _ in
             _ = try await kubectl.ok(["apply", "-f", "-"], stdin: Self.pod(
@@ -164,8 +186,16 @@ private final class InteractiveKubectl: @unchecked Sendable {
     private let input = Pipe()
     private let exited = DispatchSemaphore(value: 0)
 
-    init(_ kubectl: Kubectl, _ arguments: [String]) throws {
+    /// With `terminal`, kubectl runs on a pseudo-terminal of that size (through util-linux `script`).
+    init(_ kubectl: Kubectl, _ arguments: [String], terminal: (columns: Int, rows: Int)? = nil) throws {
         process = kubectl.process(arguments)
+        if let terminal {
+            let quoted = ([process.executableURL!.path] + (process.arguments ?? []))
+                .map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+            process.arguments = ["-q", "-e", "-c", "stty cols \(terminal.columns) rows \(terminal.rows); exec \(quoted)",
+                                 "/dev/null"]
+        }
         let exited = self.exited
         process.terminationHandler = { _ in exited.signal() }
         let out = Pipe()
@@ -183,6 +213,13 @@ private final class InteractiveKubectl: @unchecked Sendable {
                 if chunk.isEmpty { return }
             }
         }.start()
+    }
+
+    /// Everything kubectl printed so far.
+    var text: String {
+        condition.lock()
+        defer { condition.unlock() }
+        return output
     }
 
     func send(_ text: String) {
