@@ -15,6 +15,10 @@ struct KubeletContainerMetadata: Codable, Sendable, Equatable {
     var startedAt: Date
     var rootfs: String
     var terminationMessagePath: String?
+    /// `FallbackToLogsOnError` or `File` (nil in metadata written before the policy was recorded).
+    var terminationMessagePolicy: String?
+    /// The CRI log of this attempt.
+    var logPath: String?
 
     static let fileName = "kubelet-container.json"
 

@@ -161,7 +161,8 @@ public final class RuncPodRuntime: PodRuntime {
                 containerID: id, podUID: uid, podNamespace: pod.metadata.namespace, podName: pod.metadata.name,
                 containerName: container.name, attempt: attempt, imageID: image.repoDigests.first ?? image.id,
                 startedAt: Date(), rootfs: rootfs,
-                terminationMessagePath: configuration.mounts.first { $0.destination == Self.terminationPath(container) }?.source)
+                terminationMessagePath: configuration.mounts.first { $0.destination == Self.terminationPath(container) }?.source,
+                terminationMessagePolicy: container.terminationMessagePolicy, logPath: configuration.logPath)
             do {
                 try metadata.save(bundle: bundle)
             } catch {
@@ -269,7 +270,11 @@ public final class RuncPodRuntime: PodRuntime {
         let metadata = KubeletContainerMetadata.load(bundle: bundlesDirectory + "/" + id)
         do {
             let exit = try await runc.waitForExit(id: id)
-            let message = metadata?.terminationMessagePath.map { TerminationMessageFile.read(hostPath: $0) } ?? ""
+            var message = metadata?.terminationMessagePath.map { TerminationMessageFile.read(hostPath: $0) } ?? ""
+            if let metadata, let logPath = metadata.logPath, TerminationMessageFallback.applies(
+                policy: metadata.terminationMessagePolicy, exitCode: exit.exitCode, message: message) {
+                message = await TerminationMessageFallback.logTail(logPath: logPath)
+            }
             return ContainerExitRecord(containerID: containerID, exitCode: exit.exitCode, signal: exit.signal ?? 0,
                                        oomKilled: exit.oomKilled, message: message, startedAt: exit.startedAt.date,
                                        finishedAt: exit.finishedAt.date)

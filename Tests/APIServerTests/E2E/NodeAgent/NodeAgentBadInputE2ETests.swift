@@ -17,7 +17,8 @@ struct NodeAgentBadInputE2ETests {
 
     static func pod(_ name: String, image: String = image, pullPolicy: String = "IfNotPresent",
                     command: [String] = ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"],
-                    restartPolicy: String = "Always", volumes: String = "", mounts: String = "") -> String {
+                    restartPolicy: String = "Always", volumes: String = "", mounts: String = "",
+                    containerFields: String = "") -> String {
         let quoted = command.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ", ")
         return """
             apiVersion: v1
@@ -33,6 +34,7 @@ struct NodeAgentBadInputE2ETests {
                 image: \(image)
                 imagePullPolicy: \(pullPolicy)
                 command: [\(quoted)]
+            \(containerFields)
             \(mounts.isEmpty ? "" : "    volumeMounts:\n" + mounts)
             """
     }
@@ -178,7 +180,8 @@ struct NodeAgentBadInputE2ETests {
     }
 
     /// A container that writes past a 2 MiB memory emptyDir (sized by `sizeLimit`) or a 2 MiB host file
-    /// system sees ENOSPC and fails; its termination message carries the error.
+    /// system sees ENOSPC and fails; its termination message carries the error (written to the termination
+    /// log, or taken from the container's log under `FallbackToLogsOnError`).
     @Test func aContainerThatFillsItsVolumeFailsWithNoSpaceLeft() async throws {
         let tiny = FileManager.default.temporaryDirectory.appendingPathComponent("swiftlet-badinput-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: tiny, withIntermediateDirectories: true)
@@ -188,15 +191,18 @@ struct NodeAgentBadInputE2ETests {
             try? FileManager.default.removeItem(at: tiny)
         }
         let fill = ["sh", "-c", "dd if=/dev/zero of=/scratch/fill bs=1M count=4 2>/dev/termination-log"]
+        // The same, reported through terminationMessagePolicy FallbackToLogsOnError (the log's tail).
+        let fillLogging = ["sh", "-c", "dd if=/dev/zero of=/scratch/fill bs=1M count=4"]
         try await withNodeAgentServer { server, kubectl, network in
             _ = try await kubectl.ok(["apply", "-f", "-"], stdin: Self.pod(
                 "fills-memory-dir", command: fill, restartPolicy: "Never",
                 volumes: "  - name: scratch\n    emptyDir: {medium: Memory, sizeLimit: 2Mi}\n",
                 mounts: "    - {name: scratch, mountPath: /scratch}\n"))
             _ = try await kubectl.ok(["apply", "-f", "-"], stdin: Self.pod(
-                "fills-host-disk", command: fill, restartPolicy: "Never",
+                "fills-host-disk", command: fillLogging, restartPolicy: "Never",
                 volumes: "  - name: scratch\n    hostPath: {path: \(tiny.path), type: Directory}\n",
-                mounts: "    - {name: scratch, mountPath: /scratch}\n"))
+                mounts: "    - {name: scratch, mountPath: /scratch}\n",
+                containerFields: "    terminationMessagePolicy: FallbackToLogsOnError"))
             for name in ["fills-memory-dir", "fills-host-disk"] {
                 _ = try await kubectl.ok(["wait", "--for=jsonpath={.status.phase}=Failed", "pod/" + name, "--timeout=60s"])
                 let state = try await kubectl.ok(["get", "pod", name, "-o", "jsonpath="
