@@ -13,6 +13,7 @@ public struct AttachOutputStream: AsyncSequence, Sendable {
     let base: AsyncStream<[UInt8]>
     let budget: AttachOutputBudget
 
+    /// Gives back each chunk's bytes to the budget as it is taken.
     public struct AsyncIterator: AsyncIteratorProtocol {
         var base: AsyncStream<[UInt8]>.Iterator
         let budget: AttachOutputBudget

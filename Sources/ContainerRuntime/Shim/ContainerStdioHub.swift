@@ -124,7 +124,7 @@ final class ContainerStdioHub: Sendable {
     private func serve(_ client: AttachClientConnection) {
         connections.enter()
         let thread = Thread { [self] in
-            read(client)
+            readFrames(from: client)
             state.withLock { _ = $0.clients.removeValue(forKey: ObjectIdentifier(client)) }
             let decision = AttachStdinPolicy.clientLeft(
                 stdio: stdio, clientSendsStdin: client.sendsStdin, clientStdinEnded: client.stdinEnded,
@@ -138,12 +138,12 @@ final class ContainerStdioHub: Sendable {
     }
 
     /// Reads the client's frames until it closes the connection or breaks the protocol.
-    private func read(_ client: AttachClientConnection) {
+    private func readFrames(from client: AttachClientConnection) {
         var decoder = AttachFrameDecoder()
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         var opened = false
         while true {
-            let count = buffer.withUnsafeMutableBytes { Glibc.read(client.fd, $0.baseAddress, $0.count) }
+            let count = buffer.withUnsafeMutableBytes { read(client.fd, $0.baseAddress, $0.count) }
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else { return }
             decoder.push(buffer[0..<count])
