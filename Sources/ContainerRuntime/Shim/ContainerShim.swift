@@ -126,8 +126,10 @@ public enum ContainerShim {
         }
 
         // 2. Pump the output into the log and to attach clients, then start the container.
+        // A terminal without `stdin` takes no input from attach clients (as upstream), but can be resized.
         let hub = ContainerStdioHub(
-            stdio: stdio, input: stdinPipe?.writeEnd ?? terminal, terminal: terminal, logger: logger)
+            stdio: stdio, input: stdio.stdin ? (stdinPipe?.writeEnd ?? terminal) : -1, terminal: terminal,
+            logger: logger)
         do {
             try hub.startListening(at: files.attachSocket)
         } catch {
