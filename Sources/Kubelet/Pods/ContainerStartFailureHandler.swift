@@ -50,7 +50,7 @@ public enum ContainerStartFailureHandler {
 
     /// The record and events after `failure` of a start of the container of `record` (whose image is `image`).
     public static func recordFailure(_ failure: ContainerStartFailure, image: String, record: ContainerRecord,
-                                     restartPolicy: String, podLabel: String, now: Date)
+                                     restartPolicy: String, now: Date)
         -> (record: ContainerRecord, events: [ContainerEvent])
     {
         var record = record

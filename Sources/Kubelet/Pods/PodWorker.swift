@@ -244,8 +244,7 @@ public actor PodWorker {
             record = records[name] ?? record
             let replaced = record.current?.containerID
             let (updated, events) = ContainerStartFailureHandler.recordFailure(
-                error, image: container.image, record: record, restartPolicy: restartPolicy, podLabel: podLabel,
-                now: Date())
+                error, image: container.image, record: record, restartPolicy: restartPolicy, now: Date())
             records[name] = updated
             for event in events {
                 writer.recordEvent(about: pod, fieldPath: fieldPath, warning: event.warning, reason: event.reason,

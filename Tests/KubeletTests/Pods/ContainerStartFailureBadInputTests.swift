@@ -14,7 +14,7 @@ import Testing
         let failure = ContainerStartFailure(reason: "ErrImagePull", message: "rpc error: code = NotFound desc = gone")
         let (failed, events) = ContainerStartFailureHandler.recordFailure(
             failure, image: "reg/x:1", record: ContainerRecord(name: "app", isInit: false), restartPolicy: "Always",
-            podLabel: Self.label, now: Self.now)
+            now: Self.now)
         #expect(failed.waiting == .init(reason: "ErrImagePull", message: "rpc error: code = NotFound desc = gone"))
         #expect(failed.backoffUntil == Self.now.addingTimeInterval(10))
         #expect(events == [
@@ -35,8 +35,7 @@ import Testing
                                                     now: Self.now.addingTimeInterval(1)).events.isEmpty)
         let later = Self.now.addingTimeInterval(11)
         let (again, _) = ContainerStartFailureHandler.recordFailure(failure, image: "reg/x:1", record: settled,
-                                                                    restartPolicy: "Always", podLabel: Self.label,
-                                                                    now: later)
+                                                                    restartPolicy: "Always", now: later)
         #expect(again.waiting?.reason == "ErrImagePull")
         #expect(again.backoffUntil == later.addingTimeInterval(20))
     }
@@ -46,7 +45,7 @@ import Testing
         let failure = ContainerStartFailure(reason: "ErrImageNeverPull", message: message, eventReason: "ErrImageNeverPull")
         let (failed, events) = ContainerStartFailureHandler.recordFailure(
             failure, image: "x:1", record: ContainerRecord(name: "app", isInit: false), restartPolicy: "Always",
-            podLabel: Self.label, now: Self.now)
+            now: Self.now)
         #expect(events == [ContainerEvent(warning: true, reason: "ErrImageNeverPull", message: message),
                            ContainerEvent(warning: true, reason: "Failed", message: "Error: ErrImageNeverPull")])
         #expect(failed.current == nil)
@@ -60,7 +59,7 @@ import Testing
         let failure = ContainerStartFailure(reason: "CreateContainerConfigError", message: "configmap \"c\" not found")
         let (failed, events) = ContainerStartFailureHandler.recordFailure(
             failure, image: "x:1", record: ContainerRecord(name: "app", isInit: false), restartPolicy: "Never",
-            podLabel: Self.label, now: Self.now)
+            now: Self.now)
         #expect(events == [ContainerEvent(warning: true, reason: "Failed", message: "Error: configmap \"c\" not found")])
         #expect(failed.waiting?.reason == "CreateContainerConfigError")
         #expect(failed.current == nil)
@@ -75,7 +74,7 @@ import Testing
         let pod = PodStatusComposerTests.pod(spec)
         var (record, events) = ContainerStartFailureHandler.recordFailure(
             Self.startError, image: "busybox", record: ContainerRecord(name: "app", isInit: false),
-            restartPolicy: "Always", podLabel: Self.label, now: Self.now)
+            restartPolicy: "Always", now: Self.now)
         #expect(events == [ContainerEvent(warning: true, reason: "Failed", message: "Error: " + Self.startError.message)])
         #expect(record.current?.exit?.exitCode == 128)
         #expect(record.current?.exit?.reason == "StartError")
@@ -90,8 +89,7 @@ import Testing
 
         // The second failure counts a restart and waits 10 s: CrashLoopBackOff after the next pass.
         (record, _) = ContainerStartFailureHandler.recordFailure(Self.startError, image: "busybox", record: record,
-                                                                 restartPolicy: "Always", podLabel: Self.label,
-                                                                 now: Self.now)
+                                                                 restartPolicy: "Always", now: Self.now)
         #expect(record.restartCount == 1)
         #expect(record.previousExit?.reason == "StartError")
         #expect(record.backoffUntil == Self.now.addingTimeInterval(10))
@@ -114,7 +112,7 @@ import Testing
         let spec = PodSyncPlannerTests.spec(containers: ["app"], restartPolicy: "Never")
         let (record, _) = ContainerStartFailureHandler.recordFailure(
             Self.startError, image: "busybox", record: ContainerRecord(name: "app", isInit: false),
-            restartPolicy: "Never", podLabel: Self.label, now: Self.now)
+            restartPolicy: "Never", now: Self.now)
         #expect(record.waiting == nil)
         #expect(PodSyncPlanner.plan(spec: spec, records: ["app": record], now: Self.now).actions.isEmpty)
         let status = PodStatusComposer.compose(pod: PodStatusComposerTests.pod(spec), records: ["app": record],
