@@ -156,40 +156,80 @@ struct JSONValueDecoding: Decoder {
         }
     }
 
-    /// Labels, annotations and selectors: an object of strings.
-    static func stringMap(_ value: JSONValue, _ path: CodingPathLink?) throws -> [String: String] {
-        guard case .object(let members) = value else {
-            if case .null = value { throw null([String: String].self, path) }
-            throw mismatch([String: String].self, value, path)
-        }
-        var map: [String: String] = [:]
-        map.reserveCapacity(members.count)
-        for (key, member) in members {
-            guard case .string(let text) = member else {
-                throw mismatch(String.self, member, CodingPathLink(parent: path, key: AnyCodingKey(key)))
-            }
-            map[key] = text
-        }
-        return map
-    }
-
     private static func notRepresentable(_ type: Any.Type, _ text: String, _ path: CodingPathLink?) -> DecodingError {
         DecodingError.dataCorrupted(
             .init(codingPath: CodingPathLink.path(path), debugDescription: "Number \(text) is not representable in Swift as \(type).")
         )
     }
 
-    /// A nested value: scalars without a nested decoder, anything else through its `init(from:)`.
-    static func decode<Value: Decodable>(_ type: Value.Type, from value: JSONValue, path: CodingPathLink?) throws -> Value {
-        if Value.self == String.self { return try string(value, path) as! Value }
-        if Value.self == Bool.self { return try bool(value, path) as! Value }
-        if Value.self == Int.self { return try integer(Int.self, value, path) as! Value }
-        if Value.self == Int64.self { return try integer(Int64.self, value, path) as! Value }
-        if Value.self == Int32.self { return try integer(Int32.self, value, path) as! Value }
-        if Value.self == Double.self { return try double(value, path) as! Value }
+    /// A nested value: scalars, optionals, arrays and string-keyed maps without a nested decoder (the path
+    /// is built only for an error or a nested decoder), anything else through its `init(from:)`.
+    static func decode<Value: Decodable>(_ type: Value.Type, from value: JSONValue, path: () -> CodingPathLink?) throws -> Value {
+        if Value.self == String.self {
+            if case .string(let text) = value { return text as! Value }
+            return try string(value, path()) as! Value
+        }
+        if Value.self == Bool.self {
+            if case .bool(let flag) = value { return flag as! Value }
+            return try bool(value, path()) as! Value
+        }
+        if Value.self == Int.self { return try integer(Int.self, value, path()) as! Value }
+        if Value.self == Int64.self { return try integer(Int64.self, value, path()) as! Value }
+        if Value.self == Int32.self { return try integer(Int32.self, value, path()) as! Value }
+        if Value.self == Double.self { return try double(value, path()) as! Value }
         if Value.self == JSONValue.self { return value as! Value }
-        if Value.self == [String: String].self { return try stringMap(value, path) as! Value }
-        return try Value(from: JSONValueDecoding(value: value, path: path))
+        if let container = Value.self as? any JSONTreeDecodable.Type {
+            return try container.decodeTree(value, path: path) as! Value
+        }
+        return try Value(from: JSONValueDecoding(value: value, path: path()))
+    }
+
+    static func decode<Value: Decodable>(_ type: Value.Type, from value: JSONValue, path: CodingPathLink?) throws -> Value {
+        try decode(type, from: value, path: { path })
+    }
+}
+
+/// Containers the tree decoder fills directly, without a nested `Decoder` and container per value.
+protocol JSONTreeDecodable {
+    static func decodeTree(_ value: JSONValue, path: () -> CodingPathLink?) throws -> Self
+}
+
+extension Optional: JSONTreeDecodable where Wrapped: Decodable {
+    static func decodeTree(_ value: JSONValue, path: () -> CodingPathLink?) throws -> Self {
+        if case .null = value { return nil }
+        return try JSONValueDecoding.decode(Wrapped.self, from: value, path: path)
+    }
+}
+
+extension Array: JSONTreeDecodable where Element: Decodable {
+    static func decodeTree(_ value: JSONValue, path: () -> CodingPathLink?) throws -> Self {
+        guard case .array(let elements) = value else {
+            if case .null = value { throw JSONValueDecoding.null(Self.self, path()) }
+            throw JSONValueDecoding.mismatch(Self.self, value, path())
+        }
+        var result: [Element] = []
+        result.reserveCapacity(elements.count)
+        for (index, element) in elements.enumerated() {
+            result.append(try JSONValueDecoding.decode(
+                Element.self, from: element, path: { CodingPathLink(parent: path(), key: IndexCodingKey(index)) }))
+        }
+        return result
+    }
+}
+
+extension Dictionary: JSONTreeDecodable where Key == String, Value: Decodable {
+    static func decodeTree(_ value: JSONValue, path: () -> CodingPathLink?) throws -> Self {
+        guard case .object(let members) = value else {
+            if case .null = value { throw JSONValueDecoding.null(Self.self, path()) }
+            throw JSONValueDecoding.mismatch(Self.self, value, path())
+        }
+        var result: [String: Value] = [:]
+        result.reserveCapacity(members.count)
+        for (key, member) in members {
+            result[key] = try JSONValueDecoding.decode(
+                Value.self, from: member, path: { CodingPathLink(parent: path(), key: AnyCodingKey(key)) })
+        }
+        return result
     }
 }
 
@@ -244,7 +284,7 @@ struct JSONValueKeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try JSONValueDecoding.integer(type, member(key), link(key)) }
 
     func decode<Value: Decodable>(_ type: Value.Type, forKey key: Key) throws -> Value {
-        try JSONValueDecoding.decode(type, from: member(key), path: link(key))
+        try JSONValueDecoding.decode(type, from: member(key), path: { link(key) })
     }
 
     func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
@@ -279,7 +319,7 @@ struct JSONValueKeyedDecoding<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     func decodeIfPresent<Value: Decodable>(_ type: Value.Type, forKey key: Key) throws -> Value? {
         guard let value = present(key) else { return nil }
-        return try JSONValueDecoding.decode(type, from: value, path: link(key))
+        return try JSONValueDecoding.decode(type, from: value, path: { link(key) })
     }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws

@@ -7,7 +7,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Run benchmarks.", subcommands: [BenchStoreCommand.self, BenchAPICommand.self, BenchSchedulerCommand.self,
                                                                     BenchDeploymentCommand.self,
-                                                                    BenchPodStartupCommand.self])
+                                                                    BenchPodStartupCommand.self, BenchJSONCommand.self])
 }
 
 /// `swiftlet bench store`: the storage benchmark (Swiftlet's SQLite store, and etcd side by side when an
@@ -136,5 +136,18 @@ struct BenchDeploymentCommand: AsyncParsableCommand {
         if let replicas { options.replicas = replicas }
         let report = try await DeploymentBenchmark.run(options, output: { BenchStoreCommand.writeLine($0) })
         BenchStoreCommand.writeLine(report.formatted())
+    }
+}
+
+/// `swiftlet bench json`: decoding and encoding a stored Pod, Foundation's coders beside Swiftlet's tree codecs.
+struct BenchJSONCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "json", abstract: "Benchmark decoding and encoding a stored Pod (Foundation beside the tree codecs).")
+
+    @Option(help: "Operations per measurement.")
+    var iterations = 5_000
+
+    func run() throws {
+        BenchStoreCommand.writeLine(try JSONCodecBenchmark.run(iterations: iterations).formatted())
     }
 }
