@@ -120,7 +120,10 @@ struct NodeAgentBadInputE2ETests {
         }
     }
 
-    @Test func missingConfigMapAndSecretKeepPodsCreatingUntilTheyExist() async throws {
+    /// Volumes naming a missing configMap or secret keep the pod ContainerCreating with FailedMount; an env
+    /// var from a missing configMap is CreateContainerConfigError with one Failed event; all start once the
+    /// objects exist.
+    @Test func missingConfigMapAndSecretKeepPodsWaitingUntilTheyExist() async throws {
         try await withNodeAgentServer { server, kubectl, network in
             _ = try await kubectl.ok(["apply", "-f", "-"], stdin: Self.pod(
                 "needs-config", volumes: "  - name: config\n    configMap: {name: late-settings}\n",
@@ -128,6 +131,12 @@ struct NodeAgentBadInputE2ETests {
             _ = try await kubectl.ok(["apply", "-f", "-"], stdin: Self.pod(
                 "needs-secret", volumes: "  - name: creds\n    secret: {secretName: late-creds}\n",
                 mounts: "    - {name: creds, mountPath: /creds}\n"))
+            _ = try await kubectl.ok(["apply", "-f", "-"], stdin: Self.pod(
+                "needs-env", command: ["sh", "-c", "echo $MESSAGE; trap 'exit 0' TERM; while true; do sleep 1; done"],
+                containerFields: "    env:\n    - name: MESSAGE\n      valueFrom: {configMapKeyRef: {name: late-settings, key: message}}"))
+            try await Self.waitForWaitingReason(kubectl, "needs-env", "CreateContainerConfigError")
+            #expect(try await Self.waitingMessage(kubectl, "needs-env") == "configmap \"late-settings\" not found")
+            try await Self.expectEvent(kubectl, "needs-env", "Warning", "Failed", "Error: configmap \"late-settings\" not found")
             try await Self.expectEvent(kubectl, "needs-config", "Warning", "FailedMount",
                                        "MountVolume.SetUp failed for volume \"config\" : configmap \"late-settings\" not found")
             try await Self.expectEvent(kubectl, "needs-secret", "Warning", "FailedMount",
@@ -141,10 +150,11 @@ struct NodeAgentBadInputE2ETests {
             _ = try await kubectl.ok(["create", "configmap", "late-settings", "--from-literal=message=hello"])
             _ = try await kubectl.ok(["create", "secret", "generic", "late-creds", "--from-literal=token=s3cret"])
             _ = try await kubectl.ok(["wait", "--for=condition=Ready", "pod/needs-config", "pod/needs-secret",
-                                      "--timeout=90s"])
+                                      "pod/needs-env", "--timeout=90s"])
+            #expect(try await kubectl.ok(["logs", "needs-env"]) == "hello\n")
             #expect(try await kubectl.ok(["exec", "needs-config", "--", "cat", "/config/message"]) == "hello")
             #expect(try await kubectl.ok(["exec", "needs-secret", "--", "cat", "/creds/token"]) == "s3cret")
-            try await Self.deleteAndExpectNoLeaks(["needs-config", "needs-secret"], kubectl, server, network)
+            try await Self.deleteAndExpectNoLeaks(["needs-config", "needs-secret", "needs-env"], kubectl, server, network)
         }
     }
 
