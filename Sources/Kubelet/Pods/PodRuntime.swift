@@ -3,8 +3,8 @@ public import KubeAPI
 
 /// Why a container could not be started, in the kubelet's waiting-reason vocabulary: `ErrImagePull`,
 /// `ErrImageNeverPull`, `InvalidImageName`, `CreateContainerConfigError`, `CreateContainerError`,
-/// `RunContainerError`. `retryAfterBackoff` marks failures that are retried with back-off (an image pull
-/// becomes `ImagePullBackOff` while it waits).
+/// `RunContainerError` (the container was created but its process did not start). How each shows in status
+/// and events, and when it is retried, is ``ContainerStartFailureHandler``'s.
 ///
 /// A value type; Sendable.
 public struct ContainerStartFailure: Error, Sendable, Equatable, CustomStringConvertible {
@@ -17,11 +17,6 @@ public struct ContainerStartFailure: Error, Sendable, Equatable, CustomStringCon
         self.reason = reason
         self.message = message
         self.eventReason = eventReason
-    }
-
-    /// The waiting reason shown while the failed start waits for its retry.
-    public var backoffReason: String {
-        reason == "ErrImagePull" ? "ImagePullBackOff" : reason
     }
 
     public var description: String { "\(reason): \(message)" }
