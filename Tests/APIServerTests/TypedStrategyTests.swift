@@ -1,4 +1,4 @@
-import APIServer
+@testable import APIServer
 import Foundation
 import KubeAPI
 import KubeCore
@@ -78,6 +78,19 @@ import Testing
         #expect(reply.body["spec"]?["restartPolicy"] == "Always")
         #expect(reply.body["status"]?["phase"] == "Pending")
         #expect(reply.body["kind"] == "Pod" && reply.body["apiVersion"] == "v1")
+    }
+
+    @Test func podPreparationOnTheTreeMatchesTheTypedPreparation() throws {
+        for status: JSONValue in [[:], ["phase": ""], ["phase": "Running", "podIP": "10.0.0.1"]] {
+            let tree: JSONValue = ["metadata": ["name": "p"], "spec": ["containers": [["name": "c", "image": "i"]]],
+                                   "status": status]
+            var typed = try JSONValueDecoder().decode(Pod.self, from: tree)
+            typed.prepareForCreate()
+            let prepared = try JSONValueDecoder().decode(Pod.self, from: Pod.prepareForCreate(tree: tree))
+            #expect(prepared == typed, "status \(status)")
+        }
+        let withoutStatus: JSONValue = ["metadata": ["name": "p"]]
+        #expect(Pod.prepareForCreate(tree: withoutStatus)["status"]?["phase"] == "Pending")
     }
 
     @Test func jobsGetTheirGeneratedSelector() async throws {

@@ -31,12 +31,30 @@ extension Job: PreparedOnCreate {
     }
 }
 
-extension Pod: PreparedOnCreate {
+/// A ``PreparedOnCreate`` kind whose preparation is a small edit of its normalised JSON tree, done there
+/// instead of decoding and re-encoding the whole object.
+protocol PreparedOnCreateInTree: PreparedOnCreate {
+    static func prepareForCreate(tree: JSONValue) -> JSONValue
+}
+
+extension Pod: PreparedOnCreateInTree {
     /// Upstream's pod strategy starts every pod `Pending` (kept when the client already set a phase).
     mutating func prepareForCreate() {
         if status.phase.isEmpty {
             status.phase = "Pending"
         }
+    }
+
+    /// The same on the tree (the typed encoding writes `status` always, so the member is there or added).
+    static func prepareForCreate(tree: JSONValue) -> JSONValue {
+        guard case .object(var object) = tree else { return tree }
+        var status: [String: JSONValue] = [:]
+        if case .object(let members)? = object["status"] { status = members }
+        if (status["phase"]?.stringValue ?? "").isEmpty {
+            status["phase"] = "Pending"
+            object["status"] = .object(status)
+        }
+        return .object(object)
     }
 }
 

@@ -28,6 +28,9 @@ public struct TypedStrategy<T: KubeResource>: ObjectStrategy {
     /// Runs `T`'s ``PreparedOnCreate`` hook, if it has one, on an object that has its uid (a Job's
     /// generated selector, a Pod's `Pending` phase); other kinds are returned unchanged.
     public func prepareForCreate(_ object: JSONValue) throws -> JSONValue {
+        if let inTree = T.self as? any PreparedOnCreateInTree.Type {
+            return inTree.prepareForCreate(tree: object)
+        }
         guard T.self is any PreparedOnCreate.Type, var prepared = try decode(object) as? any PreparedOnCreate else {
             return object
         }
