@@ -24,7 +24,8 @@ public protocol PodStreamingBackend: Sendable {
 
     /// Attaches to the container's main process (its stdin when the container was created with `stdin: true`,
     /// its stdout/stderr as they are produced) until the process exits or the client detaches (`io.clientGone()`
-    /// becomes true); returns the process's exit code when it exited.
+    /// becomes true). Returns success (exit code 0) as upstream's CRI attach does: clients read the container's
+    /// exit code from the pod status.
     func attach(_ target: PodStreamTarget, streams: ContainerStreamOptions, io: ContainerStreamIO)
         async throws -> ContainerStreamExit
 }
