@@ -113,7 +113,7 @@ struct NodeAgentAttachE2ETests {
                 "survivor", command: "while read line; do echo got $line; done", stdin: true))
             _ = try await kubectl.ok(["wait", "--for=condition=Ready", "pod/survivor", "--timeout=60s"])
         } catch {
-            _ = await first.stopped()
+            _ = await first.stopped(keepingData: true)
             throw error
         }
         _ = await first.stopped(keepingData: true)

@@ -71,7 +71,9 @@ enum NodeAgentTestSupport {
                 _ = try? runTool("/usr/sbin/runc", ["--root", runcRoot, "delete", "--force", String(id)])
             }
         }
-        if let mounts = try? String(contentsOfFile: "/proc/mounts", encoding: .utf8) {
+        // procfs reports a size of 0: read to the end instead of trusting it.
+        if let handle = FileHandle(forReadingAtPath: "/proc/self/mounts"),
+           let data = try? handle.readToEnd(), let mounts = String(data: data, encoding: .utf8) {
             for line in mounts.split(separator: "\n").reversed() {
                 let fields = line.split(separator: " ")
                 if fields.count > 1, fields[1].hasPrefix(dataDirectory.path) {
@@ -149,23 +151,32 @@ enum NodeAgentTestError: Error, CustomStringConvertible {
     }
 }
 
-/// Starts a server with the node agent on a private network, runs `body`, stops the server and cleans up.
+/// Starts a server with the node agent on a private network, runs `body`, stops the server, removes what its
+/// node agent left running or mounted, and only then removes the data directory (removing it first would
+/// reach into the containers' still-mounted root filesystems and leave the mounts behind).
 func withNodeAgentServer(extraArguments: [String] = [],
                          _ body: (SwiftletServerProcess, Kubectl, NodeAgentTestSupport.NodeNetwork) async throws -> Void)
     async throws
 {
     let network = NodeAgentTestSupport.uniqueNetwork()
-    var directory: URL?
-    defer {
-        if let directory { NodeAgentTestSupport.cleanUp(dataDirectory: directory, network: network) }
+    let server = try SwiftletServerProcess()
+    var status: Int32 = 0
+    do {
+        defer {
+            NodeAgentTestSupport.cleanUp(dataDirectory: server.dataDirectory, network: network)
+            try? FileManager.default.removeItem(at: server.dataDirectory)
+        }
+        try await server.start(arguments: try NodeAgentTestSupport.serverArguments(
+            dataDirectory: server.dataDirectory, network: network, extra: extraArguments))
+        do {
+            let kubectl = try Kubectl(server: server)
+            _ = try await kubectl.ok(["wait", "--for=condition=Ready", "node", "--all", "--timeout=60s"])
+            try await body(server, kubectl, network)
+        } catch {
+            _ = await server.stopped(keepingData: true)
+            throw error
+        }
+        status = await server.stopped(keepingData: true)
     }
-    try await withSwiftletServer(arguments: { dataDirectory in
-        directory = dataDirectory
-        return try NodeAgentTestSupport.serverArguments(dataDirectory: dataDirectory, network: network,
-                                                        extra: extraArguments)
-    }) { server in
-        let kubectl = try Kubectl(server: server)
-        _ = try await kubectl.ok(["wait", "--for=condition=Ready", "node", "--all", "--timeout=60s"])
-        try await body(server, kubectl, network)
-    }
+    if status != 0 { throw ServerProcessError.notReady("server exited \(status) on SIGTERM:\n\(server.output)") }
 }
