@@ -49,6 +49,9 @@ struct NodeAgentCoverageE2ETests {
             let podView = try await kubectl.ok(["exec", "pod-net", "--", "cat", "/proc/net/dev"])
             #expect(!podView.contains(network.bridge + ":"))
             #expect(podView.contains("eth0:"))
+            // It shares the host's UTS namespace too, so it carries the machine's hostname.
+            let hostname = try await kubectl.ok(["exec", "host-net", "--", "cat", "/proc/sys/kernel/hostname"])
+            #expect(hostname == ProcessInfo.processInfo.hostName + "\n")
 
             // Only the ordinary pod got a network namespace.
             let hostUID = try await kubectl.ok(["get", "pod", "host-net", "-o", "jsonpath={.metadata.uid}"])
@@ -138,7 +141,7 @@ struct NodeAgentCoverageE2ETests {
     // MARK: Force deletion
 
     @Test func forceDeletionRemovesThePodAtOnceAndKillsItsContainer() async throws {
-        try await withNodeAgentServer { server, kubectl, _ in
+        try await withNodeAgentServer { server, kubectl, network in
             // The container ignores SIGTERM and asks for a long grace period: only a kill ends it early.
             _ = try await kubectl.ok(["apply", "-f", "-"], stdin: """
                 apiVersion: v1
@@ -163,6 +166,9 @@ struct NodeAgentCoverageE2ETests {
             let stateObject = try JSONSerialization.jsonObject(with: Data(state.utf8)) as? [String: Any]
             let pid = try #require(stateObject?["pid"] as? Int)
             #expect(pid > 0 && kill(pid_t(pid), 0) == 0)
+            let uid = try await kubectl.ok(["get", "pod", "stubborn", "-o", "jsonpath={.metadata.uid}"])
+            let namespace = network.bridge + "-" + uid
+            #expect(try NodeAgentTestSupport.runTool("/usr/sbin/ip", ["netns", "list"]).contains(namespace))
 
             let deleted = try await kubectl.run(["delete", "pod", "stubborn", "--grace-period=0", "--force"])
             #expect(deleted.status == 0, "\(deleted.stderr)")
@@ -176,15 +182,18 @@ struct NodeAgentCoverageE2ETests {
             let deadline = Date(timeIntervalSinceNow: 60)
             var processGone = false
             var containerGone = false
+            var namespaceGone = false
             while Date() < deadline {
                 processGone = kill(pid_t(pid), 0) != 0 && errno == ESRCH
                 let listed = try NodeAgentTestSupport.runTool("/usr/sbin/runc", ["--root", runcRoot, "list", "-q"])
                 containerGone = !listed.split(separator: "\n").contains(Substring(runcID))
-                if processGone && containerGone { break }
+                namespaceGone = !(try NodeAgentTestSupport.runTool("/usr/sbin/ip", ["netns", "list"]).contains(namespace))
+                if processGone && containerGone && namespaceGone { break }
                 try await Task.sleep(for: .milliseconds(200))
             }
             #expect(processGone, "the container's process \(pid) still runs")
             #expect(containerGone, "runc still lists \(runcID)")
+            #expect(namespaceGone, "the pod's network namespace \(namespace) is left")
         }
     }
 
@@ -241,7 +250,12 @@ struct NodeAgentCoverageE2ETests {
             #expect(try await kubectl.ok(["logs", "talker", "-c", "a"]) == "a1\na2\na3\n")
             #expect(try await kubectl.ok(["logs", "talker", "-c", "a", "--tail=2"]) == "a2\na3\n")
             #expect(try await kubectl.ok(["logs", "talker", "-c", "b"]) == "b1\n")
-            #expect(try await kubectl.ok(["logs", "talker", "--all-containers"]) == "a1\na2\na3\nb1\n")
+            // kubectl fetches the containers' logs one after another in no fixed order (a Go map).
+            let all = try await kubectl.ok(["logs", "talker", "--all-containers", "--prefix"])
+            let allLines = all.split(separator: "\n").map(String.init)
+            #expect(allLines.filter { $0.hasPrefix("[pod/talker/a] ") } == ["[pod/talker/a] a1", "[pod/talker/a] a2", "[pod/talker/a] a3"],
+                    "all containers: \(all)")
+            #expect(allLines.filter { !$0.hasPrefix("[pod/talker/a] ") } == ["[pod/talker/b] b1"], "all containers: \(all)")
             #expect(try await kubectl.ok(["logs", "talker", "-c", "a", "--since=1h"]) == "a1\na2\na3\n")
 
             let stamped = try await kubectl.ok(["logs", "talker", "-c", "a", "--timestamps"])
