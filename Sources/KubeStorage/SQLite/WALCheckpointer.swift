@@ -8,9 +8,12 @@ import Logging
 /// Thread-safe: `noteCommit` and `close` may be called from any thread; all state is guarded by
 /// `condition`. SQLite's PASSIVE checkpoint runs beside the writer without blocking it.
 final class WALCheckpointer: @unchecked Sendable {
-    // SAFETY: `commitsSinceCheckpoint`, `closing` and `finished` are guarded by `condition`.
+    // SAFETY: `commitsSinceCheckpoint`, `closing`, `finished`, `completed` and `lastOutcome` are guarded by
+    // `condition`.
     private let condition = NSCondition()
     private var commitsSinceCheckpoint = 0
+    private var completed = 0
+    private var lastOutcome = CheckpointOutcome(walFrames: 0, checkpointedFrames: 0)
     private var closing = false
     private var finished = false
     private let connection: OpaquePointer
@@ -26,6 +29,13 @@ final class WALCheckpointer: @unchecked Sendable {
             throw StorageError.unavailable("cannot open a checkpoint connection to \(path): SQLite error \(status)")
         }
         sqlite3_busy_timeout(handle, 5000)
+        // A connection learns that the database is in WAL mode when it first reads it; until then every
+        // checkpoint is a no-op reporting -1 frames. Read the journal mode once now.
+        let modeStatus = sqlite3_exec(handle, "PRAGMA journal_mode", nil, nil, nil)
+        guard modeStatus == SQLITE_OK else {
+            sqlite3_close_v2(handle)
+            throw StorageError.unavailable("cannot read the journal mode of \(path) for checkpoints: SQLite error \(modeStatus)")
+        }
         self.connection = handle
         self.threshold = threshold
         self.logger = logger
@@ -40,6 +50,31 @@ final class WALCheckpointer: @unchecked Sendable {
         commitsSinceCheckpoint += 1
         if commitsSinceCheckpoint >= threshold { condition.signal() }
         condition.unlock()
+    }
+
+    /// What one checkpoint did: frames in the log and frames copied into the database file (-1 when the
+    /// connection did not see a WAL database).
+    struct CheckpointOutcome: Equatable {
+        var walFrames: Int32
+        var checkpointedFrames: Int32
+    }
+
+    /// Checkpoints finished so far.
+    var completedCount: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return completed
+    }
+
+    /// Waits until more than `count` checkpoints have finished; the last one's outcome, or nil after `timeout`.
+    func waitForCheckpoint(after count: Int, timeout: Duration) -> CheckpointOutcome? {
+        let deadline = Date().addingTimeInterval(Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18)
+        condition.lock()
+        defer { condition.unlock() }
+        while completed <= count {
+            if !condition.wait(until: deadline) { return completed > count ? lastOutcome : nil }
+        }
+        return lastOutcome
     }
 
     /// Stops the thread and closes its connection; waits until both are done.
@@ -67,9 +102,17 @@ final class WALCheckpointer: @unchecked Sendable {
             var logFrames: Int32 = 0
             var checkpointed: Int32 = 0
             let status = sqlite3_wal_checkpoint_v2(connection, nil, SQLITE_CHECKPOINT_PASSIVE, &logFrames, &checkpointed)
-            if status != SQLITE_OK && status != SQLITE_BUSY {
-                logger.warning("WAL checkpoint failed", metadata: ["status": "\(status)"])
+            if status != SQLITE_OK && status != SQLITE_BUSY || logFrames < 0 {
+                logger.warning("WAL checkpoint failed", metadata: ["status": "\(status)", "walFrames": "\(logFrames)"])
             }
+            condition.lock()
+            completed += 1
+            lastOutcome = CheckpointOutcome(walFrames: logFrames, checkpointedFrames: checkpointed)
+            condition.broadcast()
+            condition.unlock()
+            logger.debug("WAL checkpoint", metadata: [
+                "status": "\(status)", "walFrames": "\(logFrames)", "checkpointedFrames": "\(checkpointed)",
+            ])
         }
     }
 }
