@@ -175,14 +175,10 @@ struct NodeAgentAttachE2ETests {
 
 /// A kubectl whose stdin the test writes to while it runs (`attach -i`), with its output collected.
 ///
-/// Thread-safe: output is appended by a reader thread and read under a condition; waits run on threads of
-/// their own.
+/// Thread-safe: the output is a ``CollectedOutput``; input is written through a pipe.
 private final class InteractiveKubectl: @unchecked Sendable {
-    // SAFETY: `output` and `ended` are only touched while holding `condition`.
-    private let condition = NSCondition()
-    private var output = ""
-    private var ended = false
     private let process: Process
+    private let collected: CollectedOutput
     private let input = Pipe()
     private let exited = DispatchSemaphore(value: 0)
 
@@ -198,29 +194,12 @@ private final class InteractiveKubectl: @unchecked Sendable {
         }
         let exited = self.exited
         process.terminationHandler = { _ in exited.signal() }
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
         process.standardInput = input
-        try process.run()
-        Thread { [self] in
-            while true {
-                let chunk = out.fileHandleForReading.availableData
-                condition.lock()
-                if chunk.isEmpty { ended = true } else { output += String(decoding: chunk, as: UTF8.self) }
-                condition.broadcast()
-                condition.unlock()
-                if chunk.isEmpty { return }
-            }
-        }.start()
+        collected = try CollectedOutput(running: process)
     }
 
     /// Everything kubectl printed so far.
-    var text: String {
-        condition.lock()
-        defer { condition.unlock() }
-        return output
-    }
+    var text: String { collected.text }
 
     func send(_ text: String) {
         try? input.fileHandleForWriting.write(contentsOf: Data(text.utf8))
@@ -232,16 +211,7 @@ private final class InteractiveKubectl: @unchecked Sendable {
 
     /// Waits until the output contains `needle` (true), or kubectl's output ends or `timeout` passes (false).
     func waitFor(_ needle: String, timeout: TimeInterval = 30) async -> Bool {
-        await withCheckedContinuation { continuation in
-            Thread { [self] in
-                let deadline = Date(timeIntervalSinceNow: timeout)
-                condition.lock()
-                while !output.contains(needle), !ended, condition.wait(until: deadline) {}
-                let found = output.contains(needle)
-                condition.unlock()
-                continuation.resume(returning: found)
-            }.start()
-        }
+        await collected.waitFor(needle, timeout: timeout)
     }
 
     /// Waits for kubectl to exit (up to `timeout`; then it is killed) and returns its status.

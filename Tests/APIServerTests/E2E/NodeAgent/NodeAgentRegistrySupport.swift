@@ -68,14 +68,10 @@ enum NodeAgentRegistrySupport {
 
 /// A process started for a test whose stdout and stderr are read line by line on a thread of their own.
 ///
-/// Thread-safe: the output is guarded by an `NSCondition`; waits run on threads of their own so the
-/// cooperative pool never blocks. ``stop()`` kills it (SIGKILL) and reaps it.
+/// Thread-safe: the output is a ``CollectedOutput``. ``stop()`` kills it (SIGKILL) and reaps it.
 final class RegistryE2EProcess: @unchecked Sendable {
-    // SAFETY: `output` and `ended` are only touched while holding `condition`.
-    private let condition = NSCondition()
-    private var output = ""
-    private var ended = false
     private let process: Process
+    private let collected: CollectedOutput
     let name: String
 
     init(_ tool: String, _ arguments: [String], name: String) throws {
@@ -83,44 +79,17 @@ final class RegistryE2EProcess: @unchecked Sendable {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [tool] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
         process.standardInput = FileHandle.nullDevice
-        try process.run()
-        Thread { [self] in
-            while true {
-                let chunk = pipe.fileHandleForReading.availableData
-                condition.lock()
-                if chunk.isEmpty { ended = true } else { output += String(decoding: chunk, as: UTF8.self) }
-                condition.broadcast()
-                condition.unlock()
-                if chunk.isEmpty { return }
-            }
-        }.start()
+        collected = try CollectedOutput(running: process)
     }
 
-    var text: String {
-        condition.lock()
-        defer { condition.unlock() }
-        return output
-    }
+    var text: String { collected.text }
 
     /// The first complete line containing `marker`; throws when the process ends first or after `timeout`.
     func waitForLine(containing marker: String, timeout: TimeInterval = 30) async throws -> String {
-        let line: String? = await withCheckedContinuation { continuation in
-            Thread { [self] in
-                let deadline = Date(timeIntervalSinceNow: timeout)
-                condition.lock()
-                func found() -> String? {
-                    output.split(separator: "\n").dropLast(output.hasSuffix("\n") ? 0 : 1)
-                        .first { $0.contains(marker) }.map(String.init)
-                }
-                while found() == nil, !ended, condition.wait(until: deadline) {}
-                let line = found()
-                condition.unlock()
-                continuation.resume(returning: line)
-            }.start()
+        let line = await collected.wait(timeout: timeout) { output in
+            output.split(separator: "\n").dropLast(output.hasSuffix("\n") ? 0 : 1)
+                .first { $0.contains(marker) }.map(String.init)
         }
         guard let line else {
             throw NodeAgentTestError.toolFailed("\(name) printed no line with \"\(marker)\":\n\(text)")
