@@ -160,6 +160,22 @@ struct NodeAgentAttachE2ETests {
         }
     }
 
+    @Test func execWithATerminalSeesTheWindowAndReturnsTheExitCode() async throws {
+        try await withNodeAgentServer { _, kubectl, _ in
+            _ = try await kubectl.ok(["apply", "-f", "-"], stdin: Self.pod("exec-tty", command: "sleep 3600", stdin: false))
+            _ = try await kubectl.ok(["wait", "--for=condition=Ready", "pod/exec-tty", "--timeout=60s"])
+            // kubectl on a 101 x 33 terminal: `exec -it` asks for a tty and sends its window size.
+            let exec = try InteractiveKubectl(kubectl, ["exec", "-it", "exec-tty", "--", "sh"], terminal: (columns: 101, rows: 33))
+            defer { exec.stop() }
+            exec.send("stty size; tty; echo done-$((6*7)); exit 7\n")
+            #expect(await exec.waitFor("done-42"))
+            #expect(exec.text.contains("33 101"))
+            #expect(exec.text.contains("/dev/pts/"))
+            #expect(await exec.waitForExit() == 7)
+            _ = try await kubectl.ok(["delete", "pod", "exec-tty", "--grace-period=1", "--timeout=60s"])
+        }
+    }
+
     @Test func attachWithoutStdinStreamsOutputUntilStopped() async throws {
         try await withNodeAgentServer { _, kubectl, _ in
             _ = try await kubectl.ok(["apply", "-f", "-"], stdin: Self.pod(
