@@ -82,19 +82,23 @@ enum ScorePlugins {
     static func leastAllocated(pod: PodInfo, feasible: [Int], nodes: [NodeInfo]) -> [Int64] {
         let podCPU = pod.nonZeroRequests.milliCPU
         let podMemory = pod.nonZeroRequests.memory
-        return feasible.map { nodeIndex in
-            let node = nodes[nodeIndex]
-            var total: Int64 = 0
-            var weightSum: Int64 = 0
-            if node.allocatable.milliCPU != 0 {
-                total += leastRequested(requested: node.nonZeroRequested.milliCPU + podCPU, capacity: node.allocatable.milliCPU)
-                weightSum += 1
+        // Fields are read in place: copying a whole NodeInfo per node retains every array and dictionary in it.
+        return nodes.withUnsafeBufferPointer { nodes in
+            feasible.map { nodeIndex in
+                let allocatable = nodes[nodeIndex].allocatable
+                let requested = nodes[nodeIndex].nonZeroRequested
+                var total: Int64 = 0
+                var weightSum: Int64 = 0
+                if allocatable.milliCPU != 0 {
+                    total += leastRequested(requested: requested.milliCPU + podCPU, capacity: allocatable.milliCPU)
+                    weightSum += 1
+                }
+                if allocatable.memory != 0 {
+                    total += leastRequested(requested: requested.memory + podMemory, capacity: allocatable.memory)
+                    weightSum += 1
+                }
+                return weightSum == 0 ? 0 : total / weightSum
             }
-            if node.allocatable.memory != 0 {
-                total += leastRequested(requested: node.nonZeroRequested.memory + podMemory, capacity: node.allocatable.memory)
-                weightSum += 1
-            }
-            return weightSum == 0 ? 0 : total / weightSum
         }
     }
 
@@ -110,8 +114,9 @@ enum ScorePlugins {
         let podCPU = pod.requests.milliCPU
         let podMemory = pod.requests.memory
         guard podCPU != 0 || podMemory != 0 else { return nil }
-        return feasible.map { nodeIndex in
-            let node = nodes[nodeIndex]
+        return nodes.withUnsafeBufferPointer { nodes in feasible.map { nodeIndex in
+            let allocatable = nodes[nodeIndex].allocatable
+            let requested = nodes[nodeIndex].requested
             var fractions: (Double, Double) = (0, 0)
             var count = 0
             func add(_ requested: Int64, _ allocatable: Int64) {
@@ -120,10 +125,10 @@ enum ScorePlugins {
                 if count == 0 { fractions.0 = fraction } else { fractions.1 = fraction }
                 count += 1
             }
-            add(node.requested.milliCPU + podCPU, node.allocatable.milliCPU)
-            add(node.requested.memory + podMemory, node.allocatable.memory)
+            add(requested.milliCPU + podCPU, allocatable.milliCPU)
+            add(requested.memory + podMemory, allocatable.memory)
             let deviation = count == 2 ? abs((fractions.0 - fractions.1) / 2) : 0
             return Int64((1 - deviation) * Double(maxNodeScore))
-        }
+        } }
     }
 }
