@@ -148,7 +148,9 @@ import Testing
         let last = seen?.last?.containerStatuses.first
         #expect(last?.restartCount == 1)
         #expect(last?.lastState.terminated?.reason == "StartError")
-        #expect(runtime.state.withLock { $0.attempts } == 2)
+        // Two starts by the time CrashLoopBackOff shows (restartCount 1 above); the runtime's counter may
+        // already include a later retry when this test runs slowly.
+        #expect(runtime.state.withLock { $0.attempts } >= 2)
         #expect(writer.events.withLock { $0 }.contains { $0.reason == "BackOff" })
         #expect(runtime.state.withLock { $0.removed }.isEmpty)
     }
@@ -168,6 +170,9 @@ import Testing
         #expect(events.contains(ContainerEvent(warning: true, reason: "Failed",
                                                message: "Failed to pull image \"busybox\": rpc error: code = Unknown desc = refused")))
         #expect(events.contains(ContainerEvent(warning: false, reason: "BackOff", message: "Back-off pulling image \"busybox\"")))
-        #expect(runtime.state.withLock { $0.attempts } == 1)
+        // One pull, then back-off: judged from the statuses up to the first ImagePullBackOff (in the order the
+        // worker wrote them), not from the runtime's counter, which a later retry may have moved on by now.
+        #expect(reasons.filter { $0 == "ErrImagePull" }.count == 1, "the pull was retried before backing off: \(reasons)")
+        #expect(runtime.state.withLock { $0.attempts } >= 1)
     }
 }
