@@ -148,9 +148,16 @@ struct NodeAgentAttachE2ETests {
             // and sends its window size.
             let attach = try InteractiveKubectl(kubectl, ["attach", "-it", "tty-shell"], terminal: (columns: 123, rows: 45))
             defer { attach.stop() }
-            attach.send("stty size; echo tty-$((6*7))\n")
-            #expect(await attach.waitFor("tty-42"))
-            #expect(attach.text.contains("45 123"))
+            // kubectl attach first sends the size plus one (124 x 46), then the real size, to force a redraw; the
+            // resize stream is not ordered with stdin, so a command may run between the two. Ask until the final
+            // size shows (each answer is marked by a round number the echoed input does not contain).
+            var sawFinalSize = false
+            for round in 1...20 where !sawFinalSize {
+                attach.send("echo size-$(stty size | tr ' ' x)-round-$((\(round)+1000))\n")
+                #expect(await attach.waitFor("-round-\(round + 1000)"))
+                sawFinalSize = attach.text.contains("size-45x123-round")
+            }
+            #expect(sawFinalSize)
             attach.send("exit 5\n")
             _ = await attach.waitForExit()
             _ = try await kubectl.ok(["wait", "--for=jsonpath={.status.phase}=Failed", "pod/tty-shell", "--timeout=60s"])
