@@ -10,7 +10,7 @@ struct ProbeRunnerGRPCTests {
     @Test func serving_isSuccessAndTheCallIsWellFormed() async throws {
         let server = try ProbeTestGRPCServer(reply: .status(1))
         defer { server.stop() }
-        let result = await runner.runGRPC(GRPCAction(port: Int32(server.port)), podIP: "127.0.0.1", timeout: .seconds(5))
+        let result = await runner.runGRPC(GRPCAction(port: Int32(server.port)), podIP: "127.0.0.1", timeout: ProbeFixtures.patience)
         #expect(result == .success(output: "service healthy"))
         let call = try #require(server.calls.first)
         #expect(call.message == [0, 0, 0, 0, 0])
@@ -26,7 +26,7 @@ struct ProbeRunnerGRPCTests {
         let server = try ProbeTestGRPCServer(reply: .status(2))
         defer { server.stop() }
         let result = await runner.runGRPC(
-            GRPCAction(port: Int32(server.port), service: "db"), podIP: "127.0.0.1", timeout: .seconds(5))
+            GRPCAction(port: Int32(server.port), service: "db"), podIP: "127.0.0.1", timeout: ProbeFixtures.patience)
         #expect(result == .failure("service unhealthy (responded with \"NOT_SERVING\")"))
         #expect(server.calls.first?.message == [0, 0, 0, 0, 4, 0x0a, 2, UInt8(ascii: "d"), UInt8(ascii: "b")])
     }
@@ -34,7 +34,7 @@ struct ProbeRunnerGRPCTests {
     @Test func callWithoutResponse_isFailure() async throws {
         let server = try ProbeTestGRPCServer(reply: .trailersOnly)
         defer { server.stop() }
-        let result = await runner.runGRPC(GRPCAction(port: Int32(server.port)), podIP: "127.0.0.1", timeout: .seconds(5))
+        let result = await runner.runGRPC(GRPCAction(port: Int32(server.port)), podIP: "127.0.0.1", timeout: ProbeFixtures.patience)
         guard case .failure(let message) = result else {
             Issue.record("expected failure, got \(result)")
             return
@@ -53,7 +53,7 @@ struct ProbeRunnerGRPCTests {
     @Test func refusedConnection_isFailure() async {
         let closed = ProbeTestSockets.closedPort()
         defer { close(closed.descriptor) }
-        let result = await runner.runGRPC(GRPCAction(port: Int32(closed.port)), podIP: "127.0.0.1", timeout: .seconds(5))
+        let result = await runner.runGRPC(GRPCAction(port: Int32(closed.port)), podIP: "127.0.0.1", timeout: ProbeFixtures.patience)
         #expect(result == .failure(
             "error: failed to connect service at \"127.0.0.1:\(closed.port)\": dial tcp 127.0.0.1:\(closed.port): connect: connection refused"))
     }

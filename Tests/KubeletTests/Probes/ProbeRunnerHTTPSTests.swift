@@ -18,7 +18,7 @@ struct ProbeRunnerHTTPSTests {
         let result = await runner.runHTTPGet(
             HTTPGetAction(path: "/start", port: .int(Int32(server.port)), scheme: "HTTPS",
                           httpHeaders: [HTTPHeader(name: "Host", value: "api.example.test")]),
-            container: container, podIP: "127.0.0.1", timeout: .seconds(5))
+            container: container, podIP: "127.0.0.1", timeout: ProbeFixtures.patience)
         #expect(result == .success(output: "secure"))
         #expect(server.requests.map(\.target) == ["/start", "/ok"])
         #expect(server.requests.first?.header("Host") == "api.example.test")

@@ -18,7 +18,7 @@ struct ProbeRunnerHTTPTests {
         defer { server.stop() }
         let result = await runner.runHTTPGet(
             action("/healthz?full=1", port: server.port, headers: [HTTPHeader(name: "X-Custom", value: "a")]),
-            container: container, podIP: "127.0.0.1", timeout: .seconds(5))
+            container: container, podIP: "127.0.0.1", timeout: ProbeFixtures.patience)
         #expect(result == .success(output: "ok"))
         let request = try #require(server.requests.first)
         #expect(request.method == "GET")
@@ -39,7 +39,7 @@ struct ProbeRunnerHTTPTests {
         ]
         let result = await runner.runHTTPGet(
             action("", port: server.port, headers: headers), container: container, podIP: "127.0.0.1",
-            timeout: .seconds(5))
+            timeout: ProbeFixtures.patience)
         #expect(result == .success(output: ""))
         let request = try #require(server.requests.first)
         #expect(request.target == "/")
@@ -55,7 +55,7 @@ struct ProbeRunnerHTTPTests {
         let server = try ProbeTestHTTPServer { _ in .respond(status: status, body: "secret body") }
         defer { server.stop() }
         let result = await runner.runHTTPGet(
-            action("/healthz", port: server.port), container: container, podIP: "127.0.0.1", timeout: .seconds(5))
+            action("/healthz", port: server.port), container: container, podIP: "127.0.0.1", timeout: ProbeFixtures.patience)
         #expect(result == .failure("HTTP probe failed with statuscode: \(status)"))
     }
 
@@ -65,7 +65,7 @@ struct ProbeRunnerHTTPTests {
         let named = ProbeFixtures.container(ports: [ContainerPort(name: "http", containerPort: Int32(server.port))])
         let result = await runner.runHTTPGet(
             HTTPGetAction(path: "/", port: .string("http")), container: named, podIP: "127.0.0.1",
-            timeout: .seconds(5))
+            timeout: ProbeFixtures.patience)
         #expect(result.isSuccess)
         #expect(server.requests.count == 1)
     }
@@ -87,7 +87,7 @@ struct ProbeRunnerHTTPTests {
         defer { server.stop() }
         let result = await runner.runHTTPGet(
             action("/old", port: server.port, headers: [HTTPHeader(name: "X-Token", value: "t")]),
-            container: container, podIP: "127.0.0.1", timeout: .seconds(30))
+            container: container, podIP: "127.0.0.1", timeout: ProbeFixtures.patience)
         #expect(result == .success(output: "new"))
         #expect(server.requests.map(\.target) == ["/old", "/new"])
         #expect(server.requests.last?.header("X-Token") == "t")
@@ -99,7 +99,7 @@ struct ProbeRunnerHTTPTests {
         }
         defer { server.stop() }
         let result = await runner.runHTTPGet(
-            action("/", port: server.port), container: container, podIP: "127.0.0.1", timeout: .seconds(30))
+            action("/", port: server.port), container: container, podIP: "127.0.0.1", timeout: ProbeFixtures.patience)
         #expect(result == .warning("Probe terminated redirects, Response body: moved"))
         #expect(server.requests.count == 1)
     }
@@ -108,7 +108,7 @@ struct ProbeRunnerHTTPTests {
         let server = try ProbeTestHTTPServer { _ in .respond(status: 302, headers: [("Location", "/loop")]) }
         defer { server.stop() }
         let result = await runner.runHTTPGet(
-            action("/loop", port: server.port), container: container, podIP: "127.0.0.1", timeout: .seconds(30))
+            action("/loop", port: server.port), container: container, podIP: "127.0.0.1", timeout: ProbeFixtures.patience)
         #expect(result == .failure("Get \"http://127.0.0.1:\(server.port)/loop\": stopped after 10 redirects"))
         #expect(server.requests.count == 11)
     }
@@ -117,7 +117,7 @@ struct ProbeRunnerHTTPTests {
         let closed = ProbeTestSockets.closedPort()
         defer { close(closed.descriptor) }
         let result = await runner.runHTTPGet(
-            action("/healthz", port: closed.port), container: container, podIP: "127.0.0.1", timeout: .seconds(5))
+            action("/healthz", port: closed.port), container: container, podIP: "127.0.0.1", timeout: ProbeFixtures.patience)
         #expect(result == .failure(
             "Get \"http://127.0.0.1:\(closed.port)/healthz\": dial tcp 127.0.0.1:\(closed.port): connect: connection refused"))
     }
@@ -137,7 +137,7 @@ struct ProbeRunnerHTTPTests {
         let server = try ProbeTestHTTPServer { _ in .respond(status: 200, body: body) }
         defer { server.stop() }
         let result = await runner.runHTTPGet(
-            action("/", port: server.port), container: container, podIP: "127.0.0.1", timeout: .seconds(5))
+            action("/", port: server.port), container: container, podIP: "127.0.0.1", timeout: ProbeFixtures.patience)
         guard case .success(let output) = result else {
             Issue.record("expected success, got \(result)")
             return
@@ -151,7 +151,7 @@ struct ProbeRunnerHTTPTests {
         }
         defer { server.stop() }
         let result = await runner.runHTTPGet(
-            action("/", port: server.port), container: container, podIP: "127.0.0.1", timeout: .seconds(5))
+            action("/", port: server.port), container: container, podIP: "127.0.0.1", timeout: ProbeFixtures.patience)
         #expect(result == .success(output: "abcde"))
     }
 
@@ -159,7 +159,7 @@ struct ProbeRunnerHTTPTests {
         let server = try ProbeTestHTTPServer { _ in .raw("SSH-2.0-OpenSSH\r\n") }
         defer { server.stop() }
         let result = await runner.runHTTPGet(
-            action("/", port: server.port), container: container, podIP: "127.0.0.1", timeout: .seconds(5))
+            action("/", port: server.port), container: container, podIP: "127.0.0.1", timeout: ProbeFixtures.patience)
         #expect(result == .failure(
             "Get \"http://127.0.0.1:\(server.port)/\": net/http: HTTP/1.x transport connection broken: malformed HTTP response \"SSH-2.0-OpenSSH\""))
     }
@@ -179,7 +179,7 @@ struct ProbeRunnerHTTPTests {
         defer { server.stop() }
         let result = await runner.runHTTPGet(
             HTTPGetAction(path: "/", port: .int(Int32(server.port)), host: "localhost"), container: container,
-            podIP: "10.255.255.1", timeout: .seconds(5))
+            podIP: "10.255.255.1", timeout: ProbeFixtures.patience)
         #expect(result.isSuccess)
     }
 }

@@ -12,7 +12,7 @@ struct ProbeRunnerTCPAndExecTests {
         let runner = ProbeRunner(executor: ProbeTestExecutor())
         let result = await runner.runTCPSocket(
             TCPSocketAction(port: .int(Int32(server.port))), container: ProbeFixtures.container(),
-            podIP: "127.0.0.1", timeout: .seconds(5))
+            podIP: "127.0.0.1", timeout: ProbeFixtures.patience)
         #expect(result == .success(output: ""))
     }
 
@@ -22,7 +22,7 @@ struct ProbeRunnerTCPAndExecTests {
         let runner = ProbeRunner(executor: ProbeTestExecutor())
         let result = await runner.runTCPSocket(
             TCPSocketAction(port: .int(Int32(closed.port))), container: ProbeFixtures.container(),
-            podIP: "127.0.0.1", timeout: .seconds(5))
+            podIP: "127.0.0.1", timeout: ProbeFixtures.patience)
         #expect(result == .failure("dial tcp 127.0.0.1:\(closed.port): connect: connection refused"))
     }
 

@@ -424,6 +424,10 @@ enum ProbeTestSockets {
 
 /// Builders for probe tests.
 enum ProbeFixtures {
+    /// The probe timeout of exchanges that are expected to finish: a safety net only, long enough that a test
+    /// run starving this process for a while (hundreds of tests start at once on two cores) cannot trip it.
+    static let patience: Duration = .seconds(300)
+
     static func container(name: String = "web", ports: [ContainerPort] = [], env: [EnvVar] = [],
                           liveness: Probe? = nil, readiness: Probe? = nil, startup: Probe? = nil) -> Container {
         var container = Container(name: name)
