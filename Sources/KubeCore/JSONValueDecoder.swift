@@ -1,3 +1,5 @@
+import Foundation
+
 /// Decodes `Decodable` values straight from a parsed ``JSONValue`` tree, without serialising it to bytes and
 /// scanning them again as `JSONDecoder` would.
 ///
@@ -13,7 +15,10 @@ public struct JSONValueDecoder: Sendable {
 
     /// Decodes a `Value` from `json`.
     public func decode<Value: Decodable>(_ type: Value.Type, from json: JSONValue) throws -> Value {
-        try Value(from: JSONValueDecoding(value: json, path: nil))
+        if let fast = Value.self as? any JSONTreeCodable.Type, let value = try? fast.init(jsonTree: json) {
+            return value as! Value
+        }
+        return try Value(from: JSONValueDecoding(value: json, path: nil))
     }
 }
 
@@ -156,6 +161,18 @@ struct JSONValueDecoding: Decoder {
         }
     }
 
+    /// A JSON number as a `Decimal` (as Foundation's `JSONDecoder` reads one), from its shortest decimal text.
+    static func decimal(_ value: JSONValue, _ path: CodingPathLink?) throws -> Decimal {
+        switch value {
+        case .integer(let number): return Decimal(number)
+        case .number(let number):
+            if let decimal = Decimal(string: "\(number)") { return decimal }
+            throw notRepresentable(Decimal.self, "\(number)", path)
+        case .null: throw null(Decimal.self, path)
+        default: throw mismatch(Decimal.self, value, path)
+        }
+    }
+
     private static func notRepresentable(_ type: Any.Type, _ text: String, _ path: CodingPathLink?) -> DecodingError {
         DecodingError.dataCorrupted(
             .init(codingPath: CodingPathLink.path(path), debugDescription: "Number \(text) is not representable in Swift as \(type).")
@@ -178,8 +195,12 @@ struct JSONValueDecoding: Decoder {
         if Value.self == Int32.self { return try integer(Int32.self, value, path()) as! Value }
         if Value.self == Double.self { return try double(value, path()) as! Value }
         if Value.self == JSONValue.self { return value as! Value }
+        if Value.self == Decimal.self { return try decimal(value, path()) as! Value }
         if let container = Value.self as? any JSONTreeDecodable.Type {
             return try container.decodeTree(value, path: path) as! Value
+        }
+        if let fast = Value.self as? any JSONTreeCodable.Type, let decoded = try? fast.init(jsonTree: value) {
+            return decoded as! Value
         }
         return try Value(from: JSONValueDecoding(value: value, path: path()))
     }

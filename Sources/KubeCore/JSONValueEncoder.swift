@@ -10,7 +10,8 @@ public struct JSONValueEncoder: Sendable {
 
     /// The JSON tree of `value`.
     public func encode<Value: Encodable>(_ value: Value) throws -> JSONValue {
-        try JSONValueEncoding.tree(of: value, path: nil)
+        if let fast = value as? any JSONTreeCodable, let tree = try? fast.jsonTree() { return tree }
+        return try JSONValueEncoding.tree(of: value, path: nil)
     }
 }
 
@@ -97,6 +98,7 @@ struct JSONValueEncoding: Encoder {
         if Value.self == Int32.self { return .integer(Int64(value as! Int32)) }
         if Value.self == JSONValue.self { return value as! JSONValue }
         if Value.self == [String: String].self { return .object((value as! [String: String]).mapValues { .string($0) }) }
+        if let fast = value as? any JSONTreeCodable, let tree = try? fast.jsonTree() { return tree }
         let slot = EncodingSlot()
         try value.encode(to: JSONValueEncoding(slot: slot, path: path))
         return slot.tree

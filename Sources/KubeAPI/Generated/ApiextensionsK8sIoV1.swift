@@ -4,7 +4,7 @@
 public import KubeCore
 
 /// A CustomResourceDefinition declares a new resource kind with its names, scope, versions and schemas.
-public struct CustomResourceDefinition: Codable, Sendable, Equatable {
+public struct CustomResourceDefinition: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata; the name is <plural>.<group>.
     public var metadata: ObjectMeta
     /// The group, names, scope and versions (with their schemas) of the new kind.
@@ -40,6 +40,22 @@ public struct CustomResourceDefinition: Codable, Sendable, Equatable {
         try container.encode(metadata, forKey: .metadata)
         try container.encode(spec, forKey: .spec)
         try container.encodeIfPresent(status, forKey: .status)
+    }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: JSONValue.null)
+        self.status = try JSONTree.optional(jsonMembers["status"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["spec"] = self.spec.jsonTree()
+        if let value = self.status { jsonMembers["status"] = value.jsonTree() }
+        return .object(jsonMembers)
     }
 }
 

@@ -4,7 +4,7 @@
 public import KubeCore
 
 /// A Deployment keeps a set of identical pods running and rolls out changes to them declaratively by managing ReplicaSets.
-public struct Deployment: Codable, Sendable, Equatable {
+public struct Deployment: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// Desired state of the Deployment.
@@ -41,6 +41,22 @@ public struct Deployment: Codable, Sendable, Equatable {
         try container.encode(spec, forKey: .spec)
         try container.encode(status, forKey: .status)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: DeploymentSpec())
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: DeploymentStatus())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["spec"] = try self.spec.jsonTree()
+        jsonMembers["status"] = try self.status.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension Deployment: APIType {
@@ -70,7 +86,7 @@ extension Deployment: KubeResource {
 }
 
 /// Desired state of a Deployment.
-public struct DeploymentSpec: Codable, Sendable, Equatable {
+public struct DeploymentSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Number of pods wanted; defaults to 1. Unset differs from an explicit 0.
     public var replicas: Int32?
     /// Label selector for the pods the Deployment manages; must match the template's labels and cannot change after creation.
@@ -142,6 +158,32 @@ public struct DeploymentSpec: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(paused, forKey: .paused)
         try container.encodeIfPresent(progressDeadlineSeconds, forKey: .progressDeadlineSeconds)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.replicas = try JSONTree.optional(jsonMembers["replicas"])
+        self.selector = try JSONTree.optional(jsonMembers["selector"])
+        self.template = try JSONTree.value(jsonMembers["template"], orZero: PodTemplateSpec())
+        self.strategy = try JSONTree.value(jsonMembers["strategy"], orZero: DeploymentStrategy())
+        self.minReadySeconds = try JSONTree.value(jsonMembers["minReadySeconds"], orZero: 0)
+        self.revisionHistoryLimit = try JSONTree.optional(jsonMembers["revisionHistoryLimit"])
+        self.paused = try JSONTree.value(jsonMembers["paused"], orZero: false)
+        self.progressDeadlineSeconds = try JSONTree.optional(jsonMembers["progressDeadlineSeconds"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(8)
+        if let value = self.replicas { jsonMembers["replicas"] = value.jsonTree() }
+        jsonMembers["selector"] = self.selector?.jsonTree() ?? .null
+        jsonMembers["template"] = try self.template.jsonTree()
+        jsonMembers["strategy"] = try self.strategy.jsonTree()
+        if !self.minReadySeconds.isGoEmpty { jsonMembers["minReadySeconds"] = self.minReadySeconds.jsonTree() }
+        if let value = self.revisionHistoryLimit { jsonMembers["revisionHistoryLimit"] = value.jsonTree() }
+        if !self.paused.isGoEmpty { jsonMembers["paused"] = self.paused.jsonTree() }
+        if let value = self.progressDeadlineSeconds { jsonMembers["progressDeadlineSeconds"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension DeploymentSpec: APIType {
@@ -163,7 +205,7 @@ extension DeploymentSpec: APIType {
 }
 
 /// How a Deployment replaces old pods with new ones.
-public struct DeploymentStrategy: Codable, Sendable, Equatable {
+public struct DeploymentStrategy: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Recreate kills all old pods before creating new ones; RollingUpdate (default) replaces them gradually.
     public var type: String
     /// Parameters of a RollingUpdate; only allowed with that type.
@@ -193,6 +235,20 @@ public struct DeploymentStrategy: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(type, forKey: .type)
         try container.encodeIfPresent(rollingUpdate, forKey: .rollingUpdate)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
+        self.rollingUpdate = try JSONTree.optional(jsonMembers["rollingUpdate"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.type.isGoEmpty { jsonMembers["type"] = self.type.jsonTree() }
+        if let value = self.rollingUpdate { jsonMembers["rollingUpdate"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension DeploymentStrategy: APIType {
@@ -208,7 +264,7 @@ extension DeploymentStrategy: APIType {
 }
 
 /// Limits on how many pods a rolling update may take down or add at a time.
-public struct RollingUpdateDeployment: Codable, Sendable, Equatable {
+public struct RollingUpdateDeployment: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Most pods that may be unavailable during the update, as a number or a percentage of desired pods (rounded down); default 25%. Cannot be 0 when maxSurge is 0.
     public var maxUnavailable: IntOrString?
     /// Most pods that may exist above the desired count during the update, as a number or a percentage (rounded up); default 25%. Cannot be 0 when maxUnavailable is 0.
@@ -238,6 +294,20 @@ public struct RollingUpdateDeployment: Codable, Sendable, Equatable {
         try container.encodeIfPresent(maxUnavailable, forKey: .maxUnavailable)
         try container.encodeIfPresent(maxSurge, forKey: .maxSurge)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.maxUnavailable = try JSONTree.optional(jsonMembers["maxUnavailable"])
+        self.maxSurge = try JSONTree.optional(jsonMembers["maxSurge"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if let value = self.maxUnavailable { jsonMembers["maxUnavailable"] = value.jsonTree() }
+        if let value = self.maxSurge { jsonMembers["maxSurge"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension RollingUpdateDeployment: APIType {
@@ -253,7 +323,7 @@ extension RollingUpdateDeployment: APIType {
 }
 
 /// Observed state of a Deployment.
-public struct DeploymentStatus: Codable, Sendable, Equatable {
+public struct DeploymentStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Generation of the Deployment last acted on by the controller.
     public var observedGeneration: Int64
     /// Non-terminating pods targeted by the Deployment, with the current template or not.
@@ -332,6 +402,34 @@ public struct DeploymentStatus: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(conditions, forKey: .conditions)
         try container.encodeIfPresent(collisionCount, forKey: .collisionCount)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.observedGeneration = try JSONTree.value(jsonMembers["observedGeneration"], orZero: 0)
+        self.replicas = try JSONTree.value(jsonMembers["replicas"], orZero: 0)
+        self.updatedReplicas = try JSONTree.value(jsonMembers["updatedReplicas"], orZero: 0)
+        self.readyReplicas = try JSONTree.value(jsonMembers["readyReplicas"], orZero: 0)
+        self.availableReplicas = try JSONTree.value(jsonMembers["availableReplicas"], orZero: 0)
+        self.unavailableReplicas = try JSONTree.value(jsonMembers["unavailableReplicas"], orZero: 0)
+        self.terminatingReplicas = try JSONTree.optional(jsonMembers["terminatingReplicas"])
+        self.conditions = try JSONTree.list(jsonMembers["conditions"], zeroElement: DeploymentCondition())
+        self.collisionCount = try JSONTree.optional(jsonMembers["collisionCount"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(9)
+        if !self.observedGeneration.isGoEmpty { jsonMembers["observedGeneration"] = self.observedGeneration.jsonTree() }
+        if !self.replicas.isGoEmpty { jsonMembers["replicas"] = self.replicas.jsonTree() }
+        if !self.updatedReplicas.isGoEmpty { jsonMembers["updatedReplicas"] = self.updatedReplicas.jsonTree() }
+        if !self.readyReplicas.isGoEmpty { jsonMembers["readyReplicas"] = self.readyReplicas.jsonTree() }
+        if !self.availableReplicas.isGoEmpty { jsonMembers["availableReplicas"] = self.availableReplicas.jsonTree() }
+        if !self.unavailableReplicas.isGoEmpty { jsonMembers["unavailableReplicas"] = self.unavailableReplicas.jsonTree() }
+        if let value = self.terminatingReplicas { jsonMembers["terminatingReplicas"] = value.jsonTree() }
+        if !self.conditions.isGoEmpty { jsonMembers["conditions"] = try self.conditions.jsonTree() }
+        if let value = self.collisionCount { jsonMembers["collisionCount"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension DeploymentStatus: APIType {
@@ -354,7 +452,7 @@ extension DeploymentStatus: APIType {
 }
 
 /// One observed condition of a Deployment.
-public struct DeploymentCondition: Codable, Sendable, Equatable {
+public struct DeploymentCondition: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Kind of condition: Available, Progressing or ReplicaFailure.
     public var type: String
     /// Whether the condition holds: True, False or Unknown.
@@ -412,6 +510,28 @@ public struct DeploymentCondition: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(reason, forKey: .reason)
         try container.encodeOmitEmpty(message, forKey: .message)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: "")
+        self.lastUpdateTime = try JSONTree.optional(jsonMembers["lastUpdateTime"])
+        self.lastTransitionTime = try JSONTree.optional(jsonMembers["lastTransitionTime"])
+        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
+        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(6)
+        jsonMembers["type"] = self.type.jsonTree()
+        jsonMembers["status"] = self.status.jsonTree()
+        jsonMembers["lastUpdateTime"] = try self.lastUpdateTime?.jsonTree() ?? .null
+        jsonMembers["lastTransitionTime"] = try self.lastTransitionTime?.jsonTree() ?? .null
+        if !self.reason.isGoEmpty { jsonMembers["reason"] = self.reason.jsonTree() }
+        if !self.message.isGoEmpty { jsonMembers["message"] = self.message.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension DeploymentCondition: APIType {
@@ -431,7 +551,7 @@ extension DeploymentCondition: APIType {
 }
 
 /// A ReplicaSet keeps a given number of pods matching its selector running. Usually managed by a Deployment.
-public struct ReplicaSet: Codable, Sendable, Equatable {
+public struct ReplicaSet: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// Desired state of the ReplicaSet.
@@ -468,6 +588,22 @@ public struct ReplicaSet: Codable, Sendable, Equatable {
         try container.encode(spec, forKey: .spec)
         try container.encode(status, forKey: .status)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: ReplicaSetSpec())
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: ReplicaSetStatus())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["spec"] = try self.spec.jsonTree()
+        jsonMembers["status"] = try self.status.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension ReplicaSet: APIType {
@@ -497,7 +633,7 @@ extension ReplicaSet: KubeResource {
 }
 
 /// Desired state of a ReplicaSet.
-public struct ReplicaSetSpec: Codable, Sendable, Equatable {
+public struct ReplicaSetSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Number of pods wanted; defaults to 1. Unset differs from an explicit 0.
     public var replicas: Int32?
     /// Seconds a new pod must be ready, without any container crashing, before it counts as available (default 0).
@@ -541,6 +677,24 @@ public struct ReplicaSetSpec: Codable, Sendable, Equatable {
         try container.encodeOrNull(selector, forKey: .selector)
         try container.encode(template, forKey: .template)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.replicas = try JSONTree.optional(jsonMembers["replicas"])
+        self.minReadySeconds = try JSONTree.value(jsonMembers["minReadySeconds"], orZero: 0)
+        self.selector = try JSONTree.optional(jsonMembers["selector"])
+        self.template = try JSONTree.value(jsonMembers["template"], orZero: PodTemplateSpec())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(4)
+        if let value = self.replicas { jsonMembers["replicas"] = value.jsonTree() }
+        if !self.minReadySeconds.isGoEmpty { jsonMembers["minReadySeconds"] = self.minReadySeconds.jsonTree() }
+        jsonMembers["selector"] = self.selector?.jsonTree() ?? .null
+        jsonMembers["template"] = try self.template.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension ReplicaSetSpec: APIType {
@@ -558,7 +712,7 @@ extension ReplicaSetSpec: APIType {
 }
 
 /// Observed state of a ReplicaSet.
-public struct ReplicaSetStatus: Codable, Sendable, Equatable {
+public struct ReplicaSetStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Non-terminating pods currently matched.
     public var replicas: Int32
     /// Non-terminating pods carrying all labels of the pod template.
@@ -623,6 +777,30 @@ public struct ReplicaSetStatus: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(observedGeneration, forKey: .observedGeneration)
         try container.encodeOmitEmpty(conditions, forKey: .conditions)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.replicas = try JSONTree.value(jsonMembers["replicas"], orZero: 0)
+        self.fullyLabeledReplicas = try JSONTree.value(jsonMembers["fullyLabeledReplicas"], orZero: 0)
+        self.readyReplicas = try JSONTree.value(jsonMembers["readyReplicas"], orZero: 0)
+        self.availableReplicas = try JSONTree.value(jsonMembers["availableReplicas"], orZero: 0)
+        self.terminatingReplicas = try JSONTree.optional(jsonMembers["terminatingReplicas"])
+        self.observedGeneration = try JSONTree.value(jsonMembers["observedGeneration"], orZero: 0)
+        self.conditions = try JSONTree.list(jsonMembers["conditions"], zeroElement: ReplicaSetCondition())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(7)
+        jsonMembers["replicas"] = self.replicas.jsonTree()
+        if !self.fullyLabeledReplicas.isGoEmpty { jsonMembers["fullyLabeledReplicas"] = self.fullyLabeledReplicas.jsonTree() }
+        if !self.readyReplicas.isGoEmpty { jsonMembers["readyReplicas"] = self.readyReplicas.jsonTree() }
+        if !self.availableReplicas.isGoEmpty { jsonMembers["availableReplicas"] = self.availableReplicas.jsonTree() }
+        if let value = self.terminatingReplicas { jsonMembers["terminatingReplicas"] = value.jsonTree() }
+        if !self.observedGeneration.isGoEmpty { jsonMembers["observedGeneration"] = self.observedGeneration.jsonTree() }
+        if !self.conditions.isGoEmpty { jsonMembers["conditions"] = try self.conditions.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ReplicaSetStatus: APIType {
@@ -643,7 +821,7 @@ extension ReplicaSetStatus: APIType {
 }
 
 /// One observed condition of a ReplicaSet.
-public struct ReplicaSetCondition: Codable, Sendable, Equatable {
+public struct ReplicaSetCondition: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Kind of condition, such as ReplicaFailure.
     public var type: String
     /// Whether the condition holds: True, False or Unknown.
@@ -694,6 +872,26 @@ public struct ReplicaSetCondition: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(reason, forKey: .reason)
         try container.encodeOmitEmpty(message, forKey: .message)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: "")
+        self.lastTransitionTime = try JSONTree.optional(jsonMembers["lastTransitionTime"])
+        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
+        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(5)
+        jsonMembers["type"] = self.type.jsonTree()
+        jsonMembers["status"] = self.status.jsonTree()
+        jsonMembers["lastTransitionTime"] = try self.lastTransitionTime?.jsonTree() ?? .null
+        if !self.reason.isGoEmpty { jsonMembers["reason"] = self.reason.jsonTree() }
+        if !self.message.isGoEmpty { jsonMembers["message"] = self.message.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ReplicaSetCondition: APIType {
@@ -712,7 +910,7 @@ extension ReplicaSetCondition: APIType {
 }
 
 /// A DaemonSet runs one copy of a pod on every node, or on every node its template selects.
-public struct DaemonSet: Codable, Sendable, Equatable {
+public struct DaemonSet: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// Desired state of the DaemonSet.
@@ -749,6 +947,22 @@ public struct DaemonSet: Codable, Sendable, Equatable {
         try container.encode(spec, forKey: .spec)
         try container.encode(status, forKey: .status)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: DaemonSetSpec())
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: DaemonSetStatus())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["spec"] = try self.spec.jsonTree()
+        jsonMembers["status"] = try self.status.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension DaemonSet: APIType {
@@ -777,7 +991,7 @@ extension DaemonSet: KubeResource {
 }
 
 /// Desired state of a DaemonSet.
-public struct DaemonSetSpec: Codable, Sendable, Equatable {
+public struct DaemonSetSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Label selector for the pods the DaemonSet manages; must match the template's labels.
     public var selector: LabelSelector?
     /// Template for the pod run on each eligible node; restartPolicy must be Always.
@@ -828,6 +1042,26 @@ public struct DaemonSetSpec: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(minReadySeconds, forKey: .minReadySeconds)
         try container.encodeIfPresent(revisionHistoryLimit, forKey: .revisionHistoryLimit)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.selector = try JSONTree.optional(jsonMembers["selector"])
+        self.template = try JSONTree.value(jsonMembers["template"], orZero: PodTemplateSpec())
+        self.updateStrategy = try JSONTree.value(jsonMembers["updateStrategy"], orZero: DaemonSetUpdateStrategy())
+        self.minReadySeconds = try JSONTree.value(jsonMembers["minReadySeconds"], orZero: 0)
+        self.revisionHistoryLimit = try JSONTree.optional(jsonMembers["revisionHistoryLimit"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(5)
+        jsonMembers["selector"] = self.selector?.jsonTree() ?? .null
+        jsonMembers["template"] = try self.template.jsonTree()
+        jsonMembers["updateStrategy"] = try self.updateStrategy.jsonTree()
+        if !self.minReadySeconds.isGoEmpty { jsonMembers["minReadySeconds"] = self.minReadySeconds.jsonTree() }
+        if let value = self.revisionHistoryLimit { jsonMembers["revisionHistoryLimit"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension DaemonSetSpec: APIType {
@@ -846,7 +1080,7 @@ extension DaemonSetSpec: APIType {
 }
 
 /// How a DaemonSet replaces its pods.
-public struct DaemonSetUpdateStrategy: Codable, Sendable, Equatable {
+public struct DaemonSetUpdateStrategy: Codable, JSONTreeCodable, Sendable, Equatable {
     /// RollingUpdate (default) replaces pods gradually; OnDelete replaces a pod only after it is deleted by hand.
     public var type: String
     /// Parameters of a RollingUpdate; only allowed with that type.
@@ -876,6 +1110,20 @@ public struct DaemonSetUpdateStrategy: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(type, forKey: .type)
         try container.encodeIfPresent(rollingUpdate, forKey: .rollingUpdate)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
+        self.rollingUpdate = try JSONTree.optional(jsonMembers["rollingUpdate"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.type.isGoEmpty { jsonMembers["type"] = self.type.jsonTree() }
+        if let value = self.rollingUpdate { jsonMembers["rollingUpdate"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension DaemonSetUpdateStrategy: APIType {
@@ -891,7 +1139,7 @@ extension DaemonSetUpdateStrategy: APIType {
 }
 
 /// Limits for a DaemonSet rolling update.
-public struct RollingUpdateDaemonSet: Codable, Sendable, Equatable {
+public struct RollingUpdateDaemonSet: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Most daemon pods that may be unavailable during the update, as a number or a percentage of nodes (rounded up); default 1. Cannot be 0 when maxSurge is 0.
     public var maxUnavailable: IntOrString?
     /// Most nodes that may run an updated pod alongside the old one during the update, as a number or a percentage (rounded up); default 0. Cannot be 0 when maxUnavailable is 0.
@@ -921,6 +1169,20 @@ public struct RollingUpdateDaemonSet: Codable, Sendable, Equatable {
         try container.encodeIfPresent(maxUnavailable, forKey: .maxUnavailable)
         try container.encodeIfPresent(maxSurge, forKey: .maxSurge)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.maxUnavailable = try JSONTree.optional(jsonMembers["maxUnavailable"])
+        self.maxSurge = try JSONTree.optional(jsonMembers["maxSurge"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if let value = self.maxUnavailable { jsonMembers["maxUnavailable"] = value.jsonTree() }
+        if let value = self.maxSurge { jsonMembers["maxSurge"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension RollingUpdateDaemonSet: APIType {
@@ -936,7 +1198,7 @@ extension RollingUpdateDaemonSet: APIType {
 }
 
 /// Observed state of a DaemonSet.
-public struct DaemonSetStatus: Codable, Sendable, Equatable {
+public struct DaemonSetStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Nodes that run at least one daemon pod and should.
     public var currentNumberScheduled: Int32
     /// Nodes that run a daemon pod but should not.
@@ -1022,6 +1284,36 @@ public struct DaemonSetStatus: Codable, Sendable, Equatable {
         try container.encodeIfPresent(collisionCount, forKey: .collisionCount)
         try container.encodeOmitEmpty(conditions, forKey: .conditions)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.currentNumberScheduled = try JSONTree.value(jsonMembers["currentNumberScheduled"], orZero: 0)
+        self.numberMisscheduled = try JSONTree.value(jsonMembers["numberMisscheduled"], orZero: 0)
+        self.desiredNumberScheduled = try JSONTree.value(jsonMembers["desiredNumberScheduled"], orZero: 0)
+        self.numberReady = try JSONTree.value(jsonMembers["numberReady"], orZero: 0)
+        self.observedGeneration = try JSONTree.value(jsonMembers["observedGeneration"], orZero: 0)
+        self.updatedNumberScheduled = try JSONTree.value(jsonMembers["updatedNumberScheduled"], orZero: 0)
+        self.numberAvailable = try JSONTree.value(jsonMembers["numberAvailable"], orZero: 0)
+        self.numberUnavailable = try JSONTree.value(jsonMembers["numberUnavailable"], orZero: 0)
+        self.collisionCount = try JSONTree.optional(jsonMembers["collisionCount"])
+        self.conditions = try JSONTree.list(jsonMembers["conditions"], zeroElement: DaemonSetCondition())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(10)
+        jsonMembers["currentNumberScheduled"] = self.currentNumberScheduled.jsonTree()
+        jsonMembers["numberMisscheduled"] = self.numberMisscheduled.jsonTree()
+        jsonMembers["desiredNumberScheduled"] = self.desiredNumberScheduled.jsonTree()
+        jsonMembers["numberReady"] = self.numberReady.jsonTree()
+        if !self.observedGeneration.isGoEmpty { jsonMembers["observedGeneration"] = self.observedGeneration.jsonTree() }
+        if !self.updatedNumberScheduled.isGoEmpty { jsonMembers["updatedNumberScheduled"] = self.updatedNumberScheduled.jsonTree() }
+        if !self.numberAvailable.isGoEmpty { jsonMembers["numberAvailable"] = self.numberAvailable.jsonTree() }
+        if !self.numberUnavailable.isGoEmpty { jsonMembers["numberUnavailable"] = self.numberUnavailable.jsonTree() }
+        if let value = self.collisionCount { jsonMembers["collisionCount"] = value.jsonTree() }
+        if !self.conditions.isGoEmpty { jsonMembers["conditions"] = try self.conditions.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension DaemonSetStatus: APIType {
@@ -1045,7 +1337,7 @@ extension DaemonSetStatus: APIType {
 }
 
 /// One observed condition of a DaemonSet.
-public struct DaemonSetCondition: Codable, Sendable, Equatable {
+public struct DaemonSetCondition: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Kind of condition.
     public var type: String
     /// Whether the condition holds: True, False or Unknown.
@@ -1096,6 +1388,26 @@ public struct DaemonSetCondition: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(reason, forKey: .reason)
         try container.encodeOmitEmpty(message, forKey: .message)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: "")
+        self.lastTransitionTime = try JSONTree.optional(jsonMembers["lastTransitionTime"])
+        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
+        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(5)
+        jsonMembers["type"] = self.type.jsonTree()
+        jsonMembers["status"] = self.status.jsonTree()
+        jsonMembers["lastTransitionTime"] = try self.lastTransitionTime?.jsonTree() ?? .null
+        if !self.reason.isGoEmpty { jsonMembers["reason"] = self.reason.jsonTree() }
+        if !self.message.isGoEmpty { jsonMembers["message"] = self.message.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension DaemonSetCondition: APIType {
@@ -1114,7 +1426,7 @@ extension DaemonSetCondition: APIType {
 }
 
 /// A StatefulSet runs pods with stable, ordered identities: each keeps its name, DNS hostname and persistent volumes across rescheduling.
-public struct StatefulSet: Codable, Sendable, Equatable {
+public struct StatefulSet: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// Desired state of the StatefulSet.
@@ -1151,6 +1463,22 @@ public struct StatefulSet: Codable, Sendable, Equatable {
         try container.encode(spec, forKey: .spec)
         try container.encode(status, forKey: .status)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: StatefulSetSpec())
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: StatefulSetStatus())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["spec"] = try self.spec.jsonTree()
+        jsonMembers["status"] = try self.status.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension StatefulSet: APIType {
@@ -1180,7 +1508,7 @@ extension StatefulSet: KubeResource {
 }
 
 /// Desired state of a StatefulSet.
-public struct StatefulSetSpec: Codable, Sendable, Equatable {
+public struct StatefulSetSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Number of pods wanted; defaults to 1.
     public var replicas: Int32?
     /// Label selector for the pods the StatefulSet manages; must match the template's labels.
@@ -1273,6 +1601,38 @@ public struct StatefulSetSpec: Codable, Sendable, Equatable {
         try container.encodeIfPresent(persistentVolumeClaimRetentionPolicy, forKey: .persistentVolumeClaimRetentionPolicy)
         try container.encodeIfPresent(ordinals, forKey: .ordinals)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.replicas = try JSONTree.optional(jsonMembers["replicas"])
+        self.selector = try JSONTree.optional(jsonMembers["selector"])
+        self.template = try JSONTree.value(jsonMembers["template"], orZero: PodTemplateSpec())
+        self.volumeClaimTemplates = try JSONTree.list(jsonMembers["volumeClaimTemplates"], zeroElement: PersistentVolumeClaim())
+        self.serviceName = try JSONTree.value(jsonMembers["serviceName"], orZero: "")
+        self.podManagementPolicy = try JSONTree.value(jsonMembers["podManagementPolicy"], orZero: "")
+        self.updateStrategy = try JSONTree.value(jsonMembers["updateStrategy"], orZero: StatefulSetUpdateStrategy())
+        self.revisionHistoryLimit = try JSONTree.optional(jsonMembers["revisionHistoryLimit"])
+        self.minReadySeconds = try JSONTree.value(jsonMembers["minReadySeconds"], orZero: 0)
+        self.persistentVolumeClaimRetentionPolicy = try JSONTree.optional(jsonMembers["persistentVolumeClaimRetentionPolicy"])
+        self.ordinals = try JSONTree.optional(jsonMembers["ordinals"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(11)
+        if let value = self.replicas { jsonMembers["replicas"] = value.jsonTree() }
+        jsonMembers["selector"] = self.selector?.jsonTree() ?? .null
+        jsonMembers["template"] = try self.template.jsonTree()
+        if !self.volumeClaimTemplates.isGoEmpty { jsonMembers["volumeClaimTemplates"] = try self.volumeClaimTemplates.jsonTree() }
+        jsonMembers["serviceName"] = self.serviceName.jsonTree()
+        if !self.podManagementPolicy.isGoEmpty { jsonMembers["podManagementPolicy"] = self.podManagementPolicy.jsonTree() }
+        jsonMembers["updateStrategy"] = try self.updateStrategy.jsonTree()
+        if let value = self.revisionHistoryLimit { jsonMembers["revisionHistoryLimit"] = value.jsonTree() }
+        if !self.minReadySeconds.isGoEmpty { jsonMembers["minReadySeconds"] = self.minReadySeconds.jsonTree() }
+        if let value = self.persistentVolumeClaimRetentionPolicy { jsonMembers["persistentVolumeClaimRetentionPolicy"] = try value.jsonTree() }
+        if let value = self.ordinals { jsonMembers["ordinals"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension StatefulSetSpec: APIType {
@@ -1297,7 +1657,7 @@ extension StatefulSetSpec: APIType {
 }
 
 /// How a StatefulSet replaces its pods.
-public struct StatefulSetUpdateStrategy: Codable, Sendable, Equatable {
+public struct StatefulSetUpdateStrategy: Codable, JSONTreeCodable, Sendable, Equatable {
     /// RollingUpdate (default) replaces pods in reverse ordinal order; OnDelete replaces a pod only after it is deleted by hand.
     public var type: String
     /// Parameters of a RollingUpdate; only allowed with that type.
@@ -1327,6 +1687,20 @@ public struct StatefulSetUpdateStrategy: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(type, forKey: .type)
         try container.encodeIfPresent(rollingUpdate, forKey: .rollingUpdate)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
+        self.rollingUpdate = try JSONTree.optional(jsonMembers["rollingUpdate"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.type.isGoEmpty { jsonMembers["type"] = self.type.jsonTree() }
+        if let value = self.rollingUpdate { jsonMembers["rollingUpdate"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension StatefulSetUpdateStrategy: APIType {
@@ -1342,7 +1716,7 @@ extension StatefulSetUpdateStrategy: APIType {
 }
 
 /// Parameters of a StatefulSet rolling update.
-public struct RollingUpdateStatefulSetStrategy: Codable, Sendable, Equatable {
+public struct RollingUpdateStatefulSetStrategy: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Only pods with an ordinal at or above this number are updated; lower ones keep the old revision (default 0). Useful for canaries.
     public var partition: Int32?
     /// Most pods that may be unavailable during the update, as a number or a percentage (rounded up); default 1, cannot be 0.
@@ -1372,6 +1746,20 @@ public struct RollingUpdateStatefulSetStrategy: Codable, Sendable, Equatable {
         try container.encodeIfPresent(partition, forKey: .partition)
         try container.encodeIfPresent(maxUnavailable, forKey: .maxUnavailable)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.partition = try JSONTree.optional(jsonMembers["partition"])
+        self.maxUnavailable = try JSONTree.optional(jsonMembers["maxUnavailable"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if let value = self.partition { jsonMembers["partition"] = value.jsonTree() }
+        if let value = self.maxUnavailable { jsonMembers["maxUnavailable"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension RollingUpdateStatefulSetStrategy: APIType {
@@ -1387,7 +1775,7 @@ extension RollingUpdateStatefulSetStrategy: APIType {
 }
 
 /// What happens to claims created from volumeClaimTemplates.
-public struct StatefulSetPersistentVolumeClaimRetentionPolicy: Codable, Sendable, Equatable {
+public struct StatefulSetPersistentVolumeClaimRetentionPolicy: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Retain (default) keeps the claims when the StatefulSet is deleted; Delete removes them.
     public var whenDeleted: String
     /// Retain (default) keeps the claims of pods removed by a scale-down; Delete removes them.
@@ -1417,6 +1805,20 @@ public struct StatefulSetPersistentVolumeClaimRetentionPolicy: Codable, Sendable
         try container.encodeOmitEmpty(whenDeleted, forKey: .whenDeleted)
         try container.encodeOmitEmpty(whenScaled, forKey: .whenScaled)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.whenDeleted = try JSONTree.value(jsonMembers["whenDeleted"], orZero: "")
+        self.whenScaled = try JSONTree.value(jsonMembers["whenScaled"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.whenDeleted.isGoEmpty { jsonMembers["whenDeleted"] = self.whenDeleted.jsonTree() }
+        if !self.whenScaled.isGoEmpty { jsonMembers["whenScaled"] = self.whenScaled.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension StatefulSetPersistentVolumeClaimRetentionPolicy: APIType {
@@ -1432,7 +1834,7 @@ extension StatefulSetPersistentVolumeClaimRetentionPolicy: APIType {
 }
 
 /// Numbering of the pods of a StatefulSet.
-public struct StatefulSetOrdinals: Codable, Sendable, Equatable {
+public struct StatefulSetOrdinals: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Ordinal of the first pod; pods are numbered start to start+replicas-1 (default 0).
     public var start: Int32
 
@@ -1455,6 +1857,18 @@ public struct StatefulSetOrdinals: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(start, forKey: .start)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.start = try JSONTree.value(jsonMembers["start"], orZero: 0)
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        jsonMembers["start"] = self.start.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension StatefulSetOrdinals: APIType {
@@ -1469,7 +1883,7 @@ extension StatefulSetOrdinals: APIType {
 }
 
 /// Observed state of a StatefulSet.
-public struct StatefulSetStatus: Codable, Sendable, Equatable {
+public struct StatefulSetStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Generation of the StatefulSet last acted on by the controller.
     public var observedGeneration: Int64
     /// Pods created by the controller.
@@ -1555,6 +1969,36 @@ public struct StatefulSetStatus: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(conditions, forKey: .conditions)
         try container.encode(availableReplicas, forKey: .availableReplicas)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.observedGeneration = try JSONTree.value(jsonMembers["observedGeneration"], orZero: 0)
+        self.replicas = try JSONTree.value(jsonMembers["replicas"], orZero: 0)
+        self.readyReplicas = try JSONTree.value(jsonMembers["readyReplicas"], orZero: 0)
+        self.currentReplicas = try JSONTree.value(jsonMembers["currentReplicas"], orZero: 0)
+        self.updatedReplicas = try JSONTree.value(jsonMembers["updatedReplicas"], orZero: 0)
+        self.currentRevision = try JSONTree.value(jsonMembers["currentRevision"], orZero: "")
+        self.updateRevision = try JSONTree.value(jsonMembers["updateRevision"], orZero: "")
+        self.collisionCount = try JSONTree.optional(jsonMembers["collisionCount"])
+        self.conditions = try JSONTree.list(jsonMembers["conditions"], zeroElement: StatefulSetCondition())
+        self.availableReplicas = try JSONTree.value(jsonMembers["availableReplicas"], orZero: 0)
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(10)
+        if !self.observedGeneration.isGoEmpty { jsonMembers["observedGeneration"] = self.observedGeneration.jsonTree() }
+        jsonMembers["replicas"] = self.replicas.jsonTree()
+        if !self.readyReplicas.isGoEmpty { jsonMembers["readyReplicas"] = self.readyReplicas.jsonTree() }
+        if !self.currentReplicas.isGoEmpty { jsonMembers["currentReplicas"] = self.currentReplicas.jsonTree() }
+        if !self.updatedReplicas.isGoEmpty { jsonMembers["updatedReplicas"] = self.updatedReplicas.jsonTree() }
+        if !self.currentRevision.isGoEmpty { jsonMembers["currentRevision"] = self.currentRevision.jsonTree() }
+        if !self.updateRevision.isGoEmpty { jsonMembers["updateRevision"] = self.updateRevision.jsonTree() }
+        if let value = self.collisionCount { jsonMembers["collisionCount"] = value.jsonTree() }
+        if !self.conditions.isGoEmpty { jsonMembers["conditions"] = try self.conditions.jsonTree() }
+        jsonMembers["availableReplicas"] = self.availableReplicas.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension StatefulSetStatus: APIType {
@@ -1578,7 +2022,7 @@ extension StatefulSetStatus: APIType {
 }
 
 /// One observed condition of a StatefulSet.
-public struct StatefulSetCondition: Codable, Sendable, Equatable {
+public struct StatefulSetCondition: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Kind of condition.
     public var type: String
     /// Whether the condition holds: True, False or Unknown.
@@ -1629,6 +2073,26 @@ public struct StatefulSetCondition: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(reason, forKey: .reason)
         try container.encodeOmitEmpty(message, forKey: .message)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: "")
+        self.lastTransitionTime = try JSONTree.optional(jsonMembers["lastTransitionTime"])
+        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
+        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(5)
+        jsonMembers["type"] = self.type.jsonTree()
+        jsonMembers["status"] = self.status.jsonTree()
+        jsonMembers["lastTransitionTime"] = try self.lastTransitionTime?.jsonTree() ?? .null
+        if !self.reason.isGoEmpty { jsonMembers["reason"] = self.reason.jsonTree() }
+        if !self.message.isGoEmpty { jsonMembers["message"] = self.message.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension StatefulSetCondition: APIType {
@@ -1647,7 +2111,7 @@ extension StatefulSetCondition: APIType {
 }
 
 /// An immutable snapshot of state that a controller (DaemonSet, StatefulSet) records to roll updates forward and back.
-public struct ControllerRevision: Codable, Sendable, Equatable {
+public struct ControllerRevision: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// The snapshot, as an arbitrary JSON object.
@@ -1683,6 +2147,22 @@ public struct ControllerRevision: Codable, Sendable, Equatable {
         try container.encode(metadata, forKey: .metadata)
         try container.encode(data, forKey: .data)
         try container.encode(revision, forKey: .revision)
+    }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.data = try JSONTree.value(jsonMembers["data"], orZero: JSONValue.null)
+        self.revision = try JSONTree.value(jsonMembers["revision"], orZero: 0)
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["data"] = self.data.jsonTree()
+        jsonMembers["revision"] = self.revision.jsonTree()
+        return .object(jsonMembers)
     }
 }
 

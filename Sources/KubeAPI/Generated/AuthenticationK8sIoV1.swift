@@ -4,7 +4,7 @@
 public import KubeCore
 
 /// A TokenReview asks the server to authenticate a bearer token; the identity it belongs to comes back in status.
-public struct TokenReview: Codable, Sendable, Equatable {
+public struct TokenReview: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// The token to authenticate.
@@ -41,6 +41,22 @@ public struct TokenReview: Codable, Sendable, Equatable {
         try container.encode(spec, forKey: .spec)
         try container.encode(status, forKey: .status)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: TokenReviewSpec())
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: TokenReviewStatus())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["spec"] = try self.spec.jsonTree()
+        jsonMembers["status"] = try self.status.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension TokenReview: APIType {
@@ -65,7 +81,7 @@ extension TokenReview: KubeResource {
 }
 
 /// The token to authenticate and the audiences it should be valid for.
-public struct TokenReviewSpec: Codable, Sendable, Equatable {
+public struct TokenReviewSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     /// The opaque bearer token.
     public var token: String
     /// Identifiers the token must be valid for (at least one of them); empty means the API server's own audiences.
@@ -95,6 +111,20 @@ public struct TokenReviewSpec: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(token, forKey: .token)
         try container.encodeOmitEmpty(audiences, forKey: .audiences)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.token = try JSONTree.value(jsonMembers["token"], orZero: "")
+        self.audiences = try JSONTree.list(jsonMembers["audiences"], zeroElement: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.token.isGoEmpty { jsonMembers["token"] = self.token.jsonTree() }
+        if !self.audiences.isGoEmpty { jsonMembers["audiences"] = try self.audiences.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension TokenReviewSpec: APIType {
@@ -110,7 +140,7 @@ extension TokenReviewSpec: APIType {
 }
 
 /// The result of authenticating a token.
-public struct TokenReviewStatus: Codable, Sendable, Equatable {
+public struct TokenReviewStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Whether the token belongs to a known user.
     public var authenticated: Bool
     /// The user the token belongs to.
@@ -154,6 +184,24 @@ public struct TokenReviewStatus: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(audiences, forKey: .audiences)
         try container.encodeOmitEmpty(error, forKey: .error)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.authenticated = try JSONTree.value(jsonMembers["authenticated"], orZero: false)
+        self.user = try JSONTree.value(jsonMembers["user"], orZero: UserInfo())
+        self.audiences = try JSONTree.list(jsonMembers["audiences"], zeroElement: "")
+        self.error = try JSONTree.value(jsonMembers["error"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(4)
+        if !self.authenticated.isGoEmpty { jsonMembers["authenticated"] = self.authenticated.jsonTree() }
+        jsonMembers["user"] = try self.user.jsonTree()
+        if !self.audiences.isGoEmpty { jsonMembers["audiences"] = try self.audiences.jsonTree() }
+        if !self.error.isGoEmpty { jsonMembers["error"] = self.error.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension TokenReviewStatus: APIType {
@@ -171,7 +219,7 @@ extension TokenReviewStatus: APIType {
 }
 
 /// The identity of an authenticated user, as an authenticator reports it.
-public struct UserInfo: Codable, Sendable, Equatable {
+public struct UserInfo: Codable, JSONTreeCodable, Sendable, Equatable {
     /// The user's name, unique among all active users.
     public var username: String
     /// A unique id for the user across time, which tells apart users that reuse a name.
@@ -215,6 +263,24 @@ public struct UserInfo: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(groups, forKey: .groups)
         try container.encodeOmitEmpty(extra, forKey: .extra)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.username = try JSONTree.value(jsonMembers["username"], orZero: "")
+        self.uid = try JSONTree.value(jsonMembers["uid"], orZero: "")
+        self.groups = try JSONTree.list(jsonMembers["groups"], zeroElement: "")
+        self.extra = try JSONTree.map(jsonMembers["extra"], zeroElement: [])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(4)
+        if !self.username.isGoEmpty { jsonMembers["username"] = self.username.jsonTree() }
+        if !self.uid.isGoEmpty { jsonMembers["uid"] = self.uid.jsonTree() }
+        if !self.groups.isGoEmpty { jsonMembers["groups"] = try self.groups.jsonTree() }
+        if !self.extra.isGoEmpty { jsonMembers["extra"] = try self.extra.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension UserInfo: APIType {
@@ -232,7 +298,7 @@ extension UserInfo: APIType {
 }
 
 /// A TokenRequest asks for a token of a service account; it is the body of the serviceaccounts/token subresource.
-public struct TokenRequest: Codable, Sendable, Equatable {
+public struct TokenRequest: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// What the token should be valid for.
@@ -269,6 +335,22 @@ public struct TokenRequest: Codable, Sendable, Equatable {
         try container.encode(spec, forKey: .spec)
         try container.encode(status, forKey: .status)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: TokenRequestSpec())
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: TokenRequestStatus())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["spec"] = try self.spec.jsonTree()
+        jsonMembers["status"] = try self.status.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension TokenRequest: APIType {
@@ -285,7 +367,7 @@ extension TokenRequest: APIType {
 }
 
 /// What a requested token should be valid for.
-public struct TokenRequestSpec: Codable, Sendable, Equatable {
+public struct TokenRequestSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Identifiers of the intended recipients; a recipient must reject a token whose audiences do not include it.
     public var audiences: [String]
     /// Requested lifetime of the token in seconds; the issuer may choose another, so read the expiration in the status.
@@ -322,6 +404,22 @@ public struct TokenRequestSpec: Codable, Sendable, Equatable {
         try container.encodeOrNull(expirationSeconds, forKey: .expirationSeconds)
         try container.encodeOrNull(boundObjectRef, forKey: .boundObjectRef)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.audiences = try JSONTree.list(jsonMembers["audiences"], zeroElement: "")
+        self.expirationSeconds = try JSONTree.optional(jsonMembers["expirationSeconds"])
+        self.boundObjectRef = try JSONTree.optional(jsonMembers["boundObjectRef"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["audiences"] = try self.audiences.jsonTree()
+        jsonMembers["expirationSeconds"] = self.expirationSeconds?.jsonTree() ?? .null
+        jsonMembers["boundObjectRef"] = try self.boundObjectRef?.jsonTree() ?? .null
+        return .object(jsonMembers)
+    }
 }
 
 extension TokenRequestSpec: APIType {
@@ -338,7 +436,7 @@ extension TokenRequestSpec: APIType {
 }
 
 /// An issued token.
-public struct TokenRequestStatus: Codable, Sendable, Equatable {
+public struct TokenRequestStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// The opaque bearer token.
     public var token: String
     /// When the token expires.
@@ -368,6 +466,20 @@ public struct TokenRequestStatus: Codable, Sendable, Equatable {
         try container.encode(token, forKey: .token)
         try container.encodeOrNull(expirationTimestamp, forKey: .expirationTimestamp)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.token = try JSONTree.value(jsonMembers["token"], orZero: "")
+        self.expirationTimestamp = try JSONTree.optional(jsonMembers["expirationTimestamp"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["token"] = self.token.jsonTree()
+        jsonMembers["expirationTimestamp"] = try self.expirationTimestamp?.jsonTree() ?? .null
+        return .object(jsonMembers)
+    }
 }
 
 extension TokenRequestStatus: APIType {
@@ -383,7 +495,7 @@ extension TokenRequestStatus: APIType {
 }
 
 /// A reference to the object a token is bound to.
-public struct BoundObjectReference: Codable, Sendable, Equatable {
+public struct BoundObjectReference: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Kind of the object: Pod, Secret or Node.
     public var kind: String
     /// API version of the object.
@@ -427,6 +539,24 @@ public struct BoundObjectReference: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(name, forKey: .name)
         try container.encodeOmitEmpty(uid, forKey: .uid)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.kind = try JSONTree.value(jsonMembers["kind"], orZero: "")
+        self.apiVersion = try JSONTree.value(jsonMembers["apiVersion"], orZero: "")
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.uid = try JSONTree.value(jsonMembers["uid"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(4)
+        if !self.kind.isGoEmpty { jsonMembers["kind"] = self.kind.jsonTree() }
+        if !self.apiVersion.isGoEmpty { jsonMembers["apiVersion"] = self.apiVersion.jsonTree() }
+        if !self.name.isGoEmpty { jsonMembers["name"] = self.name.jsonTree() }
+        if !self.uid.isGoEmpty { jsonMembers["uid"] = self.uid.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension BoundObjectReference: APIType {
@@ -444,7 +574,7 @@ extension BoundObjectReference: APIType {
 }
 
 /// A SelfSubjectReview asks the server who the requester is, as it authenticated them (what kubectl auth whoami sends).
-public struct SelfSubjectReview: Codable, Sendable, Equatable {
+public struct SelfSubjectReview: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// The requester's identity, filled in by the server.
@@ -474,6 +604,20 @@ public struct SelfSubjectReview: Codable, Sendable, Equatable {
         try container.encode(metadata, forKey: .metadata)
         try container.encode(status, forKey: .status)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: SelfSubjectReviewStatus())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["status"] = try self.status.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension SelfSubjectReview: APIType {
@@ -497,7 +641,7 @@ extension SelfSubjectReview: KubeResource {
 }
 
 /// The identity of the requester.
-public struct SelfSubjectReviewStatus: Codable, Sendable, Equatable {
+public struct SelfSubjectReviewStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// The requester's user information; with impersonation, the impersonated user's.
     public var userInfo: UserInfo
 
@@ -519,6 +663,18 @@ public struct SelfSubjectReviewStatus: Codable, Sendable, Equatable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(userInfo, forKey: .userInfo)
+    }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.userInfo = try JSONTree.value(jsonMembers["userInfo"], orZero: UserInfo())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        jsonMembers["userInfo"] = try self.userInfo.jsonTree()
+        return .object(jsonMembers)
     }
 }
 

@@ -4,7 +4,7 @@
 public import KubeCore
 
 /// A SubjectAccessReview asks whether a given user or group may perform an action; the answer comes back in status.
-public struct SubjectAccessReview: Codable, Sendable, Equatable {
+public struct SubjectAccessReview: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// The action and the identity to check.
@@ -41,6 +41,22 @@ public struct SubjectAccessReview: Codable, Sendable, Equatable {
         try container.encode(spec, forKey: .spec)
         try container.encode(status, forKey: .status)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: SubjectAccessReviewSpec())
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: SubjectAccessReviewStatus())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["spec"] = try self.spec.jsonTree()
+        jsonMembers["status"] = try self.status.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension SubjectAccessReview: APIType {
@@ -65,7 +81,7 @@ extension SubjectAccessReview: KubeResource {
 }
 
 /// A SelfSubjectAccessReview asks whether the requesting user may perform an action (what kubectl auth can-i sends).
-public struct SelfSubjectAccessReview: Codable, Sendable, Equatable {
+public struct SelfSubjectAccessReview: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// The action to check; exactly one of resourceAttributes and nonResourceAttributes.
@@ -102,6 +118,22 @@ public struct SelfSubjectAccessReview: Codable, Sendable, Equatable {
         try container.encode(spec, forKey: .spec)
         try container.encode(status, forKey: .status)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: SelfSubjectAccessReviewSpec())
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: SubjectAccessReviewStatus())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["spec"] = try self.spec.jsonTree()
+        jsonMembers["status"] = try self.status.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension SelfSubjectAccessReview: APIType {
@@ -126,7 +158,7 @@ extension SelfSubjectAccessReview: KubeResource {
 }
 
 /// A LocalSubjectAccessReview is a SubjectAccessReview limited to one namespace, so namespace administrators can be allowed to create it.
-public struct LocalSubjectAccessReview: Codable, Sendable, Equatable {
+public struct LocalSubjectAccessReview: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// The action and the identity to check; a resourceAttributes namespace must be empty or the review's namespace, and nonResourceAttributes are not allowed.
@@ -163,6 +195,22 @@ public struct LocalSubjectAccessReview: Codable, Sendable, Equatable {
         try container.encode(spec, forKey: .spec)
         try container.encode(status, forKey: .status)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: SubjectAccessReviewSpec())
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: SubjectAccessReviewStatus())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["spec"] = try self.spec.jsonTree()
+        jsonMembers["status"] = try self.status.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension LocalSubjectAccessReview: APIType {
@@ -187,7 +235,7 @@ extension LocalSubjectAccessReview: KubeResource {
 }
 
 /// A SelfSubjectRulesReview lists the actions the requesting user may perform in a namespace (what kubectl auth can-i --list sends). The list may be incomplete and is meant for display, not for authorization decisions.
-public struct SelfSubjectRulesReview: Codable, Sendable, Equatable {
+public struct SelfSubjectRulesReview: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// The namespace to list rules for.
@@ -224,6 +272,22 @@ public struct SelfSubjectRulesReview: Codable, Sendable, Equatable {
         try container.encode(spec, forKey: .spec)
         try container.encode(status, forKey: .status)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: SelfSubjectRulesReviewSpec())
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: SubjectRulesReviewStatus())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["spec"] = try self.spec.jsonTree()
+        jsonMembers["status"] = try self.status.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension SelfSubjectRulesReview: APIType {
@@ -248,7 +312,7 @@ extension SelfSubjectRulesReview: KubeResource {
 }
 
 /// The request attributes of an action on an API resource, as an authorizer sees them.
-public struct ResourceAttributes: Codable, Sendable, Equatable {
+public struct ResourceAttributes: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Namespace of the action; empty means all namespaces for namespaced resources and nothing for cluster-scoped ones.
     public var namespace: String
     /// A Kubernetes resource verb such as get, list, watch, create, update, delete or proxy; "*" means all.
@@ -327,6 +391,34 @@ public struct ResourceAttributes: Codable, Sendable, Equatable {
         try container.encodeIfPresent(fieldSelector, forKey: .fieldSelector)
         try container.encodeIfPresent(labelSelector, forKey: .labelSelector)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.namespace = try JSONTree.value(jsonMembers["namespace"], orZero: "")
+        self.verb = try JSONTree.value(jsonMembers["verb"], orZero: "")
+        self.group = try JSONTree.value(jsonMembers["group"], orZero: "")
+        self.version = try JSONTree.value(jsonMembers["version"], orZero: "")
+        self.resource = try JSONTree.value(jsonMembers["resource"], orZero: "")
+        self.subresource = try JSONTree.value(jsonMembers["subresource"], orZero: "")
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.fieldSelector = try JSONTree.optional(jsonMembers["fieldSelector"])
+        self.labelSelector = try JSONTree.optional(jsonMembers["labelSelector"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(9)
+        if !self.namespace.isGoEmpty { jsonMembers["namespace"] = self.namespace.jsonTree() }
+        if !self.verb.isGoEmpty { jsonMembers["verb"] = self.verb.jsonTree() }
+        if !self.group.isGoEmpty { jsonMembers["group"] = self.group.jsonTree() }
+        if !self.version.isGoEmpty { jsonMembers["version"] = self.version.jsonTree() }
+        if !self.resource.isGoEmpty { jsonMembers["resource"] = self.resource.jsonTree() }
+        if !self.subresource.isGoEmpty { jsonMembers["subresource"] = self.subresource.jsonTree() }
+        if !self.name.isGoEmpty { jsonMembers["name"] = self.name.jsonTree() }
+        if let value = self.fieldSelector { jsonMembers["fieldSelector"] = try value.jsonTree() }
+        if let value = self.labelSelector { jsonMembers["labelSelector"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ResourceAttributes: APIType {
@@ -349,7 +441,7 @@ extension ResourceAttributes: APIType {
 }
 
 /// A label selector to authorize against, either as the raw query text or parsed (one or the other, not both).
-public struct LabelSelectorAttributes: Codable, Sendable, Equatable {
+public struct LabelSelectorAttributes: Codable, JSONTreeCodable, Sendable, Equatable {
     /// The selector as it would appear in a labelSelector query parameter; the API server parses it when requirements is empty.
     public var rawSelector: String
     /// The parsed selector; every requirement must hold.
@@ -379,6 +471,20 @@ public struct LabelSelectorAttributes: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(rawSelector, forKey: .rawSelector)
         try container.encodeOmitEmpty(requirements, forKey: .requirements)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.rawSelector = try JSONTree.value(jsonMembers["rawSelector"], orZero: "")
+        self.requirements = try JSONTree.list(jsonMembers["requirements"], zeroElement: LabelSelectorRequirement(key: "", operator: ""))
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.rawSelector.isGoEmpty { jsonMembers["rawSelector"] = self.rawSelector.jsonTree() }
+        if !self.requirements.isGoEmpty { jsonMembers["requirements"] = try self.requirements.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension LabelSelectorAttributes: APIType {
@@ -394,7 +500,7 @@ extension LabelSelectorAttributes: APIType {
 }
 
 /// A field selector to authorize against, either as the raw query text or parsed (one or the other, not both).
-public struct FieldSelectorAttributes: Codable, Sendable, Equatable {
+public struct FieldSelectorAttributes: Codable, JSONTreeCodable, Sendable, Equatable {
     /// The selector as it would appear in a fieldSelector query parameter; the API server parses it when requirements is empty.
     public var rawSelector: String
     /// The parsed selector; every requirement must hold.
@@ -424,6 +530,20 @@ public struct FieldSelectorAttributes: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(rawSelector, forKey: .rawSelector)
         try container.encodeOmitEmpty(requirements, forKey: .requirements)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.rawSelector = try JSONTree.value(jsonMembers["rawSelector"], orZero: "")
+        self.requirements = try JSONTree.list(jsonMembers["requirements"], zeroElement: FieldSelectorRequirement())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.rawSelector.isGoEmpty { jsonMembers["rawSelector"] = self.rawSelector.jsonTree() }
+        if !self.requirements.isGoEmpty { jsonMembers["requirements"] = try self.requirements.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension FieldSelectorAttributes: APIType {
@@ -439,7 +559,7 @@ extension FieldSelectorAttributes: APIType {
 }
 
 /// The request attributes of an action on a URL path that is not an API resource.
-public struct NonResourceAttributes: Codable, Sendable, Equatable {
+public struct NonResourceAttributes: Codable, JSONTreeCodable, Sendable, Equatable {
     /// The URL path, such as /healthz.
     public var path: String
     /// The HTTP verb in lowercase, such as get.
@@ -469,6 +589,20 @@ public struct NonResourceAttributes: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(path, forKey: .path)
         try container.encodeOmitEmpty(verb, forKey: .verb)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.path = try JSONTree.value(jsonMembers["path"], orZero: "")
+        self.verb = try JSONTree.value(jsonMembers["verb"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.path.isGoEmpty { jsonMembers["path"] = self.path.jsonTree() }
+        if !self.verb.isGoEmpty { jsonMembers["verb"] = self.verb.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension NonResourceAttributes: APIType {
@@ -484,7 +618,7 @@ extension NonResourceAttributes: APIType {
 }
 
 /// The action to check and the identity performing it. Exactly one of resourceAttributes and nonResourceAttributes is set, and a user or at least one group.
-public struct SubjectAccessReviewSpec: Codable, Sendable, Equatable {
+public struct SubjectAccessReviewSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     /// The action on an API resource.
     public var resourceAttributes: ResourceAttributes?
     /// The action on a non-resource URL path.
@@ -542,6 +676,28 @@ public struct SubjectAccessReviewSpec: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(extra, forKey: .extra)
         try container.encodeOmitEmpty(uid, forKey: .uid)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.resourceAttributes = try JSONTree.optional(jsonMembers["resourceAttributes"])
+        self.nonResourceAttributes = try JSONTree.optional(jsonMembers["nonResourceAttributes"])
+        self.user = try JSONTree.value(jsonMembers["user"], orZero: "")
+        self.groups = try JSONTree.list(jsonMembers["groups"], zeroElement: "")
+        self.extra = try JSONTree.map(jsonMembers["extra"], zeroElement: [])
+        self.uid = try JSONTree.value(jsonMembers["uid"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(6)
+        if let value = self.resourceAttributes { jsonMembers["resourceAttributes"] = try value.jsonTree() }
+        if let value = self.nonResourceAttributes { jsonMembers["nonResourceAttributes"] = try value.jsonTree() }
+        if !self.user.isGoEmpty { jsonMembers["user"] = self.user.jsonTree() }
+        if !self.groups.isGoEmpty { jsonMembers["groups"] = try self.groups.jsonTree() }
+        if !self.extra.isGoEmpty { jsonMembers["extra"] = try self.extra.jsonTree() }
+        if !self.uid.isGoEmpty { jsonMembers["uid"] = self.uid.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension SubjectAccessReviewSpec: APIType {
@@ -561,7 +717,7 @@ extension SubjectAccessReviewSpec: APIType {
 }
 
 /// The action to check for the requesting user. Exactly one of the two is set.
-public struct SelfSubjectAccessReviewSpec: Codable, Sendable, Equatable {
+public struct SelfSubjectAccessReviewSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     /// The action on an API resource.
     public var resourceAttributes: ResourceAttributes?
     /// The action on a non-resource URL path.
@@ -591,6 +747,20 @@ public struct SelfSubjectAccessReviewSpec: Codable, Sendable, Equatable {
         try container.encodeIfPresent(resourceAttributes, forKey: .resourceAttributes)
         try container.encodeIfPresent(nonResourceAttributes, forKey: .nonResourceAttributes)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.resourceAttributes = try JSONTree.optional(jsonMembers["resourceAttributes"])
+        self.nonResourceAttributes = try JSONTree.optional(jsonMembers["nonResourceAttributes"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if let value = self.resourceAttributes { jsonMembers["resourceAttributes"] = try value.jsonTree() }
+        if let value = self.nonResourceAttributes { jsonMembers["nonResourceAttributes"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension SelfSubjectAccessReviewSpec: APIType {
@@ -606,7 +776,7 @@ extension SelfSubjectAccessReviewSpec: APIType {
 }
 
 /// The answer to an access review.
-public struct SubjectAccessReviewStatus: Codable, Sendable, Equatable {
+public struct SubjectAccessReviewStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Whether the action is allowed.
     public var allowed: Bool
     /// Whether the action is explicitly denied, so that no later authorizer is asked. Never true together with allowed.
@@ -650,6 +820,24 @@ public struct SubjectAccessReviewStatus: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(reason, forKey: .reason)
         try container.encodeOmitEmpty(evaluationError, forKey: .evaluationError)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.allowed = try JSONTree.value(jsonMembers["allowed"], orZero: false)
+        self.denied = try JSONTree.value(jsonMembers["denied"], orZero: false)
+        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
+        self.evaluationError = try JSONTree.value(jsonMembers["evaluationError"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(4)
+        jsonMembers["allowed"] = self.allowed.jsonTree()
+        if !self.denied.isGoEmpty { jsonMembers["denied"] = self.denied.jsonTree() }
+        if !self.reason.isGoEmpty { jsonMembers["reason"] = self.reason.jsonTree() }
+        if !self.evaluationError.isGoEmpty { jsonMembers["evaluationError"] = self.evaluationError.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension SubjectAccessReviewStatus: APIType {
@@ -667,7 +855,7 @@ extension SubjectAccessReviewStatus: APIType {
 }
 
 /// What a SelfSubjectRulesReview lists.
-public struct SelfSubjectRulesReviewSpec: Codable, Sendable, Equatable {
+public struct SelfSubjectRulesReviewSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     /// The namespace to list rules for.
     public var namespace: String
 
@@ -690,6 +878,18 @@ public struct SelfSubjectRulesReviewSpec: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeOmitEmpty(namespace, forKey: .namespace)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.namespace = try JSONTree.value(jsonMembers["namespace"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        if !self.namespace.isGoEmpty { jsonMembers["namespace"] = self.namespace.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension SelfSubjectRulesReviewSpec: APIType {
@@ -704,7 +904,7 @@ extension SelfSubjectRulesReviewSpec: APIType {
 }
 
 /// The actions a user may perform in a namespace. May be incomplete, depending on the authorizers.
-public struct SubjectRulesReviewStatus: Codable, Sendable, Equatable {
+public struct SubjectRulesReviewStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Allowed actions on API resources; the order is not significant.
     public var resourceRules: [ResourceRule]
     /// Allowed actions on non-resource URL paths; the order is not significant.
@@ -748,6 +948,24 @@ public struct SubjectRulesReviewStatus: Codable, Sendable, Equatable {
         try container.encode(incomplete, forKey: .incomplete)
         try container.encodeOmitEmpty(evaluationError, forKey: .evaluationError)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.resourceRules = try JSONTree.list(jsonMembers["resourceRules"], zeroElement: ResourceRule())
+        self.nonResourceRules = try JSONTree.list(jsonMembers["nonResourceRules"], zeroElement: NonResourceRule())
+        self.incomplete = try JSONTree.value(jsonMembers["incomplete"], orZero: false)
+        self.evaluationError = try JSONTree.value(jsonMembers["evaluationError"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(4)
+        jsonMembers["resourceRules"] = try self.resourceRules.jsonTree()
+        jsonMembers["nonResourceRules"] = try self.nonResourceRules.jsonTree()
+        jsonMembers["incomplete"] = self.incomplete.jsonTree()
+        if !self.evaluationError.isGoEmpty { jsonMembers["evaluationError"] = self.evaluationError.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension SubjectRulesReviewStatus: APIType {
@@ -765,7 +983,7 @@ extension SubjectRulesReviewStatus: APIType {
 }
 
 /// Verbs allowed on a set of API resources. Any combination of the listed values is allowed.
-public struct ResourceRule: Codable, Sendable, Equatable {
+public struct ResourceRule: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Verbs allowed; "*" means all.
     public var verbs: [String]
     /// API groups; "*" means all.
@@ -809,6 +1027,24 @@ public struct ResourceRule: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(resources, forKey: .resources)
         try container.encodeOmitEmpty(resourceNames, forKey: .resourceNames)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.verbs = try JSONTree.list(jsonMembers["verbs"], zeroElement: "")
+        self.apiGroups = try JSONTree.list(jsonMembers["apiGroups"], zeroElement: "")
+        self.resources = try JSONTree.list(jsonMembers["resources"], zeroElement: "")
+        self.resourceNames = try JSONTree.list(jsonMembers["resourceNames"], zeroElement: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(4)
+        jsonMembers["verbs"] = try self.verbs.jsonTree()
+        if !self.apiGroups.isGoEmpty { jsonMembers["apiGroups"] = try self.apiGroups.jsonTree() }
+        if !self.resources.isGoEmpty { jsonMembers["resources"] = try self.resources.jsonTree() }
+        if !self.resourceNames.isGoEmpty { jsonMembers["resourceNames"] = try self.resourceNames.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ResourceRule: APIType {
@@ -826,7 +1062,7 @@ extension ResourceRule: APIType {
 }
 
 /// Verbs allowed on a set of non-resource URL paths.
-public struct NonResourceRule: Codable, Sendable, Equatable {
+public struct NonResourceRule: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Verbs allowed, such as get or post; "*" means all.
     public var verbs: [String]
     /// URL paths; a trailing * matches any suffix.
@@ -855,6 +1091,20 @@ public struct NonResourceRule: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(verbs, forKey: .verbs)
         try container.encodeOmitEmpty(nonResourceURLs, forKey: .nonResourceURLs)
+    }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.verbs = try JSONTree.list(jsonMembers["verbs"], zeroElement: "")
+        self.nonResourceURLs = try JSONTree.list(jsonMembers["nonResourceURLs"], zeroElement: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["verbs"] = try self.verbs.jsonTree()
+        if !self.nonResourceURLs.isGoEmpty { jsonMembers["nonResourceURLs"] = try self.nonResourceURLs.jsonTree() }
+        return .object(jsonMembers)
     }
 }
 

@@ -4,7 +4,7 @@
 public import KubeCore
 
 /// The body of a scale subresource: the desired and observed replica count of a scalable resource.
-public struct Scale: Codable, Sendable, Equatable {
+public struct Scale: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Metadata of the scaled object.
     public var metadata: ObjectMeta
     /// Desired scale.
@@ -41,6 +41,22 @@ public struct Scale: Codable, Sendable, Equatable {
         try container.encode(spec, forKey: .spec)
         try container.encode(status, forKey: .status)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: ScaleSpec())
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: ScaleStatus())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["spec"] = try self.spec.jsonTree()
+        jsonMembers["status"] = try self.status.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension Scale: APIType {
@@ -57,7 +73,7 @@ extension Scale: APIType {
 }
 
 /// Desired scale of a resource.
-public struct ScaleSpec: Codable, Sendable, Equatable {
+public struct ScaleSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Desired number of replicas.
     public var replicas: Int32
 
@@ -80,6 +96,18 @@ public struct ScaleSpec: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeOmitEmpty(replicas, forKey: .replicas)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.replicas = try JSONTree.value(jsonMembers["replicas"], orZero: 0)
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        if !self.replicas.isGoEmpty { jsonMembers["replicas"] = self.replicas.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ScaleSpec: APIType {
@@ -94,7 +122,7 @@ extension ScaleSpec: APIType {
 }
 
 /// Observed scale of a resource.
-public struct ScaleStatus: Codable, Sendable, Equatable {
+public struct ScaleStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Observed number of replicas.
     public var replicas: Int32
     /// Label selector of the replicas' pods, in query-string form such as "app=web,tier in (a,b)".
@@ -123,6 +151,20 @@ public struct ScaleStatus: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(replicas, forKey: .replicas)
         try container.encodeOmitEmpty(selector, forKey: .selector)
+    }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.replicas = try JSONTree.value(jsonMembers["replicas"], orZero: 0)
+        self.selector = try JSONTree.value(jsonMembers["selector"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["replicas"] = self.replicas.jsonTree()
+        if !self.selector.isGoEmpty { jsonMembers["selector"] = self.selector.jsonTree() }
+        return .object(jsonMembers)
     }
 }
 

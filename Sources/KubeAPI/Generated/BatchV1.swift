@@ -4,7 +4,7 @@
 public import KubeCore
 
 /// A Job runs pods until a given number of them finish successfully, retrying failed pods up to a limit.
-public struct Job: Codable, Sendable, Equatable {
+public struct Job: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// Desired behaviour of the Job.
@@ -41,6 +41,22 @@ public struct Job: Codable, Sendable, Equatable {
         try container.encode(spec, forKey: .spec)
         try container.encode(status, forKey: .status)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: JobSpec())
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: JobStatus())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["spec"] = try self.spec.jsonTree()
+        jsonMembers["status"] = try self.status.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension Job: APIType {
@@ -68,7 +84,7 @@ extension Job: KubeResource {
 }
 
 /// Desired behaviour of a Job.
-public struct JobSpec: Codable, Sendable, Equatable {
+public struct JobSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Most pods the Job runs at once (default 1). Fewer run when less work remains; 0 pauses the Job.
     public var parallelism: Int32?
     /// Successful pods needed for the Job to complete. Unset means any pod's success completes the Job, and parallelism may be any positive value.
@@ -196,6 +212,48 @@ public struct JobSpec: Codable, Sendable, Equatable {
         try container.encodeIfPresent(podReplacementPolicy, forKey: .podReplacementPolicy)
         try container.encodeIfPresent(managedBy, forKey: .managedBy)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.parallelism = try JSONTree.optional(jsonMembers["parallelism"])
+        self.completions = try JSONTree.optional(jsonMembers["completions"])
+        self.activeDeadlineSeconds = try JSONTree.optional(jsonMembers["activeDeadlineSeconds"])
+        self.podFailurePolicy = try JSONTree.optional(jsonMembers["podFailurePolicy"])
+        self.successPolicy = try JSONTree.optional(jsonMembers["successPolicy"])
+        self.backoffLimit = try JSONTree.optional(jsonMembers["backoffLimit"])
+        self.backoffLimitPerIndex = try JSONTree.optional(jsonMembers["backoffLimitPerIndex"])
+        self.maxFailedIndexes = try JSONTree.optional(jsonMembers["maxFailedIndexes"])
+        self.selector = try JSONTree.optional(jsonMembers["selector"])
+        self.manualSelector = try JSONTree.optional(jsonMembers["manualSelector"])
+        self.template = try JSONTree.value(jsonMembers["template"], orZero: PodTemplateSpec())
+        self.ttlSecondsAfterFinished = try JSONTree.optional(jsonMembers["ttlSecondsAfterFinished"])
+        self.completionMode = try JSONTree.optional(jsonMembers["completionMode"])
+        self.suspend = try JSONTree.optional(jsonMembers["suspend"])
+        self.podReplacementPolicy = try JSONTree.optional(jsonMembers["podReplacementPolicy"])
+        self.managedBy = try JSONTree.optional(jsonMembers["managedBy"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(16)
+        if let value = self.parallelism { jsonMembers["parallelism"] = value.jsonTree() }
+        if let value = self.completions { jsonMembers["completions"] = value.jsonTree() }
+        if let value = self.activeDeadlineSeconds { jsonMembers["activeDeadlineSeconds"] = value.jsonTree() }
+        if let value = self.podFailurePolicy { jsonMembers["podFailurePolicy"] = try value.jsonTree() }
+        if let value = self.successPolicy { jsonMembers["successPolicy"] = try value.jsonTree() }
+        if let value = self.backoffLimit { jsonMembers["backoffLimit"] = value.jsonTree() }
+        if let value = self.backoffLimitPerIndex { jsonMembers["backoffLimitPerIndex"] = value.jsonTree() }
+        if let value = self.maxFailedIndexes { jsonMembers["maxFailedIndexes"] = value.jsonTree() }
+        if let value = self.selector { jsonMembers["selector"] = value.jsonTree() }
+        if let value = self.manualSelector { jsonMembers["manualSelector"] = value.jsonTree() }
+        jsonMembers["template"] = try self.template.jsonTree()
+        if let value = self.ttlSecondsAfterFinished { jsonMembers["ttlSecondsAfterFinished"] = value.jsonTree() }
+        if let value = self.completionMode { jsonMembers["completionMode"] = value.jsonTree() }
+        if let value = self.suspend { jsonMembers["suspend"] = value.jsonTree() }
+        if let value = self.podReplacementPolicy { jsonMembers["podReplacementPolicy"] = value.jsonTree() }
+        if let value = self.managedBy { jsonMembers["managedBy"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension JobSpec: APIType {
@@ -225,7 +283,7 @@ extension JobSpec: APIType {
 }
 
 /// How pod failures of a Job are handled.
-public struct PodFailurePolicy: Codable, Sendable, Equatable {
+public struct PodFailurePolicy: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Rules checked in order; the first matching rule decides. Without a match, the failure counts against backoffLimit.
     public var rules: [PodFailurePolicyRule]
 
@@ -248,6 +306,18 @@ public struct PodFailurePolicy: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(rules, forKey: .rules)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.rules = try JSONTree.list(jsonMembers["rules"], zeroElement: PodFailurePolicyRule())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        jsonMembers["rules"] = try self.rules.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension PodFailurePolicy: APIType {
@@ -262,7 +332,7 @@ extension PodFailurePolicy: APIType {
 }
 
 /// One pod failure rule: a requirement on exit codes or pod conditions, and the action to take when it matches.
-public struct PodFailurePolicyRule: Codable, Sendable, Equatable {
+public struct PodFailurePolicyRule: Codable, JSONTreeCodable, Sendable, Equatable {
     /// What to do when the rule matches: FailJob, FailIndex, Ignore (do not count the failure) or Count (count it as usual).
     public var action: String
     /// Requirement on the containers' exit codes.
@@ -299,6 +369,22 @@ public struct PodFailurePolicyRule: Codable, Sendable, Equatable {
         try container.encodeIfPresent(onExitCodes, forKey: .onExitCodes)
         try container.encodeOmitEmpty(onPodConditions, forKey: .onPodConditions)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.action = try JSONTree.value(jsonMembers["action"], orZero: "")
+        self.onExitCodes = try JSONTree.optional(jsonMembers["onExitCodes"])
+        self.onPodConditions = try JSONTree.list(jsonMembers["onPodConditions"], zeroElement: PodFailurePolicyOnPodConditionsPattern())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["action"] = self.action.jsonTree()
+        if let value = self.onExitCodes { jsonMembers["onExitCodes"] = try value.jsonTree() }
+        if !self.onPodConditions.isGoEmpty { jsonMembers["onPodConditions"] = try self.onPodConditions.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension PodFailurePolicyRule: APIType {
@@ -315,7 +401,7 @@ extension PodFailurePolicyRule: APIType {
 }
 
 /// A requirement on the exit codes of a failed pod's containers. Containers that exit with 0 are ignored.
-public struct PodFailurePolicyOnExitCodesRequirement: Codable, Sendable, Equatable {
+public struct PodFailurePolicyOnExitCodesRequirement: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Only check this container; unset checks all containers.
     public var containerName: String?
     /// In matches when an exit code is among values; NotIn when one is not.
@@ -352,6 +438,22 @@ public struct PodFailurePolicyOnExitCodesRequirement: Codable, Sendable, Equatab
         try container.encode(`operator`, forKey: .`operator`)
         try container.encode(values, forKey: .values)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.containerName = try JSONTree.optional(jsonMembers["containerName"])
+        self.`operator` = try JSONTree.value(jsonMembers["operator"], orZero: "")
+        self.values = try JSONTree.list(jsonMembers["values"], zeroElement: 0)
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        if let value = self.containerName { jsonMembers["containerName"] = value.jsonTree() }
+        jsonMembers["operator"] = self.`operator`.jsonTree()
+        jsonMembers["values"] = try self.values.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension PodFailurePolicyOnExitCodesRequirement: APIType {
@@ -368,7 +470,7 @@ extension PodFailurePolicyOnExitCodesRequirement: APIType {
 }
 
 /// A pattern matched against a failed pod's conditions.
-public struct PodFailurePolicyOnPodConditionsPattern: Codable, Sendable, Equatable {
+public struct PodFailurePolicyOnPodConditionsPattern: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Pod condition type that must be present, such as DisruptionTarget.
     public var type: String
     /// Required status of that condition (default True).
@@ -398,6 +500,20 @@ public struct PodFailurePolicyOnPodConditionsPattern: Codable, Sendable, Equatab
         try container.encode(type, forKey: .type)
         try container.encode(status, forKey: .status)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["type"] = self.type.jsonTree()
+        jsonMembers["status"] = self.status.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension PodFailurePolicyOnPodConditionsPattern: APIType {
@@ -413,7 +529,7 @@ extension PodFailurePolicyOnPodConditionsPattern: APIType {
 }
 
 /// When an Indexed Job is declared successful.
-public struct SuccessPolicy: Codable, Sendable, Equatable {
+public struct SuccessPolicy: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Alternative rules; once any is met the Job gets SuccessCriteriaMet and its remaining pods are terminated.
     public var rules: [SuccessPolicyRule]
 
@@ -436,6 +552,18 @@ public struct SuccessPolicy: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(rules, forKey: .rules)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.rules = try JSONTree.list(jsonMembers["rules"], zeroElement: SuccessPolicyRule())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        jsonMembers["rules"] = try self.rules.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension SuccessPolicy: APIType {
@@ -450,7 +578,7 @@ extension SuccessPolicy: APIType {
 }
 
 /// A rule for declaring an Indexed Job successful; needs succeededIndexes, succeededCount or both.
-public struct SuccessPolicyRule: Codable, Sendable, Equatable {
+public struct SuccessPolicyRule: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Indexes that must all have succeeded, as a list of numbers and ranges such as "1,3-5,7".
     public var succeededIndexes: String?
     /// Number of succeeded indexes needed (among succeededIndexes when that is set).
@@ -480,6 +608,20 @@ public struct SuccessPolicyRule: Codable, Sendable, Equatable {
         try container.encodeIfPresent(succeededIndexes, forKey: .succeededIndexes)
         try container.encodeIfPresent(succeededCount, forKey: .succeededCount)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.succeededIndexes = try JSONTree.optional(jsonMembers["succeededIndexes"])
+        self.succeededCount = try JSONTree.optional(jsonMembers["succeededCount"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if let value = self.succeededIndexes { jsonMembers["succeededIndexes"] = value.jsonTree() }
+        if let value = self.succeededCount { jsonMembers["succeededCount"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension SuccessPolicyRule: APIType {
@@ -495,7 +637,7 @@ extension SuccessPolicyRule: APIType {
 }
 
 /// Observed state of a Job.
-public struct JobStatus: Codable, Sendable, Equatable {
+public struct JobStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Observations such as Complete, Failed, Suspended and SuccessCriteriaMet.
     public var conditions: [JobCondition]
     /// When the controller started processing the Job; reset when it resumes from suspension.
@@ -588,6 +730,38 @@ public struct JobStatus: Codable, Sendable, Equatable {
         try container.encodeIfPresent(uncountedTerminatedPods, forKey: .uncountedTerminatedPods)
         try container.encodeIfPresent(ready, forKey: .ready)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.conditions = try JSONTree.list(jsonMembers["conditions"], zeroElement: JobCondition())
+        self.startTime = try JSONTree.optional(jsonMembers["startTime"])
+        self.completionTime = try JSONTree.optional(jsonMembers["completionTime"])
+        self.active = try JSONTree.value(jsonMembers["active"], orZero: 0)
+        self.succeeded = try JSONTree.value(jsonMembers["succeeded"], orZero: 0)
+        self.failed = try JSONTree.value(jsonMembers["failed"], orZero: 0)
+        self.terminating = try JSONTree.optional(jsonMembers["terminating"])
+        self.completedIndexes = try JSONTree.value(jsonMembers["completedIndexes"], orZero: "")
+        self.failedIndexes = try JSONTree.optional(jsonMembers["failedIndexes"])
+        self.uncountedTerminatedPods = try JSONTree.optional(jsonMembers["uncountedTerminatedPods"])
+        self.ready = try JSONTree.optional(jsonMembers["ready"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(11)
+        if !self.conditions.isGoEmpty { jsonMembers["conditions"] = try self.conditions.jsonTree() }
+        if let value = self.startTime { jsonMembers["startTime"] = try value.jsonTree() }
+        if let value = self.completionTime { jsonMembers["completionTime"] = try value.jsonTree() }
+        if !self.active.isGoEmpty { jsonMembers["active"] = self.active.jsonTree() }
+        if !self.succeeded.isGoEmpty { jsonMembers["succeeded"] = self.succeeded.jsonTree() }
+        if !self.failed.isGoEmpty { jsonMembers["failed"] = self.failed.jsonTree() }
+        if let value = self.terminating { jsonMembers["terminating"] = value.jsonTree() }
+        if !self.completedIndexes.isGoEmpty { jsonMembers["completedIndexes"] = self.completedIndexes.jsonTree() }
+        if let value = self.failedIndexes { jsonMembers["failedIndexes"] = value.jsonTree() }
+        if let value = self.uncountedTerminatedPods { jsonMembers["uncountedTerminatedPods"] = try value.jsonTree() }
+        if let value = self.ready { jsonMembers["ready"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension JobStatus: APIType {
@@ -612,7 +786,7 @@ extension JobStatus: APIType {
 }
 
 /// One observed condition of a Job.
-public struct JobCondition: Codable, Sendable, Equatable {
+public struct JobCondition: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Kind of condition, such as Complete, Failed, Suspended or FailureTarget.
     public var type: String
     /// Whether the condition holds: True, False or Unknown.
@@ -670,6 +844,28 @@ public struct JobCondition: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(reason, forKey: .reason)
         try container.encodeOmitEmpty(message, forKey: .message)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: "")
+        self.lastProbeTime = try JSONTree.optional(jsonMembers["lastProbeTime"])
+        self.lastTransitionTime = try JSONTree.optional(jsonMembers["lastTransitionTime"])
+        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
+        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(6)
+        jsonMembers["type"] = self.type.jsonTree()
+        jsonMembers["status"] = self.status.jsonTree()
+        jsonMembers["lastProbeTime"] = try self.lastProbeTime?.jsonTree() ?? .null
+        jsonMembers["lastTransitionTime"] = try self.lastTransitionTime?.jsonTree() ?? .null
+        if !self.reason.isGoEmpty { jsonMembers["reason"] = self.reason.jsonTree() }
+        if !self.message.isGoEmpty { jsonMembers["message"] = self.message.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension JobCondition: APIType {
@@ -689,7 +885,7 @@ extension JobCondition: APIType {
 }
 
 /// UIDs of finished pods not yet reflected in a Job's counters.
-public struct UncountedTerminatedPods: Codable, Sendable, Equatable {
+public struct UncountedTerminatedPods: Codable, JSONTreeCodable, Sendable, Equatable {
     /// UIDs of succeeded pods.
     public var succeeded: [String]
     /// UIDs of failed pods.
@@ -719,6 +915,20 @@ public struct UncountedTerminatedPods: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(succeeded, forKey: .succeeded)
         try container.encodeOmitEmpty(failed, forKey: .failed)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.succeeded = try JSONTree.list(jsonMembers["succeeded"], zeroElement: "")
+        self.failed = try JSONTree.list(jsonMembers["failed"], zeroElement: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.succeeded.isGoEmpty { jsonMembers["succeeded"] = try self.succeeded.jsonTree() }
+        if !self.failed.isGoEmpty { jsonMembers["failed"] = try self.failed.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension UncountedTerminatedPods: APIType {
@@ -734,7 +944,7 @@ extension UncountedTerminatedPods: APIType {
 }
 
 /// A CronJob creates Jobs on a repeating schedule written in cron syntax.
-public struct CronJob: Codable, Sendable, Equatable {
+public struct CronJob: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// Schedule and Job template of the CronJob.
@@ -771,6 +981,22 @@ public struct CronJob: Codable, Sendable, Equatable {
         try container.encode(spec, forKey: .spec)
         try container.encode(status, forKey: .status)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: CronJobSpec())
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: CronJobStatus())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["spec"] = try self.spec.jsonTree()
+        jsonMembers["status"] = try self.status.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension CronJob: APIType {
@@ -799,7 +1025,7 @@ extension CronJob: KubeResource {
 }
 
 /// Desired behaviour of a CronJob.
-public struct CronJobSpec: Codable, Sendable, Equatable {
+public struct CronJobSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     /// When to run, in cron format such as "*/5 * * * *".
     public var schedule: String
     /// IANA time zone name, such as Europe/Paris, for the schedule; defaults to the controller's time zone.
@@ -871,6 +1097,32 @@ public struct CronJobSpec: Codable, Sendable, Equatable {
         try container.encodeIfPresent(successfulJobsHistoryLimit, forKey: .successfulJobsHistoryLimit)
         try container.encodeIfPresent(failedJobsHistoryLimit, forKey: .failedJobsHistoryLimit)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.schedule = try JSONTree.value(jsonMembers["schedule"], orZero: "")
+        self.timeZone = try JSONTree.optional(jsonMembers["timeZone"])
+        self.startingDeadlineSeconds = try JSONTree.optional(jsonMembers["startingDeadlineSeconds"])
+        self.concurrencyPolicy = try JSONTree.value(jsonMembers["concurrencyPolicy"], orZero: "")
+        self.suspend = try JSONTree.optional(jsonMembers["suspend"])
+        self.jobTemplate = try JSONTree.value(jsonMembers["jobTemplate"], orZero: JobTemplateSpec())
+        self.successfulJobsHistoryLimit = try JSONTree.optional(jsonMembers["successfulJobsHistoryLimit"])
+        self.failedJobsHistoryLimit = try JSONTree.optional(jsonMembers["failedJobsHistoryLimit"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(8)
+        jsonMembers["schedule"] = self.schedule.jsonTree()
+        if let value = self.timeZone { jsonMembers["timeZone"] = value.jsonTree() }
+        if let value = self.startingDeadlineSeconds { jsonMembers["startingDeadlineSeconds"] = value.jsonTree() }
+        if !self.concurrencyPolicy.isGoEmpty { jsonMembers["concurrencyPolicy"] = self.concurrencyPolicy.jsonTree() }
+        if let value = self.suspend { jsonMembers["suspend"] = value.jsonTree() }
+        jsonMembers["jobTemplate"] = try self.jobTemplate.jsonTree()
+        if let value = self.successfulJobsHistoryLimit { jsonMembers["successfulJobsHistoryLimit"] = value.jsonTree() }
+        if let value = self.failedJobsHistoryLimit { jsonMembers["failedJobsHistoryLimit"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension CronJobSpec: APIType {
@@ -892,7 +1144,7 @@ extension CronJobSpec: APIType {
 }
 
 /// The metadata and spec of Jobs created from a template.
-public struct JobTemplateSpec: Codable, Sendable, Equatable {
+public struct JobTemplateSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Metadata given to the created Jobs.
     public var metadata: ObjectMeta
     /// Spec of the created Jobs.
@@ -922,6 +1174,20 @@ public struct JobTemplateSpec: Codable, Sendable, Equatable {
         try container.encode(metadata, forKey: .metadata)
         try container.encode(spec, forKey: .spec)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: JobSpec())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["spec"] = try self.spec.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension JobTemplateSpec: APIType {
@@ -937,7 +1203,7 @@ extension JobTemplateSpec: APIType {
 }
 
 /// Observed state of a CronJob.
-public struct CronJobStatus: Codable, Sendable, Equatable {
+public struct CronJobStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// References to the CronJob's currently running Jobs.
     public var active: [ObjectReference]
     /// When a Job was last scheduled.
@@ -973,6 +1239,22 @@ public struct CronJobStatus: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(active, forKey: .active)
         try container.encodeIfPresent(lastScheduleTime, forKey: .lastScheduleTime)
         try container.encodeIfPresent(lastSuccessfulTime, forKey: .lastSuccessfulTime)
+    }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.active = try JSONTree.list(jsonMembers["active"], zeroElement: ObjectReference())
+        self.lastScheduleTime = try JSONTree.optional(jsonMembers["lastScheduleTime"])
+        self.lastSuccessfulTime = try JSONTree.optional(jsonMembers["lastSuccessfulTime"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        if !self.active.isGoEmpty { jsonMembers["active"] = try self.active.jsonTree() }
+        if let value = self.lastScheduleTime { jsonMembers["lastScheduleTime"] = try value.jsonTree() }
+        if let value = self.lastSuccessfulTime { jsonMembers["lastSuccessfulTime"] = try value.jsonTree() }
+        return .object(jsonMembers)
     }
 }
 

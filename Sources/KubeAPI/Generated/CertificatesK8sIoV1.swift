@@ -4,7 +4,7 @@
 public import KubeCore
 
 /// A CertificateSigningRequest asks a signer for an X.509 certificate: it is created with a PKCS#10 request, approved or denied through the approval subresource, and the signer writes the certificate into status.
-public struct CertificateSigningRequest: Codable, Sendable, Equatable {
+public struct CertificateSigningRequest: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// The request; cannot change after creation. Only request, signerName, expirationSeconds and usages may be set by the client.
@@ -41,6 +41,22 @@ public struct CertificateSigningRequest: Codable, Sendable, Equatable {
         try container.encode(spec, forKey: .spec)
         try container.encode(status, forKey: .status)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: CertificateSigningRequestSpec())
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: CertificateSigningRequestStatus())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["spec"] = try self.spec.jsonTree()
+        jsonMembers["status"] = try self.status.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension CertificateSigningRequest: APIType {
@@ -69,7 +85,7 @@ extension CertificateSigningRequest: KubeResource {
 }
 
 /// A certificate request and who made it.
-public struct CertificateSigningRequestSpec: Codable, Sendable, Equatable {
+public struct CertificateSigningRequestSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     /// The PKCS#10 request in a PEM block labelled CERTIFICATE REQUEST (base64-encoded once more in JSON).
     public var request: [UInt8]
     /// The qualified name of the signer asked to issue the certificate, such as kubernetes.io/kube-apiserver-client, kubernetes.io/kube-apiserver-client-kubelet, kubernetes.io/kubelet-serving or a custom signer.
@@ -141,6 +157,32 @@ public struct CertificateSigningRequestSpec: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(groups, forKey: .groups)
         try container.encodeOmitEmpty(extra, forKey: .extra)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.request = try JSONTree.bytes(jsonMembers["request"])
+        self.signerName = try JSONTree.value(jsonMembers["signerName"], orZero: "")
+        self.expirationSeconds = try JSONTree.optional(jsonMembers["expirationSeconds"])
+        self.usages = try JSONTree.list(jsonMembers["usages"], zeroElement: "")
+        self.username = try JSONTree.value(jsonMembers["username"], orZero: "")
+        self.uid = try JSONTree.value(jsonMembers["uid"], orZero: "")
+        self.groups = try JSONTree.list(jsonMembers["groups"], zeroElement: "")
+        self.extra = try JSONTree.map(jsonMembers["extra"], zeroElement: [])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(8)
+        jsonMembers["request"] = JSONTree.base64(self.request)
+        jsonMembers["signerName"] = self.signerName.jsonTree()
+        if let value = self.expirationSeconds { jsonMembers["expirationSeconds"] = value.jsonTree() }
+        if !self.usages.isGoEmpty { jsonMembers["usages"] = try self.usages.jsonTree() }
+        if !self.username.isGoEmpty { jsonMembers["username"] = self.username.jsonTree() }
+        if !self.uid.isGoEmpty { jsonMembers["uid"] = self.uid.jsonTree() }
+        if !self.groups.isGoEmpty { jsonMembers["groups"] = try self.groups.jsonTree() }
+        if !self.extra.isGoEmpty { jsonMembers["extra"] = try self.extra.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension CertificateSigningRequestSpec: APIType {
@@ -162,7 +204,7 @@ extension CertificateSigningRequestSpec: APIType {
 }
 
 /// Whether a request is approved, denied or failed, and the issued certificate.
-public struct CertificateSigningRequestStatus: Codable, Sendable, Equatable {
+public struct CertificateSigningRequestStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Approved, Denied or Failed conditions. Approved and Denied exclude each other and none can be removed once added.
     public var conditions: [CertificateSigningRequestCondition]
     /// The issued certificate chain as CERTIFICATE PEM blocks (base64-encoded once more in JSON), written by the signer through the status subresource once the request is approved; cannot change once set.
@@ -192,6 +234,20 @@ public struct CertificateSigningRequestStatus: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(conditions, forKey: .conditions)
         try container.encodeBytes(certificate, forKey: .certificate, omitEmpty: true)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.conditions = try JSONTree.list(jsonMembers["conditions"], zeroElement: CertificateSigningRequestCondition())
+        self.certificate = try JSONTree.bytes(jsonMembers["certificate"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.conditions.isGoEmpty { jsonMembers["conditions"] = try self.conditions.jsonTree() }
+        if !self.certificate.isEmpty { jsonMembers["certificate"] = JSONTree.base64(self.certificate) }
+        return .object(jsonMembers)
+    }
 }
 
 extension CertificateSigningRequestStatus: APIType {
@@ -207,7 +263,7 @@ extension CertificateSigningRequestStatus: APIType {
 }
 
 /// One condition of a certificate signing request.
-public struct CertificateSigningRequestCondition: Codable, Sendable, Equatable {
+public struct CertificateSigningRequestCondition: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Approved or Denied (set through the approval subresource) or Failed (set by the signer through the status subresource). Only one condition per type.
     public var type: String
     /// True, False or Unknown; Approved, Denied and Failed conditions must be True.
@@ -264,6 +320,28 @@ public struct CertificateSigningRequestCondition: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(message, forKey: .message)
         try container.encodeOrNull(lastUpdateTime, forKey: .lastUpdateTime)
         try container.encodeOrNull(lastTransitionTime, forKey: .lastTransitionTime)
+    }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: "")
+        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
+        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
+        self.lastUpdateTime = try JSONTree.optional(jsonMembers["lastUpdateTime"])
+        self.lastTransitionTime = try JSONTree.optional(jsonMembers["lastTransitionTime"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(6)
+        jsonMembers["type"] = self.type.jsonTree()
+        jsonMembers["status"] = self.status.jsonTree()
+        if !self.reason.isGoEmpty { jsonMembers["reason"] = self.reason.jsonTree() }
+        if !self.message.isGoEmpty { jsonMembers["message"] = self.message.jsonTree() }
+        jsonMembers["lastUpdateTime"] = try self.lastUpdateTime?.jsonTree() ?? .null
+        jsonMembers["lastTransitionTime"] = try self.lastTransitionTime?.jsonTree() ?? .null
+        return .object(jsonMembers)
     }
 }
 

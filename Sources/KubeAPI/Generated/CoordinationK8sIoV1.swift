@@ -4,7 +4,7 @@
 public import KubeCore
 
 /// A Lease is a lightweight lock with an expiry, used for leader election and node heartbeats.
-public struct Lease: Codable, Sendable, Equatable {
+public struct Lease: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// Holder and timing of the lease.
@@ -34,6 +34,20 @@ public struct Lease: Codable, Sendable, Equatable {
         try container.encode(metadata, forKey: .metadata)
         try container.encode(spec, forKey: .spec)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: LeaseSpec())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["spec"] = try self.spec.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension Lease: APIType {
@@ -56,7 +70,7 @@ extension Lease: KubeResource {
 }
 
 /// Holder and timing of a lease.
-public struct LeaseSpec: Codable, Sendable, Equatable {
+public struct LeaseSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Identity of the current holder.
     public var holderIdentity: String?
     /// Seconds other candidates must wait after the last renewal before taking the lease.
@@ -120,6 +134,30 @@ public struct LeaseSpec: Codable, Sendable, Equatable {
         try container.encodeIfPresent(leaseTransitions, forKey: .leaseTransitions)
         try container.encodeIfPresent(strategy, forKey: .strategy)
         try container.encodeIfPresent(preferredHolder, forKey: .preferredHolder)
+    }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.holderIdentity = try JSONTree.optional(jsonMembers["holderIdentity"])
+        self.leaseDurationSeconds = try JSONTree.optional(jsonMembers["leaseDurationSeconds"])
+        self.acquireTime = try JSONTree.optional(jsonMembers["acquireTime"])
+        self.renewTime = try JSONTree.optional(jsonMembers["renewTime"])
+        self.leaseTransitions = try JSONTree.optional(jsonMembers["leaseTransitions"])
+        self.strategy = try JSONTree.optional(jsonMembers["strategy"])
+        self.preferredHolder = try JSONTree.optional(jsonMembers["preferredHolder"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(7)
+        if let value = self.holderIdentity { jsonMembers["holderIdentity"] = value.jsonTree() }
+        if let value = self.leaseDurationSeconds { jsonMembers["leaseDurationSeconds"] = value.jsonTree() }
+        if let value = self.acquireTime { jsonMembers["acquireTime"] = try value.jsonTree() }
+        if let value = self.renewTime { jsonMembers["renewTime"] = try value.jsonTree() }
+        if let value = self.leaseTransitions { jsonMembers["leaseTransitions"] = value.jsonTree() }
+        if let value = self.strategy { jsonMembers["strategy"] = value.jsonTree() }
+        if let value = self.preferredHolder { jsonMembers["preferredHolder"] = value.jsonTree() }
+        return .object(jsonMembers)
     }
 }
 

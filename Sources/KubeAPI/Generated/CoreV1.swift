@@ -4,7 +4,7 @@
 public import KubeCore
 
 /// ConfigMap holds non-confidential configuration data as key-value pairs that pods consume.
-public struct ConfigMap: Codable, Sendable, Equatable {
+public struct ConfigMap: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// Configuration data as UTF-8 strings. Keys must consist of alphanumeric characters, '-', '_' or '.'.
@@ -48,6 +48,24 @@ public struct ConfigMap: Codable, Sendable, Equatable {
         try container.encodeBytesMap(binaryData, forKey: .binaryData, omitEmpty: true)
         try container.encodeIfPresent(immutable, forKey: .immutable)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.data = try JSONTree.map(jsonMembers["data"], zeroElement: "")
+        self.binaryData = try JSONTree.bytesMap(jsonMembers["binaryData"])
+        self.immutable = try JSONTree.optional(jsonMembers["immutable"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(4)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        if !self.data.isGoEmpty { jsonMembers["data"] = try self.data.jsonTree() }
+        if !self.binaryData.isEmpty { jsonMembers["binaryData"] = JSONTree.base64Map(self.binaryData) }
+        if let value = self.immutable { jsonMembers["immutable"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ConfigMap: APIType {
@@ -73,7 +91,7 @@ extension ConfigMap: KubeResource {
 }
 
 /// Pod is a group of one or more containers that share network and storage and are scheduled together onto one node.
-public struct Pod: Codable, Sendable, Equatable {
+public struct Pod: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// The desired state of the pod: its containers, volumes and scheduling constraints.
@@ -110,6 +128,22 @@ public struct Pod: Codable, Sendable, Equatable {
         try container.encode(spec, forKey: .spec)
         try container.encode(status, forKey: .status)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: PodSpec())
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: PodStatus())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["spec"] = try self.spec.jsonTree()
+        jsonMembers["status"] = try self.status.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension Pod: APIType {
@@ -144,7 +178,7 @@ extension Pod: KubeResource {
 }
 
 /// PodSpec describes the containers of a pod and how they are run, scheduled and connected.
-public struct PodSpec: Codable, Sendable, Equatable {
+public struct PodSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Volumes that containers of this pod may mount.
     public var volumes: [Volume]
     /// Containers run one after another to completion before the regular containers start. An init container with restartPolicy Always runs as a sidecar for the pod's lifetime. Names must be unique across all containers of the pod.
@@ -447,6 +481,98 @@ public struct PodSpec: Codable, Sendable, Equatable {
         try container.encodeIfPresent(resources, forKey: .resources)
         try container.encodeIfPresent(hostnameOverride, forKey: .hostnameOverride)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.volumes = try JSONTree.list(jsonMembers["volumes"], zeroElement: Volume())
+        self.initContainers = try JSONTree.list(jsonMembers["initContainers"], zeroElement: Container())
+        self.containers = try JSONTree.list(jsonMembers["containers"], zeroElement: Container())
+        self.ephemeralContainers = try JSONTree.list(jsonMembers["ephemeralContainers"], zeroElement: EphemeralContainer())
+        self.restartPolicy = try JSONTree.value(jsonMembers["restartPolicy"], orZero: "")
+        self.terminationGracePeriodSeconds = try JSONTree.optional(jsonMembers["terminationGracePeriodSeconds"])
+        self.activeDeadlineSeconds = try JSONTree.optional(jsonMembers["activeDeadlineSeconds"])
+        self.dnsPolicy = try JSONTree.value(jsonMembers["dnsPolicy"], orZero: "")
+        self.nodeSelector = try JSONTree.map(jsonMembers["nodeSelector"], zeroElement: "")
+        self.serviceAccountName = try JSONTree.value(jsonMembers["serviceAccountName"], orZero: "")
+        self.serviceAccount = try JSONTree.value(jsonMembers["serviceAccount"], orZero: "")
+        self.automountServiceAccountToken = try JSONTree.optional(jsonMembers["automountServiceAccountToken"])
+        self.nodeName = try JSONTree.value(jsonMembers["nodeName"], orZero: "")
+        self.hostNetwork = try JSONTree.value(jsonMembers["hostNetwork"], orZero: false)
+        self.hostPID = try JSONTree.value(jsonMembers["hostPID"], orZero: false)
+        self.hostIPC = try JSONTree.value(jsonMembers["hostIPC"], orZero: false)
+        self.shareProcessNamespace = try JSONTree.optional(jsonMembers["shareProcessNamespace"])
+        self.securityContext = try JSONTree.optional(jsonMembers["securityContext"])
+        self.imagePullSecrets = try JSONTree.list(jsonMembers["imagePullSecrets"], zeroElement: LocalObjectReference())
+        self.hostname = try JSONTree.value(jsonMembers["hostname"], orZero: "")
+        self.subdomain = try JSONTree.value(jsonMembers["subdomain"], orZero: "")
+        self.affinity = try JSONTree.optional(jsonMembers["affinity"])
+        self.schedulerName = try JSONTree.value(jsonMembers["schedulerName"], orZero: "")
+        self.tolerations = try JSONTree.list(jsonMembers["tolerations"], zeroElement: Toleration())
+        self.hostAliases = try JSONTree.list(jsonMembers["hostAliases"], zeroElement: HostAlias())
+        self.priorityClassName = try JSONTree.value(jsonMembers["priorityClassName"], orZero: "")
+        self.priority = try JSONTree.optional(jsonMembers["priority"])
+        self.dnsConfig = try JSONTree.optional(jsonMembers["dnsConfig"])
+        self.readinessGates = try JSONTree.list(jsonMembers["readinessGates"], zeroElement: PodReadinessGate())
+        self.runtimeClassName = try JSONTree.optional(jsonMembers["runtimeClassName"])
+        self.enableServiceLinks = try JSONTree.optional(jsonMembers["enableServiceLinks"])
+        self.preemptionPolicy = try JSONTree.optional(jsonMembers["preemptionPolicy"])
+        self.overhead = try JSONTree.map(jsonMembers["overhead"], zeroElement: Quantity(0))
+        self.topologySpreadConstraints = try JSONTree.list(jsonMembers["topologySpreadConstraints"], zeroElement: TopologySpreadConstraint())
+        self.setHostnameAsFQDN = try JSONTree.optional(jsonMembers["setHostnameAsFQDN"])
+        self.os = try JSONTree.optional(jsonMembers["os"])
+        self.hostUsers = try JSONTree.optional(jsonMembers["hostUsers"])
+        self.schedulingGates = try JSONTree.list(jsonMembers["schedulingGates"], zeroElement: PodSchedulingGate())
+        self.resourceClaims = try JSONTree.list(jsonMembers["resourceClaims"], zeroElement: PodResourceClaim())
+        self.resources = try JSONTree.optional(jsonMembers["resources"])
+        self.hostnameOverride = try JSONTree.optional(jsonMembers["hostnameOverride"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(16)
+        if !self.volumes.isGoEmpty { jsonMembers["volumes"] = try self.volumes.jsonTree() }
+        if !self.initContainers.isGoEmpty { jsonMembers["initContainers"] = try self.initContainers.jsonTree() }
+        jsonMembers["containers"] = try self.containers.jsonTree()
+        if !self.ephemeralContainers.isGoEmpty { jsonMembers["ephemeralContainers"] = try self.ephemeralContainers.jsonTree() }
+        if !self.restartPolicy.isGoEmpty { jsonMembers["restartPolicy"] = self.restartPolicy.jsonTree() }
+        if let value = self.terminationGracePeriodSeconds { jsonMembers["terminationGracePeriodSeconds"] = value.jsonTree() }
+        if let value = self.activeDeadlineSeconds { jsonMembers["activeDeadlineSeconds"] = value.jsonTree() }
+        if !self.dnsPolicy.isGoEmpty { jsonMembers["dnsPolicy"] = self.dnsPolicy.jsonTree() }
+        if !self.nodeSelector.isGoEmpty { jsonMembers["nodeSelector"] = try self.nodeSelector.jsonTree() }
+        if !self.serviceAccountName.isGoEmpty { jsonMembers["serviceAccountName"] = self.serviceAccountName.jsonTree() }
+        if !self.serviceAccount.isGoEmpty { jsonMembers["serviceAccount"] = self.serviceAccount.jsonTree() }
+        if let value = self.automountServiceAccountToken { jsonMembers["automountServiceAccountToken"] = value.jsonTree() }
+        if !self.nodeName.isGoEmpty { jsonMembers["nodeName"] = self.nodeName.jsonTree() }
+        if !self.hostNetwork.isGoEmpty { jsonMembers["hostNetwork"] = self.hostNetwork.jsonTree() }
+        if !self.hostPID.isGoEmpty { jsonMembers["hostPID"] = self.hostPID.jsonTree() }
+        if !self.hostIPC.isGoEmpty { jsonMembers["hostIPC"] = self.hostIPC.jsonTree() }
+        if let value = self.shareProcessNamespace { jsonMembers["shareProcessNamespace"] = value.jsonTree() }
+        if let value = self.securityContext { jsonMembers["securityContext"] = try value.jsonTree() }
+        if !self.imagePullSecrets.isGoEmpty { jsonMembers["imagePullSecrets"] = try self.imagePullSecrets.jsonTree() }
+        if !self.hostname.isGoEmpty { jsonMembers["hostname"] = self.hostname.jsonTree() }
+        if !self.subdomain.isGoEmpty { jsonMembers["subdomain"] = self.subdomain.jsonTree() }
+        if let value = self.affinity { jsonMembers["affinity"] = try value.jsonTree() }
+        if !self.schedulerName.isGoEmpty { jsonMembers["schedulerName"] = self.schedulerName.jsonTree() }
+        if !self.tolerations.isGoEmpty { jsonMembers["tolerations"] = try self.tolerations.jsonTree() }
+        if !self.hostAliases.isGoEmpty { jsonMembers["hostAliases"] = try self.hostAliases.jsonTree() }
+        if !self.priorityClassName.isGoEmpty { jsonMembers["priorityClassName"] = self.priorityClassName.jsonTree() }
+        if let value = self.priority { jsonMembers["priority"] = value.jsonTree() }
+        if let value = self.dnsConfig { jsonMembers["dnsConfig"] = try value.jsonTree() }
+        if !self.readinessGates.isGoEmpty { jsonMembers["readinessGates"] = try self.readinessGates.jsonTree() }
+        if let value = self.runtimeClassName { jsonMembers["runtimeClassName"] = value.jsonTree() }
+        if let value = self.enableServiceLinks { jsonMembers["enableServiceLinks"] = value.jsonTree() }
+        if let value = self.preemptionPolicy { jsonMembers["preemptionPolicy"] = value.jsonTree() }
+        if !self.overhead.isGoEmpty { jsonMembers["overhead"] = try self.overhead.jsonTree() }
+        if !self.topologySpreadConstraints.isGoEmpty { jsonMembers["topologySpreadConstraints"] = try self.topologySpreadConstraints.jsonTree() }
+        if let value = self.setHostnameAsFQDN { jsonMembers["setHostnameAsFQDN"] = value.jsonTree() }
+        if let value = self.os { jsonMembers["os"] = try value.jsonTree() }
+        if let value = self.hostUsers { jsonMembers["hostUsers"] = value.jsonTree() }
+        if !self.schedulingGates.isGoEmpty { jsonMembers["schedulingGates"] = try self.schedulingGates.jsonTree() }
+        if !self.resourceClaims.isGoEmpty { jsonMembers["resourceClaims"] = try self.resourceClaims.jsonTree() }
+        if let value = self.resources { jsonMembers["resources"] = try value.jsonTree() }
+        if let value = self.hostnameOverride { jsonMembers["hostnameOverride"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension PodSpec: APIType {
@@ -501,7 +627,7 @@ extension PodSpec: APIType {
 }
 
 /// PodStatus is the observed state of a pod. It can lag behind reality.
-public struct PodStatus: Codable, Sendable, Equatable {
+public struct PodStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// The pod's metadata.generation that this status reflects.
     public var observedGeneration: Int64
     /// Coarse summary of where the pod is in its lifecycle.
@@ -636,6 +762,50 @@ public struct PodStatus: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(resize, forKey: .resize)
         try container.encodeOmitEmpty(resourceClaimStatuses, forKey: .resourceClaimStatuses)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.observedGeneration = try JSONTree.value(jsonMembers["observedGeneration"], orZero: 0)
+        self.phase = try JSONTree.value(jsonMembers["phase"], orZero: "")
+        self.conditions = try JSONTree.list(jsonMembers["conditions"], zeroElement: PodCondition())
+        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
+        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
+        self.nominatedNodeName = try JSONTree.value(jsonMembers["nominatedNodeName"], orZero: "")
+        self.hostIP = try JSONTree.value(jsonMembers["hostIP"], orZero: "")
+        self.hostIPs = try JSONTree.list(jsonMembers["hostIPs"], zeroElement: HostIP())
+        self.podIP = try JSONTree.value(jsonMembers["podIP"], orZero: "")
+        self.podIPs = try JSONTree.list(jsonMembers["podIPs"], zeroElement: PodIP())
+        self.startTime = try JSONTree.optional(jsonMembers["startTime"])
+        self.initContainerStatuses = try JSONTree.list(jsonMembers["initContainerStatuses"], zeroElement: ContainerStatus())
+        self.containerStatuses = try JSONTree.list(jsonMembers["containerStatuses"], zeroElement: ContainerStatus())
+        self.qosClass = try JSONTree.value(jsonMembers["qosClass"], orZero: "")
+        self.ephemeralContainerStatuses = try JSONTree.list(jsonMembers["ephemeralContainerStatuses"], zeroElement: ContainerStatus())
+        self.resize = try JSONTree.value(jsonMembers["resize"], orZero: "")
+        self.resourceClaimStatuses = try JSONTree.list(jsonMembers["resourceClaimStatuses"], zeroElement: PodResourceClaimStatus())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(16)
+        if !self.observedGeneration.isGoEmpty { jsonMembers["observedGeneration"] = self.observedGeneration.jsonTree() }
+        if !self.phase.isGoEmpty { jsonMembers["phase"] = self.phase.jsonTree() }
+        if !self.conditions.isGoEmpty { jsonMembers["conditions"] = try self.conditions.jsonTree() }
+        if !self.message.isGoEmpty { jsonMembers["message"] = self.message.jsonTree() }
+        if !self.reason.isGoEmpty { jsonMembers["reason"] = self.reason.jsonTree() }
+        if !self.nominatedNodeName.isGoEmpty { jsonMembers["nominatedNodeName"] = self.nominatedNodeName.jsonTree() }
+        if !self.hostIP.isGoEmpty { jsonMembers["hostIP"] = self.hostIP.jsonTree() }
+        if !self.hostIPs.isGoEmpty { jsonMembers["hostIPs"] = try self.hostIPs.jsonTree() }
+        if !self.podIP.isGoEmpty { jsonMembers["podIP"] = self.podIP.jsonTree() }
+        if !self.podIPs.isGoEmpty { jsonMembers["podIPs"] = try self.podIPs.jsonTree() }
+        if let value = self.startTime { jsonMembers["startTime"] = try value.jsonTree() }
+        if !self.initContainerStatuses.isGoEmpty { jsonMembers["initContainerStatuses"] = try self.initContainerStatuses.jsonTree() }
+        if !self.containerStatuses.isGoEmpty { jsonMembers["containerStatuses"] = try self.containerStatuses.jsonTree() }
+        if !self.qosClass.isGoEmpty { jsonMembers["qosClass"] = self.qosClass.jsonTree() }
+        if !self.ephemeralContainerStatuses.isGoEmpty { jsonMembers["ephemeralContainerStatuses"] = try self.ephemeralContainerStatuses.jsonTree() }
+        if !self.resize.isGoEmpty { jsonMembers["resize"] = self.resize.jsonTree() }
+        if !self.resourceClaimStatuses.isGoEmpty { jsonMembers["resourceClaimStatuses"] = try self.resourceClaimStatuses.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension PodStatus: APIType {
@@ -666,7 +836,7 @@ extension PodStatus: APIType {
 }
 
 /// PodCondition is one aspect of a pod's state.
-public struct PodCondition: Codable, Sendable, Equatable {
+public struct PodCondition: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Condition type, such as PodScheduled, Initialized, ContainersReady or Ready.
     public var type: String
     /// The pod's metadata.generation this condition was computed for.
@@ -731,6 +901,30 @@ public struct PodCondition: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(reason, forKey: .reason)
         try container.encodeOmitEmpty(message, forKey: .message)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
+        self.observedGeneration = try JSONTree.value(jsonMembers["observedGeneration"], orZero: 0)
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: "")
+        self.lastProbeTime = try JSONTree.optional(jsonMembers["lastProbeTime"])
+        self.lastTransitionTime = try JSONTree.optional(jsonMembers["lastTransitionTime"])
+        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
+        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(7)
+        jsonMembers["type"] = self.type.jsonTree()
+        if !self.observedGeneration.isGoEmpty { jsonMembers["observedGeneration"] = self.observedGeneration.jsonTree() }
+        jsonMembers["status"] = self.status.jsonTree()
+        jsonMembers["lastProbeTime"] = try self.lastProbeTime?.jsonTree() ?? .null
+        jsonMembers["lastTransitionTime"] = try self.lastTransitionTime?.jsonTree() ?? .null
+        if !self.reason.isGoEmpty { jsonMembers["reason"] = self.reason.jsonTree() }
+        if !self.message.isGoEmpty { jsonMembers["message"] = self.message.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension PodCondition: APIType {
@@ -751,7 +945,7 @@ extension PodCondition: APIType {
 }
 
 /// HostIP is one IP address of the pod's node.
-public struct HostIP: Codable, Sendable, Equatable {
+public struct HostIP: Codable, JSONTreeCodable, Sendable, Equatable {
     /// The address.
     public var ip: String
 
@@ -773,6 +967,18 @@ public struct HostIP: Codable, Sendable, Equatable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(ip, forKey: .ip)
+    }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.ip = try JSONTree.value(jsonMembers["ip"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        jsonMembers["ip"] = self.ip.jsonTree()
+        return .object(jsonMembers)
     }
 }
 
@@ -788,7 +994,7 @@ extension HostIP: APIType {
 }
 
 /// PodIP is one IP address of the pod.
-public struct PodIP: Codable, Sendable, Equatable {
+public struct PodIP: Codable, JSONTreeCodable, Sendable, Equatable {
     /// The address.
     public var ip: String
 
@@ -811,6 +1017,18 @@ public struct PodIP: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(ip, forKey: .ip)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.ip = try JSONTree.value(jsonMembers["ip"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        jsonMembers["ip"] = self.ip.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension PodIP: APIType {
@@ -825,7 +1043,7 @@ extension PodIP: APIType {
 }
 
 /// PodResourceClaimStatus records the ResourceClaim generated for one of the pod's resourceClaims entries.
-public struct PodResourceClaimStatus: Codable, Sendable, Equatable {
+public struct PodResourceClaimStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the entry in spec.resourceClaims.
     public var name: String
     /// Name of the generated ResourceClaim; unset when none was needed.
@@ -855,6 +1073,20 @@ public struct PodResourceClaimStatus: Codable, Sendable, Equatable {
         try container.encode(name, forKey: .name)
         try container.encodeIfPresent(resourceClaimName, forKey: .resourceClaimName)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.resourceClaimName = try JSONTree.optional(jsonMembers["resourceClaimName"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["name"] = self.name.jsonTree()
+        if let value = self.resourceClaimName { jsonMembers["resourceClaimName"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension PodResourceClaimStatus: APIType {
@@ -870,7 +1102,7 @@ extension PodResourceClaimStatus: APIType {
 }
 
 /// ContainerStatus reports the state of one container of a pod.
-public struct ContainerStatus: Codable, Sendable, Equatable {
+public struct ContainerStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the container as given in the pod spec.
     public var name: String
     /// Current state of the container.
@@ -984,6 +1216,44 @@ public struct ContainerStatus: Codable, Sendable, Equatable {
         try container.encodeIfPresent(user, forKey: .user)
         try container.encodeIfPresent(stopSignal, forKey: .stopSignal)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.state = try JSONTree.value(jsonMembers["state"], orZero: ContainerState())
+        self.lastState = try JSONTree.value(jsonMembers["lastState"], orZero: ContainerState())
+        self.ready = try JSONTree.value(jsonMembers["ready"], orZero: false)
+        self.restartCount = try JSONTree.value(jsonMembers["restartCount"], orZero: 0)
+        self.image = try JSONTree.value(jsonMembers["image"], orZero: "")
+        self.imageID = try JSONTree.value(jsonMembers["imageID"], orZero: "")
+        self.containerID = try JSONTree.value(jsonMembers["containerID"], orZero: "")
+        self.started = try JSONTree.optional(jsonMembers["started"])
+        self.allocatedResources = try JSONTree.map(jsonMembers["allocatedResources"], zeroElement: Quantity(0))
+        self.resources = try JSONTree.optional(jsonMembers["resources"])
+        self.volumeMounts = try JSONTree.list(jsonMembers["volumeMounts"], zeroElement: VolumeMountStatus())
+        self.user = try JSONTree.optional(jsonMembers["user"])
+        self.stopSignal = try JSONTree.optional(jsonMembers["stopSignal"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(14)
+        jsonMembers["name"] = self.name.jsonTree()
+        jsonMembers["state"] = try self.state.jsonTree()
+        jsonMembers["lastState"] = try self.lastState.jsonTree()
+        jsonMembers["ready"] = self.ready.jsonTree()
+        jsonMembers["restartCount"] = self.restartCount.jsonTree()
+        jsonMembers["image"] = self.image.jsonTree()
+        jsonMembers["imageID"] = self.imageID.jsonTree()
+        if !self.containerID.isGoEmpty { jsonMembers["containerID"] = self.containerID.jsonTree() }
+        if let value = self.started { jsonMembers["started"] = value.jsonTree() }
+        if !self.allocatedResources.isGoEmpty { jsonMembers["allocatedResources"] = try self.allocatedResources.jsonTree() }
+        if let value = self.resources { jsonMembers["resources"] = try value.jsonTree() }
+        if !self.volumeMounts.isGoEmpty { jsonMembers["volumeMounts"] = try self.volumeMounts.jsonTree() }
+        if let value = self.user { jsonMembers["user"] = try value.jsonTree() }
+        if let value = self.stopSignal { jsonMembers["stopSignal"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ContainerStatus: APIType {
@@ -1011,7 +1281,7 @@ extension ContainerStatus: APIType {
 }
 
 /// ContainerState is the state of a container; at most one member is set.
-public struct ContainerState: Codable, Sendable, Equatable {
+public struct ContainerState: Codable, JSONTreeCodable, Sendable, Equatable {
     /// The container has not started yet.
     public var waiting: ContainerStateWaiting?
     /// The container is running.
@@ -1048,6 +1318,22 @@ public struct ContainerState: Codable, Sendable, Equatable {
         try container.encodeIfPresent(running, forKey: .running)
         try container.encodeIfPresent(terminated, forKey: .terminated)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.waiting = try JSONTree.optional(jsonMembers["waiting"])
+        self.running = try JSONTree.optional(jsonMembers["running"])
+        self.terminated = try JSONTree.optional(jsonMembers["terminated"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        if let value = self.waiting { jsonMembers["waiting"] = try value.jsonTree() }
+        if let value = self.running { jsonMembers["running"] = try value.jsonTree() }
+        if let value = self.terminated { jsonMembers["terminated"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ContainerState: APIType {
@@ -1064,7 +1350,7 @@ extension ContainerState: APIType {
 }
 
 /// ContainerStateWaiting describes a container that is not running yet.
-public struct ContainerStateWaiting: Codable, Sendable, Equatable {
+public struct ContainerStateWaiting: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Short reason, such as ContainerCreating or CrashLoopBackOff.
     public var reason: String
     /// Details about why the container is not running.
@@ -1094,6 +1380,20 @@ public struct ContainerStateWaiting: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(reason, forKey: .reason)
         try container.encodeOmitEmpty(message, forKey: .message)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
+        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.reason.isGoEmpty { jsonMembers["reason"] = self.reason.jsonTree() }
+        if !self.message.isGoEmpty { jsonMembers["message"] = self.message.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ContainerStateWaiting: APIType {
@@ -1109,7 +1409,7 @@ extension ContainerStateWaiting: APIType {
 }
 
 /// ContainerStateRunning describes a running container.
-public struct ContainerStateRunning: Codable, Sendable, Equatable {
+public struct ContainerStateRunning: Codable, JSONTreeCodable, Sendable, Equatable {
     /// When the container last started.
     public var startedAt: RFC3339Time?
 
@@ -1132,6 +1432,18 @@ public struct ContainerStateRunning: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeOrNull(startedAt, forKey: .startedAt)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.startedAt = try JSONTree.optional(jsonMembers["startedAt"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        jsonMembers["startedAt"] = try self.startedAt?.jsonTree() ?? .null
+        return .object(jsonMembers)
+    }
 }
 
 extension ContainerStateRunning: APIType {
@@ -1146,7 +1458,7 @@ extension ContainerStateRunning: APIType {
 }
 
 /// ContainerStateTerminated describes a container that has exited.
-public struct ContainerStateTerminated: Codable, Sendable, Equatable {
+public struct ContainerStateTerminated: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Exit status of the last run.
     public var exitCode: Int32
     /// Signal that ended the container, if any.
@@ -1211,6 +1523,30 @@ public struct ContainerStateTerminated: Codable, Sendable, Equatable {
         try container.encodeOrNull(finishedAt, forKey: .finishedAt)
         try container.encodeOmitEmpty(containerID, forKey: .containerID)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.exitCode = try JSONTree.value(jsonMembers["exitCode"], orZero: 0)
+        self.signal = try JSONTree.value(jsonMembers["signal"], orZero: 0)
+        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
+        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
+        self.startedAt = try JSONTree.optional(jsonMembers["startedAt"])
+        self.finishedAt = try JSONTree.optional(jsonMembers["finishedAt"])
+        self.containerID = try JSONTree.value(jsonMembers["containerID"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(7)
+        jsonMembers["exitCode"] = self.exitCode.jsonTree()
+        if !self.signal.isGoEmpty { jsonMembers["signal"] = self.signal.jsonTree() }
+        if !self.reason.isGoEmpty { jsonMembers["reason"] = self.reason.jsonTree() }
+        if !self.message.isGoEmpty { jsonMembers["message"] = self.message.jsonTree() }
+        jsonMembers["startedAt"] = try self.startedAt?.jsonTree() ?? .null
+        jsonMembers["finishedAt"] = try self.finishedAt?.jsonTree() ?? .null
+        if !self.containerID.isGoEmpty { jsonMembers["containerID"] = self.containerID.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ContainerStateTerminated: APIType {
@@ -1231,7 +1567,7 @@ extension ContainerStateTerminated: APIType {
 }
 
 /// VolumeMountStatus reports one mount of a container.
-public struct VolumeMountStatus: Codable, Sendable, Equatable {
+public struct VolumeMountStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the volume mount.
     public var name: String
     /// Path of the mount in the container.
@@ -1275,6 +1611,24 @@ public struct VolumeMountStatus: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(readOnly, forKey: .readOnly)
         try container.encodeIfPresent(recursiveReadOnly, forKey: .recursiveReadOnly)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.mountPath = try JSONTree.value(jsonMembers["mountPath"], orZero: "")
+        self.readOnly = try JSONTree.value(jsonMembers["readOnly"], orZero: false)
+        self.recursiveReadOnly = try JSONTree.optional(jsonMembers["recursiveReadOnly"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(4)
+        jsonMembers["name"] = self.name.jsonTree()
+        jsonMembers["mountPath"] = self.mountPath.jsonTree()
+        if !self.readOnly.isGoEmpty { jsonMembers["readOnly"] = self.readOnly.jsonTree() }
+        if let value = self.recursiveReadOnly { jsonMembers["recursiveReadOnly"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension VolumeMountStatus: APIType {
@@ -1292,7 +1646,7 @@ extension VolumeMountStatus: APIType {
 }
 
 /// ContainerUser is the user identity of a container's process.
-public struct ContainerUser: Codable, Sendable, Equatable {
+public struct ContainerUser: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Identity on Linux.
     public var linux: LinuxContainerUser?
 
@@ -1315,6 +1669,18 @@ public struct ContainerUser: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeIfPresent(linux, forKey: .linux)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.linux = try JSONTree.optional(jsonMembers["linux"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        if let value = self.linux { jsonMembers["linux"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ContainerUser: APIType {
@@ -1329,7 +1695,7 @@ extension ContainerUser: APIType {
 }
 
 /// LinuxContainerUser is a Linux user and its groups.
-public struct LinuxContainerUser: Codable, Sendable, Equatable {
+public struct LinuxContainerUser: Codable, JSONTreeCodable, Sendable, Equatable {
     /// User ID.
     public var uid: Int64
     /// Primary group ID.
@@ -1366,6 +1732,22 @@ public struct LinuxContainerUser: Codable, Sendable, Equatable {
         try container.encode(gid, forKey: .gid)
         try container.encodeOmitEmpty(supplementalGroups, forKey: .supplementalGroups)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.uid = try JSONTree.value(jsonMembers["uid"], orZero: 0)
+        self.gid = try JSONTree.value(jsonMembers["gid"], orZero: 0)
+        self.supplementalGroups = try JSONTree.list(jsonMembers["supplementalGroups"], zeroElement: 0)
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["uid"] = self.uid.jsonTree()
+        jsonMembers["gid"] = self.gid.jsonTree()
+        if !self.supplementalGroups.isGoEmpty { jsonMembers["supplementalGroups"] = try self.supplementalGroups.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension LinuxContainerUser: APIType {
@@ -1382,7 +1764,7 @@ extension LinuxContainerUser: APIType {
 }
 
 /// Container is one application container inside a pod.
-public struct Container: Codable, Sendable, Equatable {
+public struct Container: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the container, a DNS label unique within the pod. Cannot be updated.
     public var name: String
     /// Container image reference to run.
@@ -1573,6 +1955,66 @@ public struct Container: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(stdinOnce, forKey: .stdinOnce)
         try container.encodeOmitEmpty(tty, forKey: .tty)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.image = try JSONTree.value(jsonMembers["image"], orZero: "")
+        self.command = try JSONTree.list(jsonMembers["command"], zeroElement: "")
+        self.args = try JSONTree.list(jsonMembers["args"], zeroElement: "")
+        self.workingDir = try JSONTree.value(jsonMembers["workingDir"], orZero: "")
+        self.ports = try JSONTree.list(jsonMembers["ports"], zeroElement: ContainerPort())
+        self.envFrom = try JSONTree.list(jsonMembers["envFrom"], zeroElement: EnvFromSource())
+        self.env = try JSONTree.list(jsonMembers["env"], zeroElement: EnvVar())
+        self.resources = try JSONTree.value(jsonMembers["resources"], orZero: ResourceRequirements())
+        self.resizePolicy = try JSONTree.list(jsonMembers["resizePolicy"], zeroElement: ContainerResizePolicy())
+        self.restartPolicy = try JSONTree.optional(jsonMembers["restartPolicy"])
+        self.restartPolicyRules = try JSONTree.list(jsonMembers["restartPolicyRules"], zeroElement: ContainerRestartRule())
+        self.volumeMounts = try JSONTree.list(jsonMembers["volumeMounts"], zeroElement: VolumeMount())
+        self.volumeDevices = try JSONTree.list(jsonMembers["volumeDevices"], zeroElement: VolumeDevice())
+        self.livenessProbe = try JSONTree.optional(jsonMembers["livenessProbe"])
+        self.readinessProbe = try JSONTree.optional(jsonMembers["readinessProbe"])
+        self.startupProbe = try JSONTree.optional(jsonMembers["startupProbe"])
+        self.lifecycle = try JSONTree.optional(jsonMembers["lifecycle"])
+        self.terminationMessagePath = try JSONTree.value(jsonMembers["terminationMessagePath"], orZero: "")
+        self.terminationMessagePolicy = try JSONTree.value(jsonMembers["terminationMessagePolicy"], orZero: "")
+        self.imagePullPolicy = try JSONTree.value(jsonMembers["imagePullPolicy"], orZero: "")
+        self.securityContext = try JSONTree.optional(jsonMembers["securityContext"])
+        self.stdin = try JSONTree.value(jsonMembers["stdin"], orZero: false)
+        self.stdinOnce = try JSONTree.value(jsonMembers["stdinOnce"], orZero: false)
+        self.tty = try JSONTree.value(jsonMembers["tty"], orZero: false)
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(16)
+        jsonMembers["name"] = self.name.jsonTree()
+        if !self.image.isGoEmpty { jsonMembers["image"] = self.image.jsonTree() }
+        if !self.command.isGoEmpty { jsonMembers["command"] = try self.command.jsonTree() }
+        if !self.args.isGoEmpty { jsonMembers["args"] = try self.args.jsonTree() }
+        if !self.workingDir.isGoEmpty { jsonMembers["workingDir"] = self.workingDir.jsonTree() }
+        if !self.ports.isGoEmpty { jsonMembers["ports"] = try self.ports.jsonTree() }
+        if !self.envFrom.isGoEmpty { jsonMembers["envFrom"] = try self.envFrom.jsonTree() }
+        if !self.env.isGoEmpty { jsonMembers["env"] = try self.env.jsonTree() }
+        jsonMembers["resources"] = try self.resources.jsonTree()
+        if !self.resizePolicy.isGoEmpty { jsonMembers["resizePolicy"] = try self.resizePolicy.jsonTree() }
+        if let value = self.restartPolicy { jsonMembers["restartPolicy"] = value.jsonTree() }
+        if !self.restartPolicyRules.isGoEmpty { jsonMembers["restartPolicyRules"] = try self.restartPolicyRules.jsonTree() }
+        if !self.volumeMounts.isGoEmpty { jsonMembers["volumeMounts"] = try self.volumeMounts.jsonTree() }
+        if !self.volumeDevices.isGoEmpty { jsonMembers["volumeDevices"] = try self.volumeDevices.jsonTree() }
+        if let value = self.livenessProbe { jsonMembers["livenessProbe"] = try value.jsonTree() }
+        if let value = self.readinessProbe { jsonMembers["readinessProbe"] = try value.jsonTree() }
+        if let value = self.startupProbe { jsonMembers["startupProbe"] = try value.jsonTree() }
+        if let value = self.lifecycle { jsonMembers["lifecycle"] = try value.jsonTree() }
+        if !self.terminationMessagePath.isGoEmpty { jsonMembers["terminationMessagePath"] = self.terminationMessagePath.jsonTree() }
+        if !self.terminationMessagePolicy.isGoEmpty { jsonMembers["terminationMessagePolicy"] = self.terminationMessagePolicy.jsonTree() }
+        if !self.imagePullPolicy.isGoEmpty { jsonMembers["imagePullPolicy"] = self.imagePullPolicy.jsonTree() }
+        if let value = self.securityContext { jsonMembers["securityContext"] = try value.jsonTree() }
+        if !self.stdin.isGoEmpty { jsonMembers["stdin"] = self.stdin.jsonTree() }
+        if !self.stdinOnce.isGoEmpty { jsonMembers["stdinOnce"] = self.stdinOnce.jsonTree() }
+        if !self.tty.isGoEmpty { jsonMembers["tty"] = self.tty.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension Container: APIType {
@@ -1611,7 +2053,7 @@ extension Container: APIType {
 }
 
 /// EphemeralContainer is a temporary container added to an existing pod, usually for debugging. It has no ports, probes or resource guarantees and is never restarted.
-public struct EphemeralContainer: Codable, Sendable, Equatable {
+public struct EphemeralContainer: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the container, a DNS label unique within the pod. Cannot be updated.
     public var name: String
     /// Container image reference to run.
@@ -1809,6 +2251,68 @@ public struct EphemeralContainer: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(tty, forKey: .tty)
         try container.encodeOmitEmpty(targetContainerName, forKey: .targetContainerName)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.image = try JSONTree.value(jsonMembers["image"], orZero: "")
+        self.command = try JSONTree.list(jsonMembers["command"], zeroElement: "")
+        self.args = try JSONTree.list(jsonMembers["args"], zeroElement: "")
+        self.workingDir = try JSONTree.value(jsonMembers["workingDir"], orZero: "")
+        self.ports = try JSONTree.list(jsonMembers["ports"], zeroElement: ContainerPort())
+        self.envFrom = try JSONTree.list(jsonMembers["envFrom"], zeroElement: EnvFromSource())
+        self.env = try JSONTree.list(jsonMembers["env"], zeroElement: EnvVar())
+        self.resources = try JSONTree.value(jsonMembers["resources"], orZero: ResourceRequirements())
+        self.resizePolicy = try JSONTree.list(jsonMembers["resizePolicy"], zeroElement: ContainerResizePolicy())
+        self.restartPolicy = try JSONTree.optional(jsonMembers["restartPolicy"])
+        self.restartPolicyRules = try JSONTree.list(jsonMembers["restartPolicyRules"], zeroElement: ContainerRestartRule())
+        self.volumeMounts = try JSONTree.list(jsonMembers["volumeMounts"], zeroElement: VolumeMount())
+        self.volumeDevices = try JSONTree.list(jsonMembers["volumeDevices"], zeroElement: VolumeDevice())
+        self.livenessProbe = try JSONTree.optional(jsonMembers["livenessProbe"])
+        self.readinessProbe = try JSONTree.optional(jsonMembers["readinessProbe"])
+        self.startupProbe = try JSONTree.optional(jsonMembers["startupProbe"])
+        self.lifecycle = try JSONTree.optional(jsonMembers["lifecycle"])
+        self.terminationMessagePath = try JSONTree.value(jsonMembers["terminationMessagePath"], orZero: "")
+        self.terminationMessagePolicy = try JSONTree.value(jsonMembers["terminationMessagePolicy"], orZero: "")
+        self.imagePullPolicy = try JSONTree.value(jsonMembers["imagePullPolicy"], orZero: "")
+        self.securityContext = try JSONTree.optional(jsonMembers["securityContext"])
+        self.stdin = try JSONTree.value(jsonMembers["stdin"], orZero: false)
+        self.stdinOnce = try JSONTree.value(jsonMembers["stdinOnce"], orZero: false)
+        self.tty = try JSONTree.value(jsonMembers["tty"], orZero: false)
+        self.targetContainerName = try JSONTree.value(jsonMembers["targetContainerName"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(16)
+        jsonMembers["name"] = self.name.jsonTree()
+        if !self.image.isGoEmpty { jsonMembers["image"] = self.image.jsonTree() }
+        if !self.command.isGoEmpty { jsonMembers["command"] = try self.command.jsonTree() }
+        if !self.args.isGoEmpty { jsonMembers["args"] = try self.args.jsonTree() }
+        if !self.workingDir.isGoEmpty { jsonMembers["workingDir"] = self.workingDir.jsonTree() }
+        if !self.ports.isGoEmpty { jsonMembers["ports"] = try self.ports.jsonTree() }
+        if !self.envFrom.isGoEmpty { jsonMembers["envFrom"] = try self.envFrom.jsonTree() }
+        if !self.env.isGoEmpty { jsonMembers["env"] = try self.env.jsonTree() }
+        jsonMembers["resources"] = try self.resources.jsonTree()
+        if !self.resizePolicy.isGoEmpty { jsonMembers["resizePolicy"] = try self.resizePolicy.jsonTree() }
+        if let value = self.restartPolicy { jsonMembers["restartPolicy"] = value.jsonTree() }
+        if !self.restartPolicyRules.isGoEmpty { jsonMembers["restartPolicyRules"] = try self.restartPolicyRules.jsonTree() }
+        if !self.volumeMounts.isGoEmpty { jsonMembers["volumeMounts"] = try self.volumeMounts.jsonTree() }
+        if !self.volumeDevices.isGoEmpty { jsonMembers["volumeDevices"] = try self.volumeDevices.jsonTree() }
+        if let value = self.livenessProbe { jsonMembers["livenessProbe"] = try value.jsonTree() }
+        if let value = self.readinessProbe { jsonMembers["readinessProbe"] = try value.jsonTree() }
+        if let value = self.startupProbe { jsonMembers["startupProbe"] = try value.jsonTree() }
+        if let value = self.lifecycle { jsonMembers["lifecycle"] = try value.jsonTree() }
+        if !self.terminationMessagePath.isGoEmpty { jsonMembers["terminationMessagePath"] = self.terminationMessagePath.jsonTree() }
+        if !self.terminationMessagePolicy.isGoEmpty { jsonMembers["terminationMessagePolicy"] = self.terminationMessagePolicy.jsonTree() }
+        if !self.imagePullPolicy.isGoEmpty { jsonMembers["imagePullPolicy"] = self.imagePullPolicy.jsonTree() }
+        if let value = self.securityContext { jsonMembers["securityContext"] = try value.jsonTree() }
+        if !self.stdin.isGoEmpty { jsonMembers["stdin"] = self.stdin.jsonTree() }
+        if !self.stdinOnce.isGoEmpty { jsonMembers["stdinOnce"] = self.stdinOnce.jsonTree() }
+        if !self.tty.isGoEmpty { jsonMembers["tty"] = self.tty.jsonTree() }
+        if !self.targetContainerName.isGoEmpty { jsonMembers["targetContainerName"] = self.targetContainerName.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension EphemeralContainer: APIType {
@@ -1848,7 +2352,7 @@ extension EphemeralContainer: APIType {
 }
 
 /// ContainerPort is a network port a container listens on.
-public struct ContainerPort: Codable, Sendable, Equatable {
+public struct ContainerPort: Codable, JSONTreeCodable, Sendable, Equatable {
     /// An IANA service name for the port, unique within the pod, that services can refer to.
     public var name: String
     /// Port on the node forwarded to this container port. Equal to containerPort under host networking.
@@ -1899,6 +2403,26 @@ public struct ContainerPort: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(`protocol`, forKey: .`protocol`)
         try container.encodeOmitEmpty(hostIP, forKey: .hostIP)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.hostPort = try JSONTree.value(jsonMembers["hostPort"], orZero: 0)
+        self.containerPort = try JSONTree.value(jsonMembers["containerPort"], orZero: 0)
+        self.`protocol` = try JSONTree.value(jsonMembers["protocol"], orZero: "")
+        self.hostIP = try JSONTree.value(jsonMembers["hostIP"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(5)
+        if !self.name.isGoEmpty { jsonMembers["name"] = self.name.jsonTree() }
+        if !self.hostPort.isGoEmpty { jsonMembers["hostPort"] = self.hostPort.jsonTree() }
+        jsonMembers["containerPort"] = self.containerPort.jsonTree()
+        if !self.`protocol`.isGoEmpty { jsonMembers["protocol"] = self.`protocol`.jsonTree() }
+        if !self.hostIP.isGoEmpty { jsonMembers["hostIP"] = self.hostIP.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ContainerPort: APIType {
@@ -1917,7 +2441,7 @@ extension ContainerPort: APIType {
 }
 
 /// EnvVar is one environment variable of a container.
-public struct EnvVar: Codable, Sendable, Equatable {
+public struct EnvVar: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the variable.
     public var name: String
     /// Literal value; $(VAR) references to earlier variables are expanded and $$ escapes a dollar sign. Defaults to the empty string.
@@ -1954,6 +2478,22 @@ public struct EnvVar: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(value, forKey: .value)
         try container.encodeIfPresent(valueFrom, forKey: .valueFrom)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.value = try JSONTree.value(jsonMembers["value"], orZero: "")
+        self.valueFrom = try JSONTree.optional(jsonMembers["valueFrom"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["name"] = self.name.jsonTree()
+        if !self.value.isGoEmpty { jsonMembers["value"] = self.value.jsonTree() }
+        if let value = self.valueFrom { jsonMembers["valueFrom"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension EnvVar: APIType {
@@ -1970,7 +2510,7 @@ extension EnvVar: APIType {
 }
 
 /// EnvVarSource names exactly one source for an environment variable's value.
-public struct EnvVarSource: Codable, Sendable, Equatable {
+public struct EnvVarSource: Codable, JSONTreeCodable, Sendable, Equatable {
     /// A field of the pod, such as metadata.name or status.podIP.
     public var fieldRef: ObjectFieldSelector?
     /// A resource limit or request of a container, such as limits.cpu.
@@ -2021,6 +2561,26 @@ public struct EnvVarSource: Codable, Sendable, Equatable {
         try container.encodeIfPresent(secretKeyRef, forKey: .secretKeyRef)
         try container.encodeIfPresent(fileKeyRef, forKey: .fileKeyRef)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.fieldRef = try JSONTree.optional(jsonMembers["fieldRef"])
+        self.resourceFieldRef = try JSONTree.optional(jsonMembers["resourceFieldRef"])
+        self.configMapKeyRef = try JSONTree.optional(jsonMembers["configMapKeyRef"])
+        self.secretKeyRef = try JSONTree.optional(jsonMembers["secretKeyRef"])
+        self.fileKeyRef = try JSONTree.optional(jsonMembers["fileKeyRef"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(5)
+        if let value = self.fieldRef { jsonMembers["fieldRef"] = try value.jsonTree() }
+        if let value = self.resourceFieldRef { jsonMembers["resourceFieldRef"] = try value.jsonTree() }
+        if let value = self.configMapKeyRef { jsonMembers["configMapKeyRef"] = try value.jsonTree() }
+        if let value = self.secretKeyRef { jsonMembers["secretKeyRef"] = try value.jsonTree() }
+        if let value = self.fileKeyRef { jsonMembers["fileKeyRef"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension EnvVarSource: APIType {
@@ -2039,7 +2599,7 @@ extension EnvVarSource: APIType {
 }
 
 /// ConfigMapKeySelector picks one key of a ConfigMap.
-public struct ConfigMapKeySelector: Codable, Sendable, Equatable {
+public struct ConfigMapKeySelector: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the ConfigMap.
     public var name: String
     /// The key to read.
@@ -2076,6 +2636,22 @@ public struct ConfigMapKeySelector: Codable, Sendable, Equatable {
         try container.encode(key, forKey: .key)
         try container.encodeIfPresent(optional, forKey: .optional)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.key = try JSONTree.value(jsonMembers["key"], orZero: "")
+        self.optional = try JSONTree.optional(jsonMembers["optional"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        if !self.name.isGoEmpty { jsonMembers["name"] = self.name.jsonTree() }
+        jsonMembers["key"] = self.key.jsonTree()
+        if let value = self.optional { jsonMembers["optional"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ConfigMapKeySelector: APIType {
@@ -2093,7 +2669,7 @@ extension ConfigMapKeySelector: APIType {
 }
 
 /// SecretKeySelector picks one key of a Secret.
-public struct SecretKeySelector: Codable, Sendable, Equatable {
+public struct SecretKeySelector: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the Secret.
     public var name: String
     /// The key to read; must be a valid secret key.
@@ -2130,6 +2706,22 @@ public struct SecretKeySelector: Codable, Sendable, Equatable {
         try container.encode(key, forKey: .key)
         try container.encodeIfPresent(optional, forKey: .optional)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.key = try JSONTree.value(jsonMembers["key"], orZero: "")
+        self.optional = try JSONTree.optional(jsonMembers["optional"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        if !self.name.isGoEmpty { jsonMembers["name"] = self.name.jsonTree() }
+        jsonMembers["key"] = self.key.jsonTree()
+        if let value = self.optional { jsonMembers["optional"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension SecretKeySelector: APIType {
@@ -2147,7 +2739,7 @@ extension SecretKeySelector: APIType {
 }
 
 /// ObjectFieldSelector picks one field of the pod object.
-public struct ObjectFieldSelector: Codable, Sendable, Equatable {
+public struct ObjectFieldSelector: Codable, JSONTreeCodable, Sendable, Equatable {
     /// API version the field path is written against. Defaults to v1.
     public var apiVersion: String
     /// Path of the field to read, for example metadata.labels['app'].
@@ -2177,6 +2769,20 @@ public struct ObjectFieldSelector: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(apiVersion, forKey: .apiVersion)
         try container.encode(fieldPath, forKey: .fieldPath)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.apiVersion = try JSONTree.value(jsonMembers["apiVersion"], orZero: "")
+        self.fieldPath = try JSONTree.value(jsonMembers["fieldPath"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.apiVersion.isGoEmpty { jsonMembers["apiVersion"] = self.apiVersion.jsonTree() }
+        jsonMembers["fieldPath"] = self.fieldPath.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension ObjectFieldSelector: APIType {
@@ -2193,7 +2799,7 @@ extension ObjectFieldSelector: APIType {
 }
 
 /// ResourceFieldSelector picks a container's resource limit or request.
-public struct ResourceFieldSelector: Codable, Sendable, Equatable {
+public struct ResourceFieldSelector: Codable, JSONTreeCodable, Sendable, Equatable {
     /// The container whose resources are read; required for volumes, optional for environment variables.
     public var containerName: String
     /// The resource to read, such as limits.memory or requests.cpu.
@@ -2230,6 +2836,22 @@ public struct ResourceFieldSelector: Codable, Sendable, Equatable {
         try container.encode(resource, forKey: .resource)
         try container.encode(divisor, forKey: .divisor)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.containerName = try JSONTree.value(jsonMembers["containerName"], orZero: "")
+        self.resource = try JSONTree.value(jsonMembers["resource"], orZero: "")
+        self.divisor = try JSONTree.value(jsonMembers["divisor"], orZero: Quantity(0))
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        if !self.containerName.isGoEmpty { jsonMembers["containerName"] = self.containerName.jsonTree() }
+        jsonMembers["resource"] = self.resource.jsonTree()
+        jsonMembers["divisor"] = self.divisor.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension ResourceFieldSelector: APIType {
@@ -2247,7 +2869,7 @@ extension ResourceFieldSelector: APIType {
 }
 
 /// FileKeySelector picks one key from an env-style file in a volume.
-public struct FileKeySelector: Codable, Sendable, Equatable {
+public struct FileKeySelector: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the emptyDir volume holding the file.
     public var volumeName: String
     /// Path of the file relative to the volume root; must not contain '..'.
@@ -2291,6 +2913,24 @@ public struct FileKeySelector: Codable, Sendable, Equatable {
         try container.encode(key, forKey: .key)
         try container.encodeIfPresent(optional, forKey: .optional)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.volumeName = try JSONTree.value(jsonMembers["volumeName"], orZero: "")
+        self.path = try JSONTree.value(jsonMembers["path"], orZero: "")
+        self.key = try JSONTree.value(jsonMembers["key"], orZero: "")
+        self.optional = try JSONTree.optional(jsonMembers["optional"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(4)
+        jsonMembers["volumeName"] = self.volumeName.jsonTree()
+        jsonMembers["path"] = self.path.jsonTree()
+        jsonMembers["key"] = self.key.jsonTree()
+        if let value = self.optional { jsonMembers["optional"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension FileKeySelector: APIType {
@@ -2309,7 +2949,7 @@ extension FileKeySelector: APIType {
 }
 
 /// EnvFromSource imports all keys of a ConfigMap or Secret as environment variables.
-public struct EnvFromSource: Codable, Sendable, Equatable {
+public struct EnvFromSource: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Text prepended to every imported variable name.
     public var prefix: String
     /// The ConfigMap to import.
@@ -2346,6 +2986,22 @@ public struct EnvFromSource: Codable, Sendable, Equatable {
         try container.encodeIfPresent(configMapRef, forKey: .configMapRef)
         try container.encodeIfPresent(secretRef, forKey: .secretRef)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.prefix = try JSONTree.value(jsonMembers["prefix"], orZero: "")
+        self.configMapRef = try JSONTree.optional(jsonMembers["configMapRef"])
+        self.secretRef = try JSONTree.optional(jsonMembers["secretRef"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        if !self.prefix.isGoEmpty { jsonMembers["prefix"] = self.prefix.jsonTree() }
+        if let value = self.configMapRef { jsonMembers["configMapRef"] = try value.jsonTree() }
+        if let value = self.secretRef { jsonMembers["secretRef"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension EnvFromSource: APIType {
@@ -2362,7 +3018,7 @@ extension EnvFromSource: APIType {
 }
 
 /// ConfigMapEnvSource names a ConfigMap whose data becomes environment variables.
-public struct ConfigMapEnvSource: Codable, Sendable, Equatable {
+public struct ConfigMapEnvSource: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the ConfigMap.
     public var name: String
     /// If true, a missing ConfigMap is not an error.
@@ -2392,6 +3048,20 @@ public struct ConfigMapEnvSource: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(name, forKey: .name)
         try container.encodeIfPresent(optional, forKey: .optional)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.optional = try JSONTree.optional(jsonMembers["optional"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.name.isGoEmpty { jsonMembers["name"] = self.name.jsonTree() }
+        if let value = self.optional { jsonMembers["optional"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ConfigMapEnvSource: APIType {
@@ -2407,7 +3077,7 @@ extension ConfigMapEnvSource: APIType {
 }
 
 /// SecretEnvSource names a Secret whose data becomes environment variables.
-public struct SecretEnvSource: Codable, Sendable, Equatable {
+public struct SecretEnvSource: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the Secret.
     public var name: String
     /// If true, a missing Secret is not an error.
@@ -2437,6 +3107,20 @@ public struct SecretEnvSource: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(name, forKey: .name)
         try container.encodeIfPresent(optional, forKey: .optional)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.optional = try JSONTree.optional(jsonMembers["optional"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.name.isGoEmpty { jsonMembers["name"] = self.name.jsonTree() }
+        if let value = self.optional { jsonMembers["optional"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension SecretEnvSource: APIType {
@@ -2452,7 +3136,7 @@ extension SecretEnvSource: APIType {
 }
 
 /// ResourceRequirements states the compute resources a container or pod asks for and may not exceed.
-public struct ResourceRequirements: Codable, Sendable, Equatable {
+public struct ResourceRequirements: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Maximum amount of each resource that may be used.
     public var limits: [String: Quantity]
     /// Minimum amount of each resource reserved for scheduling. Defaults to the limit when only a limit is given; may not exceed it.
@@ -2489,6 +3173,22 @@ public struct ResourceRequirements: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(requests, forKey: .requests)
         try container.encodeOmitEmpty(claims, forKey: .claims)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.limits = try JSONTree.map(jsonMembers["limits"], zeroElement: Quantity(0))
+        self.requests = try JSONTree.map(jsonMembers["requests"], zeroElement: Quantity(0))
+        self.claims = try JSONTree.list(jsonMembers["claims"], zeroElement: ResourceClaim())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        if !self.limits.isGoEmpty { jsonMembers["limits"] = try self.limits.jsonTree() }
+        if !self.requests.isGoEmpty { jsonMembers["requests"] = try self.requests.jsonTree() }
+        if !self.claims.isGoEmpty { jsonMembers["claims"] = try self.claims.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ResourceRequirements: APIType {
@@ -2505,7 +3205,7 @@ extension ResourceRequirements: APIType {
 }
 
 /// ResourceClaim refers to one entry of the pod's resourceClaims.
-public struct ResourceClaim: Codable, Sendable, Equatable {
+public struct ResourceClaim: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of an entry in spec.resourceClaims.
     public var name: String
     /// If set, only this request of the claim is made available to the container.
@@ -2535,6 +3235,20 @@ public struct ResourceClaim: Codable, Sendable, Equatable {
         try container.encode(name, forKey: .name)
         try container.encodeOmitEmpty(request, forKey: .request)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.request = try JSONTree.value(jsonMembers["request"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["name"] = self.name.jsonTree()
+        if !self.request.isGoEmpty { jsonMembers["request"] = self.request.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ResourceClaim: APIType {
@@ -2550,7 +3264,7 @@ extension ResourceClaim: APIType {
 }
 
 /// ContainerResizePolicy says how a container reacts to an in-place change of one resource.
-public struct ContainerResizePolicy: Codable, Sendable, Equatable {
+public struct ContainerResizePolicy: Codable, JSONTreeCodable, Sendable, Equatable {
     /// The resource the policy is for, cpu or memory.
     public var resourceName: String
     /// Whether resizing this resource restarts the container.
@@ -2580,6 +3294,20 @@ public struct ContainerResizePolicy: Codable, Sendable, Equatable {
         try container.encode(resourceName, forKey: .resourceName)
         try container.encode(restartPolicy, forKey: .restartPolicy)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.resourceName = try JSONTree.value(jsonMembers["resourceName"], orZero: "")
+        self.restartPolicy = try JSONTree.value(jsonMembers["restartPolicy"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["resourceName"] = self.resourceName.jsonTree()
+        jsonMembers["restartPolicy"] = self.restartPolicy.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension ContainerResizePolicy: APIType {
@@ -2595,7 +3323,7 @@ extension ContainerResizePolicy: APIType {
 }
 
 /// ContainerRestartRule is one rule deciding whether an exited container is restarted.
-public struct ContainerRestartRule: Codable, Sendable, Equatable {
+public struct ContainerRestartRule: Codable, JSONTreeCodable, Sendable, Equatable {
     /// What to do when the rule matches; only Restart is supported.
     public var action: String
     /// The exit codes this rule matches.
@@ -2625,6 +3353,20 @@ public struct ContainerRestartRule: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(action, forKey: .action)
         try container.encodeIfPresent(exitCodes, forKey: .exitCodes)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.action = try JSONTree.value(jsonMembers["action"], orZero: "")
+        self.exitCodes = try JSONTree.optional(jsonMembers["exitCodes"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.action.isGoEmpty { jsonMembers["action"] = self.action.jsonTree() }
+        if let value = self.exitCodes { jsonMembers["exitCodes"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ContainerRestartRule: APIType {
@@ -2640,7 +3382,7 @@ extension ContainerRestartRule: APIType {
 }
 
 /// ContainerRestartRuleOnExitCodes matches a container's exit code against a set of values.
-public struct ContainerRestartRuleOnExitCodes: Codable, Sendable, Equatable {
+public struct ContainerRestartRuleOnExitCodes: Codable, JSONTreeCodable, Sendable, Equatable {
     /// In matches when the exit code is one of values, NotIn when it is none of them.
     public var `operator`: String
     /// Exit codes to compare against, at most 255, without duplicates.
@@ -2670,6 +3412,20 @@ public struct ContainerRestartRuleOnExitCodes: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(`operator`, forKey: .`operator`)
         try container.encodeOmitEmpty(values, forKey: .values)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.`operator` = try JSONTree.value(jsonMembers["operator"], orZero: "")
+        self.values = try JSONTree.list(jsonMembers["values"], zeroElement: 0)
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.`operator`.isGoEmpty { jsonMembers["operator"] = self.`operator`.jsonTree() }
+        if !self.values.isGoEmpty { jsonMembers["values"] = try self.values.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ContainerRestartRuleOnExitCodes: APIType {
@@ -2685,7 +3441,7 @@ extension ContainerRestartRuleOnExitCodes: APIType {
 }
 
 /// VolumeMount mounts one of the pod's volumes into a container.
-public struct VolumeMount: Codable, Sendable, Equatable {
+public struct VolumeMount: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the pod volume to mount.
     public var name: String
     /// Mount the volume read-only. Defaults to false.
@@ -2750,6 +3506,30 @@ public struct VolumeMount: Codable, Sendable, Equatable {
         try container.encodeIfPresent(mountPropagation, forKey: .mountPropagation)
         try container.encodeOmitEmpty(subPathExpr, forKey: .subPathExpr)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.readOnly = try JSONTree.value(jsonMembers["readOnly"], orZero: false)
+        self.recursiveReadOnly = try JSONTree.optional(jsonMembers["recursiveReadOnly"])
+        self.mountPath = try JSONTree.value(jsonMembers["mountPath"], orZero: "")
+        self.subPath = try JSONTree.value(jsonMembers["subPath"], orZero: "")
+        self.mountPropagation = try JSONTree.optional(jsonMembers["mountPropagation"])
+        self.subPathExpr = try JSONTree.value(jsonMembers["subPathExpr"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(7)
+        jsonMembers["name"] = self.name.jsonTree()
+        if !self.readOnly.isGoEmpty { jsonMembers["readOnly"] = self.readOnly.jsonTree() }
+        if let value = self.recursiveReadOnly { jsonMembers["recursiveReadOnly"] = value.jsonTree() }
+        jsonMembers["mountPath"] = self.mountPath.jsonTree()
+        if !self.subPath.isGoEmpty { jsonMembers["subPath"] = self.subPath.jsonTree() }
+        if let value = self.mountPropagation { jsonMembers["mountPropagation"] = value.jsonTree() }
+        if !self.subPathExpr.isGoEmpty { jsonMembers["subPathExpr"] = self.subPathExpr.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension VolumeMount: APIType {
@@ -2770,7 +3550,7 @@ extension VolumeMount: APIType {
 }
 
 /// VolumeDevice exposes a block volume of the pod to a container as a device.
-public struct VolumeDevice: Codable, Sendable, Equatable {
+public struct VolumeDevice: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of a persistentVolumeClaim volume of the pod.
     public var name: String
     /// Path inside the container where the device node is created.
@@ -2800,6 +3580,20 @@ public struct VolumeDevice: Codable, Sendable, Equatable {
         try container.encode(name, forKey: .name)
         try container.encode(devicePath, forKey: .devicePath)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.devicePath = try JSONTree.value(jsonMembers["devicePath"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["name"] = self.name.jsonTree()
+        jsonMembers["devicePath"] = self.devicePath.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension VolumeDevice: APIType {
@@ -2815,7 +3609,7 @@ extension VolumeDevice: APIType {
 }
 
 /// Probe is a periodic diagnostic the kubelet runs against a container. Exactly one of exec, httpGet, tcpSocket and grpc must be set.
-public struct Probe: Codable, Sendable, Equatable {
+public struct Probe: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Run a command inside the container; exit status 0 is success.
     public var exec: ExecAction?
     /// Send an HTTP GET request; a status from 200 to 399 is success.
@@ -2901,6 +3695,36 @@ public struct Probe: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(failureThreshold, forKey: .failureThreshold)
         try container.encodeIfPresent(terminationGracePeriodSeconds, forKey: .terminationGracePeriodSeconds)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.exec = try JSONTree.optional(jsonMembers["exec"])
+        self.httpGet = try JSONTree.optional(jsonMembers["httpGet"])
+        self.tcpSocket = try JSONTree.optional(jsonMembers["tcpSocket"])
+        self.grpc = try JSONTree.optional(jsonMembers["grpc"])
+        self.initialDelaySeconds = try JSONTree.value(jsonMembers["initialDelaySeconds"], orZero: 0)
+        self.timeoutSeconds = try JSONTree.value(jsonMembers["timeoutSeconds"], orZero: 0)
+        self.periodSeconds = try JSONTree.value(jsonMembers["periodSeconds"], orZero: 0)
+        self.successThreshold = try JSONTree.value(jsonMembers["successThreshold"], orZero: 0)
+        self.failureThreshold = try JSONTree.value(jsonMembers["failureThreshold"], orZero: 0)
+        self.terminationGracePeriodSeconds = try JSONTree.optional(jsonMembers["terminationGracePeriodSeconds"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(10)
+        if let value = self.exec { jsonMembers["exec"] = try value.jsonTree() }
+        if let value = self.httpGet { jsonMembers["httpGet"] = try value.jsonTree() }
+        if let value = self.tcpSocket { jsonMembers["tcpSocket"] = try value.jsonTree() }
+        if let value = self.grpc { jsonMembers["grpc"] = try value.jsonTree() }
+        if !self.initialDelaySeconds.isGoEmpty { jsonMembers["initialDelaySeconds"] = self.initialDelaySeconds.jsonTree() }
+        if !self.timeoutSeconds.isGoEmpty { jsonMembers["timeoutSeconds"] = self.timeoutSeconds.jsonTree() }
+        if !self.periodSeconds.isGoEmpty { jsonMembers["periodSeconds"] = self.periodSeconds.jsonTree() }
+        if !self.successThreshold.isGoEmpty { jsonMembers["successThreshold"] = self.successThreshold.jsonTree() }
+        if !self.failureThreshold.isGoEmpty { jsonMembers["failureThreshold"] = self.failureThreshold.jsonTree() }
+        if let value = self.terminationGracePeriodSeconds { jsonMembers["terminationGracePeriodSeconds"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension Probe: APIType {
@@ -2924,7 +3748,7 @@ extension Probe: APIType {
 }
 
 /// ExecAction runs a command in the container.
-public struct ExecAction: Codable, Sendable, Equatable {
+public struct ExecAction: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Command line to run, not through a shell; the working directory is the container's root.
     public var command: [String]
 
@@ -2947,6 +3771,18 @@ public struct ExecAction: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeOmitEmpty(command, forKey: .command)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.command = try JSONTree.list(jsonMembers["command"], zeroElement: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        if !self.command.isGoEmpty { jsonMembers["command"] = try self.command.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ExecAction: APIType {
@@ -2961,7 +3797,7 @@ extension ExecAction: APIType {
 }
 
 /// HTTPGetAction sends an HTTP GET request.
-public struct HTTPGetAction: Codable, Sendable, Equatable {
+public struct HTTPGetAction: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Path of the request.
     public var path: String
     /// Port number or named container port to connect to.
@@ -3012,6 +3848,26 @@ public struct HTTPGetAction: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(scheme, forKey: .scheme)
         try container.encodeOmitEmpty(httpHeaders, forKey: .httpHeaders)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.path = try JSONTree.value(jsonMembers["path"], orZero: "")
+        self.port = try JSONTree.value(jsonMembers["port"], orZero: IntOrString.int(0))
+        self.host = try JSONTree.value(jsonMembers["host"], orZero: "")
+        self.scheme = try JSONTree.value(jsonMembers["scheme"], orZero: "")
+        self.httpHeaders = try JSONTree.list(jsonMembers["httpHeaders"], zeroElement: HTTPHeader())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(5)
+        if !self.path.isGoEmpty { jsonMembers["path"] = self.path.jsonTree() }
+        jsonMembers["port"] = self.port.jsonTree()
+        if !self.host.isGoEmpty { jsonMembers["host"] = self.host.jsonTree() }
+        if !self.scheme.isGoEmpty { jsonMembers["scheme"] = self.scheme.jsonTree() }
+        if !self.httpHeaders.isGoEmpty { jsonMembers["httpHeaders"] = try self.httpHeaders.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension HTTPGetAction: APIType {
@@ -3030,7 +3886,7 @@ extension HTTPGetAction: APIType {
 }
 
 /// HTTPHeader is one header of a probe request.
-public struct HTTPHeader: Codable, Sendable, Equatable {
+public struct HTTPHeader: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Header field name; normalised to canonical form on output.
     public var name: String
     /// Header field value.
@@ -3060,6 +3916,20 @@ public struct HTTPHeader: Codable, Sendable, Equatable {
         try container.encode(name, forKey: .name)
         try container.encode(value, forKey: .value)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.value = try JSONTree.value(jsonMembers["value"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["name"] = self.name.jsonTree()
+        jsonMembers["value"] = self.value.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension HTTPHeader: APIType {
@@ -3075,7 +3945,7 @@ extension HTTPHeader: APIType {
 }
 
 /// TCPSocketAction opens a TCP connection.
-public struct TCPSocketAction: Codable, Sendable, Equatable {
+public struct TCPSocketAction: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Port number or named container port to connect to.
     public var port: IntOrString
     /// Host name to connect to; defaults to the pod IP.
@@ -3105,6 +3975,20 @@ public struct TCPSocketAction: Codable, Sendable, Equatable {
         try container.encode(port, forKey: .port)
         try container.encodeOmitEmpty(host, forKey: .host)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.port = try JSONTree.value(jsonMembers["port"], orZero: IntOrString.int(0))
+        self.host = try JSONTree.value(jsonMembers["host"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["port"] = self.port.jsonTree()
+        if !self.host.isGoEmpty { jsonMembers["host"] = self.host.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension TCPSocketAction: APIType {
@@ -3120,7 +4004,7 @@ extension TCPSocketAction: APIType {
 }
 
 /// GRPCAction calls the standard gRPC health checking service of the container.
-public struct GRPCAction: Codable, Sendable, Equatable {
+public struct GRPCAction: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Port number of the gRPC service, between 1 and 65535.
     public var port: Int32
     /// Service name sent in the health check request; empty asks about the server as a whole.
@@ -3150,6 +4034,20 @@ public struct GRPCAction: Codable, Sendable, Equatable {
         try container.encode(port, forKey: .port)
         try container.encodeOrNull(service, forKey: .service)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.port = try JSONTree.value(jsonMembers["port"], orZero: 0)
+        self.service = try JSONTree.optional(jsonMembers["service"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["port"] = self.port.jsonTree()
+        jsonMembers["service"] = self.service?.jsonTree() ?? .null
+        return .object(jsonMembers)
+    }
 }
 
 extension GRPCAction: APIType {
@@ -3165,7 +4063,7 @@ extension GRPCAction: APIType {
 }
 
 /// Lifecycle holds actions run by the kubelet around a container's start and stop.
-public struct Lifecycle: Codable, Sendable, Equatable {
+public struct Lifecycle: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Run right after the container is created; if it fails the container is restarted according to its restart policy.
     public var postStart: LifecycleHandler?
     /// Run before the container is stopped by an API request or a management event; the termination grace period keeps counting meanwhile.
@@ -3202,6 +4100,22 @@ public struct Lifecycle: Codable, Sendable, Equatable {
         try container.encodeIfPresent(preStop, forKey: .preStop)
         try container.encodeIfPresent(stopSignal, forKey: .stopSignal)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.postStart = try JSONTree.optional(jsonMembers["postStart"])
+        self.preStop = try JSONTree.optional(jsonMembers["preStop"])
+        self.stopSignal = try JSONTree.optional(jsonMembers["stopSignal"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        if let value = self.postStart { jsonMembers["postStart"] = try value.jsonTree() }
+        if let value = self.preStop { jsonMembers["preStop"] = try value.jsonTree() }
+        if let value = self.stopSignal { jsonMembers["stopSignal"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension Lifecycle: APIType {
@@ -3218,7 +4132,7 @@ extension Lifecycle: APIType {
 }
 
 /// LifecycleHandler is one lifecycle action. Exactly one of exec, httpGet, tcpSocket and sleep must be set.
-public struct LifecycleHandler: Codable, Sendable, Equatable {
+public struct LifecycleHandler: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Run a command inside the container.
     public var exec: ExecAction?
     /// Send an HTTP GET request.
@@ -3262,6 +4176,24 @@ public struct LifecycleHandler: Codable, Sendable, Equatable {
         try container.encodeIfPresent(tcpSocket, forKey: .tcpSocket)
         try container.encodeIfPresent(sleep, forKey: .sleep)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.exec = try JSONTree.optional(jsonMembers["exec"])
+        self.httpGet = try JSONTree.optional(jsonMembers["httpGet"])
+        self.tcpSocket = try JSONTree.optional(jsonMembers["tcpSocket"])
+        self.sleep = try JSONTree.optional(jsonMembers["sleep"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(4)
+        if let value = self.exec { jsonMembers["exec"] = try value.jsonTree() }
+        if let value = self.httpGet { jsonMembers["httpGet"] = try value.jsonTree() }
+        if let value = self.tcpSocket { jsonMembers["tcpSocket"] = try value.jsonTree() }
+        if let value = self.sleep { jsonMembers["sleep"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension LifecycleHandler: APIType {
@@ -3279,7 +4211,7 @@ extension LifecycleHandler: APIType {
 }
 
 /// SleepAction waits for a while.
-public struct SleepAction: Codable, Sendable, Equatable {
+public struct SleepAction: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Number of seconds to sleep.
     public var seconds: Int64
 
@@ -3302,6 +4234,18 @@ public struct SleepAction: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(seconds, forKey: .seconds)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.seconds = try JSONTree.value(jsonMembers["seconds"], orZero: 0)
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        jsonMembers["seconds"] = self.seconds.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension SleepAction: APIType {
@@ -3316,7 +4260,7 @@ extension SleepAction: APIType {
 }
 
 /// SecurityContext holds per-container security settings, which override the pod-level ones.
-public struct SecurityContext: Codable, Sendable, Equatable {
+public struct SecurityContext: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Linux capabilities added to or removed from the runtime default set.
     public var capabilities: Capabilities?
     /// Run the container in privileged mode, equivalent to root on the host. Defaults to false.
@@ -3416,6 +4360,40 @@ public struct SecurityContext: Codable, Sendable, Equatable {
         try container.encodeIfPresent(seccompProfile, forKey: .seccompProfile)
         try container.encodeIfPresent(appArmorProfile, forKey: .appArmorProfile)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.capabilities = try JSONTree.optional(jsonMembers["capabilities"])
+        self.privileged = try JSONTree.optional(jsonMembers["privileged"])
+        self.seLinuxOptions = try JSONTree.optional(jsonMembers["seLinuxOptions"])
+        self.windowsOptions = try JSONTree.optional(jsonMembers["windowsOptions"])
+        self.runAsUser = try JSONTree.optional(jsonMembers["runAsUser"])
+        self.runAsGroup = try JSONTree.optional(jsonMembers["runAsGroup"])
+        self.runAsNonRoot = try JSONTree.optional(jsonMembers["runAsNonRoot"])
+        self.readOnlyRootFilesystem = try JSONTree.optional(jsonMembers["readOnlyRootFilesystem"])
+        self.allowPrivilegeEscalation = try JSONTree.optional(jsonMembers["allowPrivilegeEscalation"])
+        self.procMount = try JSONTree.optional(jsonMembers["procMount"])
+        self.seccompProfile = try JSONTree.optional(jsonMembers["seccompProfile"])
+        self.appArmorProfile = try JSONTree.optional(jsonMembers["appArmorProfile"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(12)
+        if let value = self.capabilities { jsonMembers["capabilities"] = try value.jsonTree() }
+        if let value = self.privileged { jsonMembers["privileged"] = value.jsonTree() }
+        if let value = self.seLinuxOptions { jsonMembers["seLinuxOptions"] = try value.jsonTree() }
+        if let value = self.windowsOptions { jsonMembers["windowsOptions"] = try value.jsonTree() }
+        if let value = self.runAsUser { jsonMembers["runAsUser"] = value.jsonTree() }
+        if let value = self.runAsGroup { jsonMembers["runAsGroup"] = value.jsonTree() }
+        if let value = self.runAsNonRoot { jsonMembers["runAsNonRoot"] = value.jsonTree() }
+        if let value = self.readOnlyRootFilesystem { jsonMembers["readOnlyRootFilesystem"] = value.jsonTree() }
+        if let value = self.allowPrivilegeEscalation { jsonMembers["allowPrivilegeEscalation"] = value.jsonTree() }
+        if let value = self.procMount { jsonMembers["procMount"] = value.jsonTree() }
+        if let value = self.seccompProfile { jsonMembers["seccompProfile"] = try value.jsonTree() }
+        if let value = self.appArmorProfile { jsonMembers["appArmorProfile"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension SecurityContext: APIType {
@@ -3441,7 +4419,7 @@ extension SecurityContext: APIType {
 }
 
 /// PodSecurityContext holds security settings and common attributes for all containers of a pod.
-public struct PodSecurityContext: Codable, Sendable, Equatable {
+public struct PodSecurityContext: Codable, JSONTreeCodable, Sendable, Equatable {
     /// SELinux context applied to all containers.
     public var seLinuxOptions: SELinuxOptions?
     /// Windows-specific settings for all containers.
@@ -3548,6 +4526,42 @@ public struct PodSecurityContext: Codable, Sendable, Equatable {
         try container.encodeIfPresent(appArmorProfile, forKey: .appArmorProfile)
         try container.encodeIfPresent(seLinuxChangePolicy, forKey: .seLinuxChangePolicy)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.seLinuxOptions = try JSONTree.optional(jsonMembers["seLinuxOptions"])
+        self.windowsOptions = try JSONTree.optional(jsonMembers["windowsOptions"])
+        self.runAsUser = try JSONTree.optional(jsonMembers["runAsUser"])
+        self.runAsGroup = try JSONTree.optional(jsonMembers["runAsGroup"])
+        self.runAsNonRoot = try JSONTree.optional(jsonMembers["runAsNonRoot"])
+        self.supplementalGroups = try JSONTree.list(jsonMembers["supplementalGroups"], zeroElement: 0)
+        self.supplementalGroupsPolicy = try JSONTree.optional(jsonMembers["supplementalGroupsPolicy"])
+        self.fsGroup = try JSONTree.optional(jsonMembers["fsGroup"])
+        self.sysctls = try JSONTree.list(jsonMembers["sysctls"], zeroElement: Sysctl())
+        self.fsGroupChangePolicy = try JSONTree.optional(jsonMembers["fsGroupChangePolicy"])
+        self.seccompProfile = try JSONTree.optional(jsonMembers["seccompProfile"])
+        self.appArmorProfile = try JSONTree.optional(jsonMembers["appArmorProfile"])
+        self.seLinuxChangePolicy = try JSONTree.optional(jsonMembers["seLinuxChangePolicy"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(13)
+        if let value = self.seLinuxOptions { jsonMembers["seLinuxOptions"] = try value.jsonTree() }
+        if let value = self.windowsOptions { jsonMembers["windowsOptions"] = try value.jsonTree() }
+        if let value = self.runAsUser { jsonMembers["runAsUser"] = value.jsonTree() }
+        if let value = self.runAsGroup { jsonMembers["runAsGroup"] = value.jsonTree() }
+        if let value = self.runAsNonRoot { jsonMembers["runAsNonRoot"] = value.jsonTree() }
+        if !self.supplementalGroups.isGoEmpty { jsonMembers["supplementalGroups"] = try self.supplementalGroups.jsonTree() }
+        if let value = self.supplementalGroupsPolicy { jsonMembers["supplementalGroupsPolicy"] = value.jsonTree() }
+        if let value = self.fsGroup { jsonMembers["fsGroup"] = value.jsonTree() }
+        if !self.sysctls.isGoEmpty { jsonMembers["sysctls"] = try self.sysctls.jsonTree() }
+        if let value = self.fsGroupChangePolicy { jsonMembers["fsGroupChangePolicy"] = value.jsonTree() }
+        if let value = self.seccompProfile { jsonMembers["seccompProfile"] = try value.jsonTree() }
+        if let value = self.appArmorProfile { jsonMembers["appArmorProfile"] = try value.jsonTree() }
+        if let value = self.seLinuxChangePolicy { jsonMembers["seLinuxChangePolicy"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension PodSecurityContext: APIType {
@@ -3574,7 +4588,7 @@ extension PodSecurityContext: APIType {
 }
 
 /// Capabilities lists Linux capabilities to add to and drop from a container.
-public struct Capabilities: Codable, Sendable, Equatable {
+public struct Capabilities: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Capabilities to add.
     public var add: [String]
     /// Capabilities to remove.
@@ -3604,6 +4618,20 @@ public struct Capabilities: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(add, forKey: .add)
         try container.encodeOmitEmpty(drop, forKey: .drop)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.add = try JSONTree.list(jsonMembers["add"], zeroElement: "")
+        self.drop = try JSONTree.list(jsonMembers["drop"], zeroElement: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.add.isGoEmpty { jsonMembers["add"] = try self.add.jsonTree() }
+        if !self.drop.isGoEmpty { jsonMembers["drop"] = try self.drop.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension Capabilities: APIType {
@@ -3619,7 +4647,7 @@ extension Capabilities: APIType {
 }
 
 /// SELinuxOptions are the parts of an SELinux label.
-public struct SELinuxOptions: Codable, Sendable, Equatable {
+public struct SELinuxOptions: Codable, JSONTreeCodable, Sendable, Equatable {
     /// SELinux role.
     public var role: String
     /// SELinux type.
@@ -3656,6 +4684,22 @@ public struct SELinuxOptions: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(type, forKey: .type)
         try container.encodeOmitEmpty(level, forKey: .level)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.role = try JSONTree.value(jsonMembers["role"], orZero: "")
+        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
+        self.level = try JSONTree.value(jsonMembers["level"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        if !self.role.isGoEmpty { jsonMembers["role"] = self.role.jsonTree() }
+        if !self.type.isGoEmpty { jsonMembers["type"] = self.type.jsonTree() }
+        if !self.level.isGoEmpty { jsonMembers["level"] = self.level.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension SELinuxOptions: APIType {
@@ -3672,7 +4716,7 @@ extension SELinuxOptions: APIType {
 }
 
 /// SeccompProfile chooses the seccomp filter applied to containers.
-public struct SeccompProfile: Codable, Sendable, Equatable {
+public struct SeccompProfile: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Kind of profile: the runtime's default, none at all, or a file on the node.
     public var type: String
     /// Path of the profile file relative to the kubelet's seccomp directory; required exactly when type is Localhost.
@@ -3702,6 +4746,20 @@ public struct SeccompProfile: Codable, Sendable, Equatable {
         try container.encode(type, forKey: .type)
         try container.encodeIfPresent(localhostProfile, forKey: .localhostProfile)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
+        self.localhostProfile = try JSONTree.optional(jsonMembers["localhostProfile"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["type"] = self.type.jsonTree()
+        if let value = self.localhostProfile { jsonMembers["localhostProfile"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension SeccompProfile: APIType {
@@ -3717,7 +4775,7 @@ extension SeccompProfile: APIType {
 }
 
 /// AppArmorProfile chooses the AppArmor profile applied to containers.
-public struct AppArmorProfile: Codable, Sendable, Equatable {
+public struct AppArmorProfile: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Kind of profile: the runtime's default, none at all, or one loaded on the node.
     public var type: String
     /// Name of a profile loaded on the node; required exactly when type is Localhost.
@@ -3747,6 +4805,20 @@ public struct AppArmorProfile: Codable, Sendable, Equatable {
         try container.encode(type, forKey: .type)
         try container.encodeIfPresent(localhostProfile, forKey: .localhostProfile)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
+        self.localhostProfile = try JSONTree.optional(jsonMembers["localhostProfile"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["type"] = self.type.jsonTree()
+        if let value = self.localhostProfile { jsonMembers["localhostProfile"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension AppArmorProfile: APIType {
@@ -3762,7 +4834,7 @@ extension AppArmorProfile: APIType {
 }
 
 /// WindowsSecurityContextOptions hold settings that apply only to Windows containers.
-public struct WindowsSecurityContextOptions: Codable, Sendable, Equatable {
+public struct WindowsSecurityContextOptions: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the GMSA credential spec to use.
     public var gmsaCredentialSpecName: String?
     /// Contents of the GMSA credential spec, filled in by the GMSA admission webhook.
@@ -3806,6 +4878,24 @@ public struct WindowsSecurityContextOptions: Codable, Sendable, Equatable {
         try container.encodeIfPresent(runAsUserName, forKey: .runAsUserName)
         try container.encodeIfPresent(hostProcess, forKey: .hostProcess)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.gmsaCredentialSpecName = try JSONTree.optional(jsonMembers["gmsaCredentialSpecName"])
+        self.gmsaCredentialSpec = try JSONTree.optional(jsonMembers["gmsaCredentialSpec"])
+        self.runAsUserName = try JSONTree.optional(jsonMembers["runAsUserName"])
+        self.hostProcess = try JSONTree.optional(jsonMembers["hostProcess"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(4)
+        if let value = self.gmsaCredentialSpecName { jsonMembers["gmsaCredentialSpecName"] = value.jsonTree() }
+        if let value = self.gmsaCredentialSpec { jsonMembers["gmsaCredentialSpec"] = value.jsonTree() }
+        if let value = self.runAsUserName { jsonMembers["runAsUserName"] = value.jsonTree() }
+        if let value = self.hostProcess { jsonMembers["hostProcess"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension WindowsSecurityContextOptions: APIType {
@@ -3823,7 +4913,7 @@ extension WindowsSecurityContextOptions: APIType {
 }
 
 /// Sysctl is one kernel parameter to set.
-public struct Sysctl: Codable, Sendable, Equatable {
+public struct Sysctl: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the parameter.
     public var name: String
     /// Value to set.
@@ -3853,6 +4943,20 @@ public struct Sysctl: Codable, Sendable, Equatable {
         try container.encode(name, forKey: .name)
         try container.encode(value, forKey: .value)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.value = try JSONTree.value(jsonMembers["value"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["name"] = self.name.jsonTree()
+        jsonMembers["value"] = self.value.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension Sysctl: APIType {
@@ -3868,7 +4972,7 @@ extension Sysctl: APIType {
 }
 
 /// Volume is a named volume of a pod that containers can mount. Exactly one source may be set; an emptyDir is used when none is.
-public struct Volume: Codable, Sendable, Equatable {
+public struct Volume: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the volume, a DNS label unique within the pod.
     public var name: String
     /// A file or directory on the node, exposed directly to the container. Mostly for system agents.
@@ -3961,6 +5065,38 @@ public struct Volume: Codable, Sendable, Equatable {
         try container.encodeIfPresent(csi, forKey: .csi)
         try container.encodeIfPresent(image, forKey: .image)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.hostPath = try JSONTree.optional(jsonMembers["hostPath"])
+        self.emptyDir = try JSONTree.optional(jsonMembers["emptyDir"])
+        self.secret = try JSONTree.optional(jsonMembers["secret"])
+        self.nfs = try JSONTree.optional(jsonMembers["nfs"])
+        self.persistentVolumeClaim = try JSONTree.optional(jsonMembers["persistentVolumeClaim"])
+        self.downwardAPI = try JSONTree.optional(jsonMembers["downwardAPI"])
+        self.configMap = try JSONTree.optional(jsonMembers["configMap"])
+        self.projected = try JSONTree.optional(jsonMembers["projected"])
+        self.csi = try JSONTree.optional(jsonMembers["csi"])
+        self.image = try JSONTree.optional(jsonMembers["image"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(11)
+        jsonMembers["name"] = self.name.jsonTree()
+        if let value = self.hostPath { jsonMembers["hostPath"] = try value.jsonTree() }
+        if let value = self.emptyDir { jsonMembers["emptyDir"] = try value.jsonTree() }
+        if let value = self.secret { jsonMembers["secret"] = try value.jsonTree() }
+        if let value = self.nfs { jsonMembers["nfs"] = try value.jsonTree() }
+        if let value = self.persistentVolumeClaim { jsonMembers["persistentVolumeClaim"] = try value.jsonTree() }
+        if let value = self.downwardAPI { jsonMembers["downwardAPI"] = try value.jsonTree() }
+        if let value = self.configMap { jsonMembers["configMap"] = try value.jsonTree() }
+        if let value = self.projected { jsonMembers["projected"] = try value.jsonTree() }
+        if let value = self.csi { jsonMembers["csi"] = try value.jsonTree() }
+        if let value = self.image { jsonMembers["image"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension Volume: APIType {
@@ -3985,7 +5121,7 @@ extension Volume: APIType {
 }
 
 /// EmptyDirVolumeSource is a scratch directory that lives as long as the pod.
-public struct EmptyDirVolumeSource: Codable, Sendable, Equatable {
+public struct EmptyDirVolumeSource: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Storage medium backing the directory: the node's default medium when empty, or Memory for tmpfs.
     public var medium: String
     /// Maximum amount of storage the volume may use.
@@ -4015,6 +5151,20 @@ public struct EmptyDirVolumeSource: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(medium, forKey: .medium)
         try container.encodeIfPresent(sizeLimit, forKey: .sizeLimit)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.medium = try JSONTree.value(jsonMembers["medium"], orZero: "")
+        self.sizeLimit = try JSONTree.optional(jsonMembers["sizeLimit"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.medium.isGoEmpty { jsonMembers["medium"] = self.medium.jsonTree() }
+        if let value = self.sizeLimit { jsonMembers["sizeLimit"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension EmptyDirVolumeSource: APIType {
@@ -4030,7 +5180,7 @@ extension EmptyDirVolumeSource: APIType {
 }
 
 /// HostPathVolumeSource is a path on the node mounted into the pod.
-public struct HostPathVolumeSource: Codable, Sendable, Equatable {
+public struct HostPathVolumeSource: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Path on the node; a symlink is followed to its target.
     public var path: String
     /// What must exist at the path before mounting, or be created. Empty skips the check.
@@ -4060,6 +5210,20 @@ public struct HostPathVolumeSource: Codable, Sendable, Equatable {
         try container.encode(path, forKey: .path)
         try container.encodeIfPresent(type, forKey: .type)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.path = try JSONTree.value(jsonMembers["path"], orZero: "")
+        self.type = try JSONTree.optional(jsonMembers["type"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["path"] = self.path.jsonTree()
+        if let value = self.type { jsonMembers["type"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension HostPathVolumeSource: APIType {
@@ -4075,7 +5239,7 @@ extension HostPathVolumeSource: APIType {
 }
 
 /// ConfigMapVolumeSource exposes the keys of a ConfigMap as files.
-public struct ConfigMapVolumeSource: Codable, Sendable, Equatable {
+public struct ConfigMapVolumeSource: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the ConfigMap.
     public var name: String
     /// Keys to project and their paths. When empty every key becomes a file named after it.
@@ -4119,6 +5283,24 @@ public struct ConfigMapVolumeSource: Codable, Sendable, Equatable {
         try container.encodeIfPresent(defaultMode, forKey: .defaultMode)
         try container.encodeIfPresent(optional, forKey: .optional)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.items = try JSONTree.list(jsonMembers["items"], zeroElement: KeyToPath())
+        self.defaultMode = try JSONTree.optional(jsonMembers["defaultMode"])
+        self.optional = try JSONTree.optional(jsonMembers["optional"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(4)
+        if !self.name.isGoEmpty { jsonMembers["name"] = self.name.jsonTree() }
+        if !self.items.isGoEmpty { jsonMembers["items"] = try self.items.jsonTree() }
+        if let value = self.defaultMode { jsonMembers["defaultMode"] = value.jsonTree() }
+        if let value = self.optional { jsonMembers["optional"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ConfigMapVolumeSource: APIType {
@@ -4136,7 +5318,7 @@ extension ConfigMapVolumeSource: APIType {
 }
 
 /// SecretVolumeSource exposes the keys of a Secret as files.
-public struct SecretVolumeSource: Codable, Sendable, Equatable {
+public struct SecretVolumeSource: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the Secret in the pod's namespace.
     public var secretName: String
     /// Keys to project and their paths. When empty every key becomes a file named after it.
@@ -4180,6 +5362,24 @@ public struct SecretVolumeSource: Codable, Sendable, Equatable {
         try container.encodeIfPresent(defaultMode, forKey: .defaultMode)
         try container.encodeIfPresent(optional, forKey: .optional)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.secretName = try JSONTree.value(jsonMembers["secretName"], orZero: "")
+        self.items = try JSONTree.list(jsonMembers["items"], zeroElement: KeyToPath())
+        self.defaultMode = try JSONTree.optional(jsonMembers["defaultMode"])
+        self.optional = try JSONTree.optional(jsonMembers["optional"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(4)
+        if !self.secretName.isGoEmpty { jsonMembers["secretName"] = self.secretName.jsonTree() }
+        if !self.items.isGoEmpty { jsonMembers["items"] = try self.items.jsonTree() }
+        if let value = self.defaultMode { jsonMembers["defaultMode"] = value.jsonTree() }
+        if let value = self.optional { jsonMembers["optional"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension SecretVolumeSource: APIType {
@@ -4197,7 +5397,7 @@ extension SecretVolumeSource: APIType {
 }
 
 /// PersistentVolumeClaimVolumeSource refers to a PersistentVolumeClaim in the pod's namespace.
-public struct PersistentVolumeClaimVolumeSource: Codable, Sendable, Equatable {
+public struct PersistentVolumeClaimVolumeSource: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the claim.
     public var claimName: String
     /// Force the volume to be mounted read-only.
@@ -4227,6 +5427,20 @@ public struct PersistentVolumeClaimVolumeSource: Codable, Sendable, Equatable {
         try container.encode(claimName, forKey: .claimName)
         try container.encodeOmitEmpty(readOnly, forKey: .readOnly)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.claimName = try JSONTree.value(jsonMembers["claimName"], orZero: "")
+        self.readOnly = try JSONTree.value(jsonMembers["readOnly"], orZero: false)
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["claimName"] = self.claimName.jsonTree()
+        if !self.readOnly.isGoEmpty { jsonMembers["readOnly"] = self.readOnly.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension PersistentVolumeClaimVolumeSource: APIType {
@@ -4242,7 +5456,7 @@ extension PersistentVolumeClaimVolumeSource: APIType {
 }
 
 /// ProjectedVolumeSource combines several sources into one directory.
-public struct ProjectedVolumeSource: Codable, Sendable, Equatable {
+public struct ProjectedVolumeSource: Codable, JSONTreeCodable, Sendable, Equatable {
     /// The sources to combine.
     public var sources: [VolumeProjection]
     /// Permission bits of created files, 0000 to 0777 (octal) or 0 to 511 (decimal). Defaults to 0644.
@@ -4272,6 +5486,20 @@ public struct ProjectedVolumeSource: Codable, Sendable, Equatable {
         try container.encode(sources, forKey: .sources)
         try container.encodeIfPresent(defaultMode, forKey: .defaultMode)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.sources = try JSONTree.list(jsonMembers["sources"], zeroElement: VolumeProjection())
+        self.defaultMode = try JSONTree.optional(jsonMembers["defaultMode"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["sources"] = try self.sources.jsonTree()
+        if let value = self.defaultMode { jsonMembers["defaultMode"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ProjectedVolumeSource: APIType {
@@ -4287,7 +5515,7 @@ extension ProjectedVolumeSource: APIType {
 }
 
 /// VolumeProjection is one source of a projected volume; exactly one field must be set.
-public struct VolumeProjection: Codable, Sendable, Equatable {
+public struct VolumeProjection: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Keys of a Secret.
     public var secret: SecretProjection?
     /// Fields of the pod.
@@ -4338,6 +5566,26 @@ public struct VolumeProjection: Codable, Sendable, Equatable {
         try container.encodeIfPresent(serviceAccountToken, forKey: .serviceAccountToken)
         try container.encodeIfPresent(clusterTrustBundle, forKey: .clusterTrustBundle)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.secret = try JSONTree.optional(jsonMembers["secret"])
+        self.downwardAPI = try JSONTree.optional(jsonMembers["downwardAPI"])
+        self.configMap = try JSONTree.optional(jsonMembers["configMap"])
+        self.serviceAccountToken = try JSONTree.optional(jsonMembers["serviceAccountToken"])
+        self.clusterTrustBundle = try JSONTree.optional(jsonMembers["clusterTrustBundle"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(5)
+        if let value = self.secret { jsonMembers["secret"] = try value.jsonTree() }
+        if let value = self.downwardAPI { jsonMembers["downwardAPI"] = try value.jsonTree() }
+        if let value = self.configMap { jsonMembers["configMap"] = try value.jsonTree() }
+        if let value = self.serviceAccountToken { jsonMembers["serviceAccountToken"] = try value.jsonTree() }
+        if let value = self.clusterTrustBundle { jsonMembers["clusterTrustBundle"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension VolumeProjection: APIType {
@@ -4356,7 +5604,7 @@ extension VolumeProjection: APIType {
 }
 
 /// SecretProjection adds keys of a Secret to a projected volume.
-public struct SecretProjection: Codable, Sendable, Equatable {
+public struct SecretProjection: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the Secret.
     public var name: String
     /// Keys to project and their paths. When empty every key becomes a file named after it.
@@ -4393,6 +5641,22 @@ public struct SecretProjection: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(items, forKey: .items)
         try container.encodeIfPresent(optional, forKey: .optional)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.items = try JSONTree.list(jsonMembers["items"], zeroElement: KeyToPath())
+        self.optional = try JSONTree.optional(jsonMembers["optional"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        if !self.name.isGoEmpty { jsonMembers["name"] = self.name.jsonTree() }
+        if !self.items.isGoEmpty { jsonMembers["items"] = try self.items.jsonTree() }
+        if let value = self.optional { jsonMembers["optional"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension SecretProjection: APIType {
@@ -4409,7 +5673,7 @@ extension SecretProjection: APIType {
 }
 
 /// ConfigMapProjection adds keys of a ConfigMap to a projected volume.
-public struct ConfigMapProjection: Codable, Sendable, Equatable {
+public struct ConfigMapProjection: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the ConfigMap.
     public var name: String
     /// Keys to project and their paths. When empty every key becomes a file named after it.
@@ -4446,6 +5710,22 @@ public struct ConfigMapProjection: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(items, forKey: .items)
         try container.encodeIfPresent(optional, forKey: .optional)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.items = try JSONTree.list(jsonMembers["items"], zeroElement: KeyToPath())
+        self.optional = try JSONTree.optional(jsonMembers["optional"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        if !self.name.isGoEmpty { jsonMembers["name"] = self.name.jsonTree() }
+        if !self.items.isGoEmpty { jsonMembers["items"] = try self.items.jsonTree() }
+        if let value = self.optional { jsonMembers["optional"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ConfigMapProjection: APIType {
@@ -4462,7 +5742,7 @@ extension ConfigMapProjection: APIType {
 }
 
 /// DownwardAPIProjection adds pod fields to a projected volume.
-public struct DownwardAPIProjection: Codable, Sendable, Equatable {
+public struct DownwardAPIProjection: Codable, JSONTreeCodable, Sendable, Equatable {
     /// The files to write.
     public var items: [DownwardAPIVolumeFile]
 
@@ -4485,6 +5765,18 @@ public struct DownwardAPIProjection: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeOmitEmpty(items, forKey: .items)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.items = try JSONTree.list(jsonMembers["items"], zeroElement: DownwardAPIVolumeFile())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        if !self.items.isGoEmpty { jsonMembers["items"] = try self.items.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension DownwardAPIProjection: APIType {
@@ -4499,7 +5791,7 @@ extension DownwardAPIProjection: APIType {
 }
 
 /// ServiceAccountTokenProjection writes a short-lived token of the pod's service account into a file.
-public struct ServiceAccountTokenProjection: Codable, Sendable, Equatable {
+public struct ServiceAccountTokenProjection: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Intended audience of the token. Defaults to the API server's identifier.
     public var audience: String
     /// Requested lifetime of the token; the kubelet rotates it before expiry. Defaults to one hour, minimum ten minutes.
@@ -4536,6 +5828,22 @@ public struct ServiceAccountTokenProjection: Codable, Sendable, Equatable {
         try container.encodeIfPresent(expirationSeconds, forKey: .expirationSeconds)
         try container.encode(path, forKey: .path)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.audience = try JSONTree.value(jsonMembers["audience"], orZero: "")
+        self.expirationSeconds = try JSONTree.optional(jsonMembers["expirationSeconds"])
+        self.path = try JSONTree.value(jsonMembers["path"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        if !self.audience.isGoEmpty { jsonMembers["audience"] = self.audience.jsonTree() }
+        if let value = self.expirationSeconds { jsonMembers["expirationSeconds"] = value.jsonTree() }
+        jsonMembers["path"] = self.path.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension ServiceAccountTokenProjection: APIType {
@@ -4552,7 +5860,7 @@ extension ServiceAccountTokenProjection: APIType {
 }
 
 /// ClusterTrustBundleProjection writes certificates from ClusterTrustBundle objects into a file.
-public struct ClusterTrustBundleProjection: Codable, Sendable, Equatable {
+public struct ClusterTrustBundleProjection: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Select a single bundle by object name. Mutually exclusive with signerName and labelSelector.
     public var name: String?
     /// Select all bundles of this signer (optionally filtered by labelSelector).
@@ -4603,6 +5911,26 @@ public struct ClusterTrustBundleProjection: Codable, Sendable, Equatable {
         try container.encodeIfPresent(optional, forKey: .optional)
         try container.encode(path, forKey: .path)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.optional(jsonMembers["name"])
+        self.signerName = try JSONTree.optional(jsonMembers["signerName"])
+        self.labelSelector = try JSONTree.optional(jsonMembers["labelSelector"])
+        self.optional = try JSONTree.optional(jsonMembers["optional"])
+        self.path = try JSONTree.value(jsonMembers["path"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(5)
+        if let value = self.name { jsonMembers["name"] = value.jsonTree() }
+        if let value = self.signerName { jsonMembers["signerName"] = value.jsonTree() }
+        if let value = self.labelSelector { jsonMembers["labelSelector"] = value.jsonTree() }
+        if let value = self.optional { jsonMembers["optional"] = value.jsonTree() }
+        jsonMembers["path"] = self.path.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension ClusterTrustBundleProjection: APIType {
@@ -4621,7 +5949,7 @@ extension ClusterTrustBundleProjection: APIType {
 }
 
 /// DownwardAPIVolumeSource writes pod information into files.
-public struct DownwardAPIVolumeSource: Codable, Sendable, Equatable {
+public struct DownwardAPIVolumeSource: Codable, JSONTreeCodable, Sendable, Equatable {
     /// The files to write.
     public var items: [DownwardAPIVolumeFile]
     /// Permission bits of created files, 0000 to 0777 (octal) or 0 to 511 (decimal). Defaults to 0644.
@@ -4651,6 +5979,20 @@ public struct DownwardAPIVolumeSource: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(items, forKey: .items)
         try container.encodeIfPresent(defaultMode, forKey: .defaultMode)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.items = try JSONTree.list(jsonMembers["items"], zeroElement: DownwardAPIVolumeFile())
+        self.defaultMode = try JSONTree.optional(jsonMembers["defaultMode"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.items.isGoEmpty { jsonMembers["items"] = try self.items.jsonTree() }
+        if let value = self.defaultMode { jsonMembers["defaultMode"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension DownwardAPIVolumeSource: APIType {
@@ -4666,7 +6008,7 @@ extension DownwardAPIVolumeSource: APIType {
 }
 
 /// DownwardAPIVolumeFile is one file of a downward API volume.
-public struct DownwardAPIVolumeFile: Codable, Sendable, Equatable {
+public struct DownwardAPIVolumeFile: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Relative path of the file; must not be absolute or contain '..'.
     public var path: String
     /// Pod field written to the file; only annotations, labels, name, namespace and uid are allowed.
@@ -4710,6 +6052,24 @@ public struct DownwardAPIVolumeFile: Codable, Sendable, Equatable {
         try container.encodeIfPresent(resourceFieldRef, forKey: .resourceFieldRef)
         try container.encodeIfPresent(mode, forKey: .mode)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.path = try JSONTree.value(jsonMembers["path"], orZero: "")
+        self.fieldRef = try JSONTree.optional(jsonMembers["fieldRef"])
+        self.resourceFieldRef = try JSONTree.optional(jsonMembers["resourceFieldRef"])
+        self.mode = try JSONTree.optional(jsonMembers["mode"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(4)
+        jsonMembers["path"] = self.path.jsonTree()
+        if let value = self.fieldRef { jsonMembers["fieldRef"] = try value.jsonTree() }
+        if let value = self.resourceFieldRef { jsonMembers["resourceFieldRef"] = try value.jsonTree() }
+        if let value = self.mode { jsonMembers["mode"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension DownwardAPIVolumeFile: APIType {
@@ -4727,7 +6087,7 @@ extension DownwardAPIVolumeFile: APIType {
 }
 
 /// KeyToPath maps one key of a ConfigMap or Secret to a file path.
-public struct KeyToPath: Codable, Sendable, Equatable {
+public struct KeyToPath: Codable, JSONTreeCodable, Sendable, Equatable {
     /// The key to project.
     public var key: String
     /// Relative file path for the key; must not be absolute or contain '..'.
@@ -4764,6 +6124,22 @@ public struct KeyToPath: Codable, Sendable, Equatable {
         try container.encode(path, forKey: .path)
         try container.encodeIfPresent(mode, forKey: .mode)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.key = try JSONTree.value(jsonMembers["key"], orZero: "")
+        self.path = try JSONTree.value(jsonMembers["path"], orZero: "")
+        self.mode = try JSONTree.optional(jsonMembers["mode"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["key"] = self.key.jsonTree()
+        jsonMembers["path"] = self.path.jsonTree()
+        if let value = self.mode { jsonMembers["mode"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension KeyToPath: APIType {
@@ -4780,7 +6156,7 @@ extension KeyToPath: APIType {
 }
 
 /// CSIVolumeSource is an inline ephemeral volume provided by a CSI driver.
-public struct CSIVolumeSource: Codable, Sendable, Equatable {
+public struct CSIVolumeSource: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the CSI driver.
     public var driver: String
     /// Mount the volume read-only. Defaults to false.
@@ -4831,6 +6207,26 @@ public struct CSIVolumeSource: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(volumeAttributes, forKey: .volumeAttributes)
         try container.encodeIfPresent(nodePublishSecretRef, forKey: .nodePublishSecretRef)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.driver = try JSONTree.value(jsonMembers["driver"], orZero: "")
+        self.readOnly = try JSONTree.optional(jsonMembers["readOnly"])
+        self.fsType = try JSONTree.optional(jsonMembers["fsType"])
+        self.volumeAttributes = try JSONTree.map(jsonMembers["volumeAttributes"], zeroElement: "")
+        self.nodePublishSecretRef = try JSONTree.optional(jsonMembers["nodePublishSecretRef"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(5)
+        jsonMembers["driver"] = self.driver.jsonTree()
+        if let value = self.readOnly { jsonMembers["readOnly"] = value.jsonTree() }
+        if let value = self.fsType { jsonMembers["fsType"] = value.jsonTree() }
+        if !self.volumeAttributes.isGoEmpty { jsonMembers["volumeAttributes"] = try self.volumeAttributes.jsonTree() }
+        if let value = self.nodePublishSecretRef { jsonMembers["nodePublishSecretRef"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension CSIVolumeSource: APIType {
@@ -4849,7 +6245,7 @@ extension CSIVolumeSource: APIType {
 }
 
 /// ImageVolumeSource mounts the contents of an OCI image or artifact read-only.
-public struct ImageVolumeSource: Codable, Sendable, Equatable {
+public struct ImageVolumeSource: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Image or artifact reference to pull.
     public var reference: String
     /// When the image is pulled. Defaults to Always for the :latest tag, otherwise IfNotPresent.
@@ -4879,6 +6275,20 @@ public struct ImageVolumeSource: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(reference, forKey: .reference)
         try container.encodeOmitEmpty(pullPolicy, forKey: .pullPolicy)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.reference = try JSONTree.value(jsonMembers["reference"], orZero: "")
+        self.pullPolicy = try JSONTree.value(jsonMembers["pullPolicy"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.reference.isGoEmpty { jsonMembers["reference"] = self.reference.jsonTree() }
+        if !self.pullPolicy.isGoEmpty { jsonMembers["pullPolicy"] = self.pullPolicy.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ImageVolumeSource: APIType {
@@ -4894,7 +6304,7 @@ extension ImageVolumeSource: APIType {
 }
 
 /// NFSVolumeSource is an NFS export. It is not owned by the pod and is not erased when the pod goes away.
-public struct NFSVolumeSource: Codable, Sendable, Equatable {
+public struct NFSVolumeSource: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Host name or IP address of the NFS server.
     public var server: String
     /// Path exported by the server.
@@ -4931,6 +6341,22 @@ public struct NFSVolumeSource: Codable, Sendable, Equatable {
         try container.encode(path, forKey: .path)
         try container.encodeOmitEmpty(readOnly, forKey: .readOnly)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.server = try JSONTree.value(jsonMembers["server"], orZero: "")
+        self.path = try JSONTree.value(jsonMembers["path"], orZero: "")
+        self.readOnly = try JSONTree.value(jsonMembers["readOnly"], orZero: false)
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["server"] = self.server.jsonTree()
+        jsonMembers["path"] = self.path.jsonTree()
+        if !self.readOnly.isGoEmpty { jsonMembers["readOnly"] = self.readOnly.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension NFSVolumeSource: APIType {
@@ -4947,7 +6373,7 @@ extension NFSVolumeSource: APIType {
 }
 
 /// Affinity groups the scheduling affinity rules of a pod.
-public struct Affinity: Codable, Sendable, Equatable {
+public struct Affinity: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Rules about which nodes the pod should run on.
     public var nodeAffinity: NodeAffinity?
     /// Rules to place the pod near other pods.
@@ -4984,6 +6410,22 @@ public struct Affinity: Codable, Sendable, Equatable {
         try container.encodeIfPresent(podAffinity, forKey: .podAffinity)
         try container.encodeIfPresent(podAntiAffinity, forKey: .podAntiAffinity)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.nodeAffinity = try JSONTree.optional(jsonMembers["nodeAffinity"])
+        self.podAffinity = try JSONTree.optional(jsonMembers["podAffinity"])
+        self.podAntiAffinity = try JSONTree.optional(jsonMembers["podAntiAffinity"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        if let value = self.nodeAffinity { jsonMembers["nodeAffinity"] = try value.jsonTree() }
+        if let value = self.podAffinity { jsonMembers["podAffinity"] = try value.jsonTree() }
+        if let value = self.podAntiAffinity { jsonMembers["podAntiAffinity"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension Affinity: APIType {
@@ -5000,7 +6442,7 @@ extension Affinity: APIType {
 }
 
 /// NodeAffinity restricts or prefers nodes by their labels and fields.
-public struct NodeAffinity: Codable, Sendable, Equatable {
+public struct NodeAffinity: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Nodes the pod may be scheduled onto. Not re-checked after the pod is running.
     public var requiredDuringSchedulingIgnoredDuringExecution: NodeSelector?
     /// Weighted preferences the scheduler tries to satisfy; nodes matching more weight score higher.
@@ -5030,6 +6472,20 @@ public struct NodeAffinity: Codable, Sendable, Equatable {
         try container.encodeIfPresent(requiredDuringSchedulingIgnoredDuringExecution, forKey: .requiredDuringSchedulingIgnoredDuringExecution)
         try container.encodeOmitEmpty(preferredDuringSchedulingIgnoredDuringExecution, forKey: .preferredDuringSchedulingIgnoredDuringExecution)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.requiredDuringSchedulingIgnoredDuringExecution = try JSONTree.optional(jsonMembers["requiredDuringSchedulingIgnoredDuringExecution"])
+        self.preferredDuringSchedulingIgnoredDuringExecution = try JSONTree.list(jsonMembers["preferredDuringSchedulingIgnoredDuringExecution"], zeroElement: PreferredSchedulingTerm())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if let value = self.requiredDuringSchedulingIgnoredDuringExecution { jsonMembers["requiredDuringSchedulingIgnoredDuringExecution"] = try value.jsonTree() }
+        if !self.preferredDuringSchedulingIgnoredDuringExecution.isGoEmpty { jsonMembers["preferredDuringSchedulingIgnoredDuringExecution"] = try self.preferredDuringSchedulingIgnoredDuringExecution.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension NodeAffinity: APIType {
@@ -5045,7 +6501,7 @@ extension NodeAffinity: APIType {
 }
 
 /// PodAffinity attracts the pod to topology domains that run certain other pods.
-public struct PodAffinity: Codable, Sendable, Equatable {
+public struct PodAffinity: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Terms that must all hold for the pod to be scheduled. Not re-checked after scheduling.
     public var requiredDuringSchedulingIgnoredDuringExecution: [PodAffinityTerm]
     /// Weighted terms the scheduler tries to satisfy.
@@ -5074,6 +6530,20 @@ public struct PodAffinity: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeOmitEmpty(requiredDuringSchedulingIgnoredDuringExecution, forKey: .requiredDuringSchedulingIgnoredDuringExecution)
         try container.encodeOmitEmpty(preferredDuringSchedulingIgnoredDuringExecution, forKey: .preferredDuringSchedulingIgnoredDuringExecution)
+    }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.requiredDuringSchedulingIgnoredDuringExecution = try JSONTree.list(jsonMembers["requiredDuringSchedulingIgnoredDuringExecution"], zeroElement: PodAffinityTerm())
+        self.preferredDuringSchedulingIgnoredDuringExecution = try JSONTree.list(jsonMembers["preferredDuringSchedulingIgnoredDuringExecution"], zeroElement: WeightedPodAffinityTerm())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.requiredDuringSchedulingIgnoredDuringExecution.isGoEmpty { jsonMembers["requiredDuringSchedulingIgnoredDuringExecution"] = try self.requiredDuringSchedulingIgnoredDuringExecution.jsonTree() }
+        if !self.preferredDuringSchedulingIgnoredDuringExecution.isGoEmpty { jsonMembers["preferredDuringSchedulingIgnoredDuringExecution"] = try self.preferredDuringSchedulingIgnoredDuringExecution.jsonTree() }
+        return .object(jsonMembers)
     }
 }
 
@@ -5090,7 +6560,7 @@ extension PodAffinity: APIType {
 }
 
 /// PodAntiAffinity repels the pod from topology domains that run certain other pods.
-public struct PodAntiAffinity: Codable, Sendable, Equatable {
+public struct PodAntiAffinity: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Terms that must all hold for the pod to be scheduled. Not re-checked after scheduling.
     public var requiredDuringSchedulingIgnoredDuringExecution: [PodAffinityTerm]
     /// Weighted terms the scheduler tries to satisfy.
@@ -5120,6 +6590,20 @@ public struct PodAntiAffinity: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(requiredDuringSchedulingIgnoredDuringExecution, forKey: .requiredDuringSchedulingIgnoredDuringExecution)
         try container.encodeOmitEmpty(preferredDuringSchedulingIgnoredDuringExecution, forKey: .preferredDuringSchedulingIgnoredDuringExecution)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.requiredDuringSchedulingIgnoredDuringExecution = try JSONTree.list(jsonMembers["requiredDuringSchedulingIgnoredDuringExecution"], zeroElement: PodAffinityTerm())
+        self.preferredDuringSchedulingIgnoredDuringExecution = try JSONTree.list(jsonMembers["preferredDuringSchedulingIgnoredDuringExecution"], zeroElement: WeightedPodAffinityTerm())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.requiredDuringSchedulingIgnoredDuringExecution.isGoEmpty { jsonMembers["requiredDuringSchedulingIgnoredDuringExecution"] = try self.requiredDuringSchedulingIgnoredDuringExecution.jsonTree() }
+        if !self.preferredDuringSchedulingIgnoredDuringExecution.isGoEmpty { jsonMembers["preferredDuringSchedulingIgnoredDuringExecution"] = try self.preferredDuringSchedulingIgnoredDuringExecution.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension PodAntiAffinity: APIType {
@@ -5135,7 +6619,7 @@ extension PodAntiAffinity: APIType {
 }
 
 /// NodeSelector matches nodes; the terms are ORed.
-public struct NodeSelector: Codable, Sendable, Equatable {
+public struct NodeSelector: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Terms of which at least one must match.
     public var nodeSelectorTerms: [NodeSelectorTerm]
 
@@ -5158,6 +6642,18 @@ public struct NodeSelector: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(nodeSelectorTerms, forKey: .nodeSelectorTerms)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.nodeSelectorTerms = try JSONTree.list(jsonMembers["nodeSelectorTerms"], zeroElement: NodeSelectorTerm())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        jsonMembers["nodeSelectorTerms"] = try self.nodeSelectorTerms.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension NodeSelector: APIType {
@@ -5173,7 +6669,7 @@ extension NodeSelector: APIType {
 }
 
 /// NodeSelectorTerm matches nodes when all its requirements hold. An empty term matches nothing.
-public struct NodeSelectorTerm: Codable, Sendable, Equatable {
+public struct NodeSelectorTerm: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Requirements on node labels.
     public var matchExpressions: [NodeSelectorRequirement]
     /// Requirements on node fields (only metadata.name is supported).
@@ -5203,6 +6699,20 @@ public struct NodeSelectorTerm: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(matchExpressions, forKey: .matchExpressions)
         try container.encodeOmitEmpty(matchFields, forKey: .matchFields)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.matchExpressions = try JSONTree.list(jsonMembers["matchExpressions"], zeroElement: NodeSelectorRequirement())
+        self.matchFields = try JSONTree.list(jsonMembers["matchFields"], zeroElement: NodeSelectorRequirement())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.matchExpressions.isGoEmpty { jsonMembers["matchExpressions"] = try self.matchExpressions.jsonTree() }
+        if !self.matchFields.isGoEmpty { jsonMembers["matchFields"] = try self.matchFields.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension NodeSelectorTerm: APIType {
@@ -5219,7 +6729,7 @@ extension NodeSelectorTerm: APIType {
 }
 
 /// NodeSelectorRequirement compares a node label or field with a set of values.
-public struct NodeSelectorRequirement: Codable, Sendable, Equatable {
+public struct NodeSelectorRequirement: Codable, JSONTreeCodable, Sendable, Equatable {
     /// The label key or field name.
     public var key: String
     /// How the key is compared with the values.
@@ -5256,6 +6766,22 @@ public struct NodeSelectorRequirement: Codable, Sendable, Equatable {
         try container.encode(`operator`, forKey: .`operator`)
         try container.encodeOmitEmpty(values, forKey: .values)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.key = try JSONTree.value(jsonMembers["key"], orZero: "")
+        self.`operator` = try JSONTree.value(jsonMembers["operator"], orZero: "")
+        self.values = try JSONTree.list(jsonMembers["values"], zeroElement: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["key"] = self.key.jsonTree()
+        jsonMembers["operator"] = self.`operator`.jsonTree()
+        if !self.values.isGoEmpty { jsonMembers["values"] = try self.values.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension NodeSelectorRequirement: APIType {
@@ -5272,7 +6798,7 @@ extension NodeSelectorRequirement: APIType {
 }
 
 /// PreferredSchedulingTerm is a node selector term with a weight.
-public struct PreferredSchedulingTerm: Codable, Sendable, Equatable {
+public struct PreferredSchedulingTerm: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Weight added to a node's score when the term matches, from 1 to 100.
     public var weight: Int32
     /// The term to match.
@@ -5302,6 +6828,20 @@ public struct PreferredSchedulingTerm: Codable, Sendable, Equatable {
         try container.encode(weight, forKey: .weight)
         try container.encode(preference, forKey: .preference)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.weight = try JSONTree.value(jsonMembers["weight"], orZero: 0)
+        self.preference = try JSONTree.value(jsonMembers["preference"], orZero: NodeSelectorTerm())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["weight"] = self.weight.jsonTree()
+        jsonMembers["preference"] = try self.preference.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension PreferredSchedulingTerm: APIType {
@@ -5317,7 +6857,7 @@ extension PreferredSchedulingTerm: APIType {
 }
 
 /// PodAffinityTerm selects pods and a topology key; the rule holds for nodes in the same topology domain as a selected pod.
-public struct PodAffinityTerm: Codable, Sendable, Equatable {
+public struct PodAffinityTerm: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Selects the pods the term is about. A null selector matches no pods.
     public var labelSelector: LabelSelector?
     /// Namespaces searched for matching pods, in addition to namespaceSelector. Defaults to the pod's own namespace.
@@ -5375,6 +6915,28 @@ public struct PodAffinityTerm: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(matchLabelKeys, forKey: .matchLabelKeys)
         try container.encodeOmitEmpty(mismatchLabelKeys, forKey: .mismatchLabelKeys)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.labelSelector = try JSONTree.optional(jsonMembers["labelSelector"])
+        self.namespaces = try JSONTree.list(jsonMembers["namespaces"], zeroElement: "")
+        self.topologyKey = try JSONTree.value(jsonMembers["topologyKey"], orZero: "")
+        self.namespaceSelector = try JSONTree.optional(jsonMembers["namespaceSelector"])
+        self.matchLabelKeys = try JSONTree.list(jsonMembers["matchLabelKeys"], zeroElement: "")
+        self.mismatchLabelKeys = try JSONTree.list(jsonMembers["mismatchLabelKeys"], zeroElement: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(6)
+        if let value = self.labelSelector { jsonMembers["labelSelector"] = value.jsonTree() }
+        if !self.namespaces.isGoEmpty { jsonMembers["namespaces"] = try self.namespaces.jsonTree() }
+        jsonMembers["topologyKey"] = self.topologyKey.jsonTree()
+        if let value = self.namespaceSelector { jsonMembers["namespaceSelector"] = value.jsonTree() }
+        if !self.matchLabelKeys.isGoEmpty { jsonMembers["matchLabelKeys"] = try self.matchLabelKeys.jsonTree() }
+        if !self.mismatchLabelKeys.isGoEmpty { jsonMembers["mismatchLabelKeys"] = try self.mismatchLabelKeys.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension PodAffinityTerm: APIType {
@@ -5394,7 +6956,7 @@ extension PodAffinityTerm: APIType {
 }
 
 /// WeightedPodAffinityTerm is a pod affinity term with a weight.
-public struct WeightedPodAffinityTerm: Codable, Sendable, Equatable {
+public struct WeightedPodAffinityTerm: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Weight added to a node's score when the term matches, from 1 to 100.
     public var weight: Int32
     /// The term to match.
@@ -5424,6 +6986,20 @@ public struct WeightedPodAffinityTerm: Codable, Sendable, Equatable {
         try container.encode(weight, forKey: .weight)
         try container.encode(podAffinityTerm, forKey: .podAffinityTerm)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.weight = try JSONTree.value(jsonMembers["weight"], orZero: 0)
+        self.podAffinityTerm = try JSONTree.value(jsonMembers["podAffinityTerm"], orZero: PodAffinityTerm())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["weight"] = self.weight.jsonTree()
+        jsonMembers["podAffinityTerm"] = try self.podAffinityTerm.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension WeightedPodAffinityTerm: APIType {
@@ -5439,7 +7015,7 @@ extension WeightedPodAffinityTerm: APIType {
 }
 
 /// Toleration lets a pod be scheduled onto, or keep running on, nodes with a matching taint.
-public struct Toleration: Codable, Sendable, Equatable {
+public struct Toleration: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Taint key to match; empty matches all keys and requires operator Exists.
     public var key: String
     /// How the taint value is compared. Equal (the default) compares with value; Exists matches any value.
@@ -5490,6 +7066,26 @@ public struct Toleration: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(effect, forKey: .effect)
         try container.encodeIfPresent(tolerationSeconds, forKey: .tolerationSeconds)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.key = try JSONTree.value(jsonMembers["key"], orZero: "")
+        self.`operator` = try JSONTree.value(jsonMembers["operator"], orZero: "")
+        self.value = try JSONTree.value(jsonMembers["value"], orZero: "")
+        self.effect = try JSONTree.value(jsonMembers["effect"], orZero: "")
+        self.tolerationSeconds = try JSONTree.optional(jsonMembers["tolerationSeconds"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(5)
+        if !self.key.isGoEmpty { jsonMembers["key"] = self.key.jsonTree() }
+        if !self.`operator`.isGoEmpty { jsonMembers["operator"] = self.`operator`.jsonTree() }
+        if !self.value.isGoEmpty { jsonMembers["value"] = self.value.jsonTree() }
+        if !self.effect.isGoEmpty { jsonMembers["effect"] = self.effect.jsonTree() }
+        if let value = self.tolerationSeconds { jsonMembers["tolerationSeconds"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension Toleration: APIType {
@@ -5508,7 +7104,7 @@ extension Toleration: APIType {
 }
 
 /// TopologySpreadConstraint limits how unevenly matching pods may be spread over topology domains.
-public struct TopologySpreadConstraint: Codable, Sendable, Equatable {
+public struct TopologySpreadConstraint: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Largest allowed difference between the number of matching pods in any two eligible domains; at least 1.
     public var maxSkew: Int32
     /// Node label key whose values define the topology domains.
@@ -5580,6 +7176,32 @@ public struct TopologySpreadConstraint: Codable, Sendable, Equatable {
         try container.encodeIfPresent(nodeTaintsPolicy, forKey: .nodeTaintsPolicy)
         try container.encodeOmitEmpty(matchLabelKeys, forKey: .matchLabelKeys)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.maxSkew = try JSONTree.value(jsonMembers["maxSkew"], orZero: 0)
+        self.topologyKey = try JSONTree.value(jsonMembers["topologyKey"], orZero: "")
+        self.whenUnsatisfiable = try JSONTree.value(jsonMembers["whenUnsatisfiable"], orZero: "")
+        self.labelSelector = try JSONTree.optional(jsonMembers["labelSelector"])
+        self.minDomains = try JSONTree.optional(jsonMembers["minDomains"])
+        self.nodeAffinityPolicy = try JSONTree.optional(jsonMembers["nodeAffinityPolicy"])
+        self.nodeTaintsPolicy = try JSONTree.optional(jsonMembers["nodeTaintsPolicy"])
+        self.matchLabelKeys = try JSONTree.list(jsonMembers["matchLabelKeys"], zeroElement: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(8)
+        jsonMembers["maxSkew"] = self.maxSkew.jsonTree()
+        jsonMembers["topologyKey"] = self.topologyKey.jsonTree()
+        jsonMembers["whenUnsatisfiable"] = self.whenUnsatisfiable.jsonTree()
+        if let value = self.labelSelector { jsonMembers["labelSelector"] = value.jsonTree() }
+        if let value = self.minDomains { jsonMembers["minDomains"] = value.jsonTree() }
+        if let value = self.nodeAffinityPolicy { jsonMembers["nodeAffinityPolicy"] = value.jsonTree() }
+        if let value = self.nodeTaintsPolicy { jsonMembers["nodeTaintsPolicy"] = value.jsonTree() }
+        if !self.matchLabelKeys.isGoEmpty { jsonMembers["matchLabelKeys"] = try self.matchLabelKeys.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension TopologySpreadConstraint: APIType {
@@ -5601,7 +7223,7 @@ extension TopologySpreadConstraint: APIType {
 }
 
 /// PodDNSConfig adds to or replaces the resolver settings of a pod.
-public struct PodDNSConfig: Codable, Sendable, Equatable {
+public struct PodDNSConfig: Codable, JSONTreeCodable, Sendable, Equatable {
     /// DNS server IP addresses, appended to those from dnsPolicy without duplicates.
     public var nameservers: [String]
     /// DNS search domains, appended to those from dnsPolicy without duplicates.
@@ -5638,6 +7260,22 @@ public struct PodDNSConfig: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(searches, forKey: .searches)
         try container.encodeOmitEmpty(options, forKey: .options)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.nameservers = try JSONTree.list(jsonMembers["nameservers"], zeroElement: "")
+        self.searches = try JSONTree.list(jsonMembers["searches"], zeroElement: "")
+        self.options = try JSONTree.list(jsonMembers["options"], zeroElement: PodDNSConfigOption())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        if !self.nameservers.isGoEmpty { jsonMembers["nameservers"] = try self.nameservers.jsonTree() }
+        if !self.searches.isGoEmpty { jsonMembers["searches"] = try self.searches.jsonTree() }
+        if !self.options.isGoEmpty { jsonMembers["options"] = try self.options.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension PodDNSConfig: APIType {
@@ -5654,7 +7292,7 @@ extension PodDNSConfig: APIType {
 }
 
 /// PodDNSConfigOption is one resolver option.
-public struct PodDNSConfigOption: Codable, Sendable, Equatable {
+public struct PodDNSConfigOption: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Option name, such as ndots.
     public var name: String
     /// Option value, if the option takes one.
@@ -5684,6 +7322,20 @@ public struct PodDNSConfigOption: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(name, forKey: .name)
         try container.encodeIfPresent(value, forKey: .value)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.value = try JSONTree.optional(jsonMembers["value"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.name.isGoEmpty { jsonMembers["name"] = self.name.jsonTree() }
+        if let value = self.value { jsonMembers["value"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension PodDNSConfigOption: APIType {
@@ -5699,7 +7351,7 @@ extension PodDNSConfigOption: APIType {
 }
 
 /// HostAlias is one /etc/hosts entry of a pod.
-public struct HostAlias: Codable, Sendable, Equatable {
+public struct HostAlias: Codable, JSONTreeCodable, Sendable, Equatable {
     /// IP address of the entry.
     public var ip: String
     /// Host names mapped to the address.
@@ -5729,6 +7381,20 @@ public struct HostAlias: Codable, Sendable, Equatable {
         try container.encode(ip, forKey: .ip)
         try container.encodeOmitEmpty(hostnames, forKey: .hostnames)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.ip = try JSONTree.value(jsonMembers["ip"], orZero: "")
+        self.hostnames = try JSONTree.list(jsonMembers["hostnames"], zeroElement: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["ip"] = self.ip.jsonTree()
+        if !self.hostnames.isGoEmpty { jsonMembers["hostnames"] = try self.hostnames.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension HostAlias: APIType {
@@ -5744,7 +7410,7 @@ extension HostAlias: APIType {
 }
 
 /// LocalObjectReference names an object in the same namespace.
-public struct LocalObjectReference: Codable, Sendable, Equatable {
+public struct LocalObjectReference: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the referenced object.
     public var name: String
 
@@ -5767,6 +7433,18 @@ public struct LocalObjectReference: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeOmitEmpty(name, forKey: .name)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        if !self.name.isGoEmpty { jsonMembers["name"] = self.name.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension LocalObjectReference: APIType {
@@ -5782,7 +7460,7 @@ extension LocalObjectReference: APIType {
 }
 
 /// PodReadinessGate names a pod condition that must be True for the pod to be ready.
-public struct PodReadinessGate: Codable, Sendable, Equatable {
+public struct PodReadinessGate: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Type of a condition in the pod's status conditions.
     public var conditionType: String
 
@@ -5805,6 +7483,18 @@ public struct PodReadinessGate: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(conditionType, forKey: .conditionType)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.conditionType = try JSONTree.value(jsonMembers["conditionType"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        jsonMembers["conditionType"] = self.conditionType.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension PodReadinessGate: APIType {
@@ -5819,7 +7509,7 @@ extension PodReadinessGate: APIType {
 }
 
 /// PodSchedulingGate is a named reason that keeps a pod from being scheduled.
-public struct PodSchedulingGate: Codable, Sendable, Equatable {
+public struct PodSchedulingGate: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the gate, unique within the pod.
     public var name: String
 
@@ -5842,6 +7532,18 @@ public struct PodSchedulingGate: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(name, forKey: .name)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        jsonMembers["name"] = self.name.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension PodSchedulingGate: APIType {
@@ -5856,7 +7558,7 @@ extension PodSchedulingGate: APIType {
 }
 
 /// PodOS names the operating system of a pod.
-public struct PodOS: Codable, Sendable, Equatable {
+public struct PodOS: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Operating system name; linux or windows.
     public var name: String
 
@@ -5879,6 +7581,18 @@ public struct PodOS: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(name, forKey: .name)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        jsonMembers["name"] = self.name.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension PodOS: APIType {
@@ -5893,7 +7607,7 @@ extension PodOS: APIType {
 }
 
 /// PodResourceClaim makes a ResourceClaim available to the pod under a local name.
-public struct PodResourceClaim: Codable, Sendable, Equatable {
+public struct PodResourceClaim: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Local name used by containers to refer to the claim; a DNS label unique within the pod.
     public var name: String
     /// Name of an existing ResourceClaim in the pod's namespace. Exactly one of this and resourceClaimTemplateName is set.
@@ -5930,6 +7644,22 @@ public struct PodResourceClaim: Codable, Sendable, Equatable {
         try container.encodeIfPresent(resourceClaimName, forKey: .resourceClaimName)
         try container.encodeIfPresent(resourceClaimTemplateName, forKey: .resourceClaimTemplateName)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.resourceClaimName = try JSONTree.optional(jsonMembers["resourceClaimName"])
+        self.resourceClaimTemplateName = try JSONTree.optional(jsonMembers["resourceClaimTemplateName"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["name"] = self.name.jsonTree()
+        if let value = self.resourceClaimName { jsonMembers["resourceClaimName"] = value.jsonTree() }
+        if let value = self.resourceClaimTemplateName { jsonMembers["resourceClaimTemplateName"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension PodResourceClaim: APIType {
@@ -5946,7 +7676,7 @@ extension PodResourceClaim: APIType {
 }
 
 /// PodTemplateSpec is the pod to create from a template: its metadata and spec.
-public struct PodTemplateSpec: Codable, Sendable, Equatable {
+public struct PodTemplateSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Metadata given to pods created from the template.
     public var metadata: ObjectMeta
     /// Spec of pods created from the template.
@@ -5976,6 +7706,20 @@ public struct PodTemplateSpec: Codable, Sendable, Equatable {
         try container.encode(metadata, forKey: .metadata)
         try container.encode(spec, forKey: .spec)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: PodSpec())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["spec"] = try self.spec.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension PodTemplateSpec: APIType {
@@ -5991,7 +7735,7 @@ extension PodTemplateSpec: APIType {
 }
 
 /// PodTemplate stores a reusable pod template as an object.
-public struct PodTemplate: Codable, Sendable, Equatable {
+public struct PodTemplate: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// The stored pod template.
@@ -6021,6 +7765,20 @@ public struct PodTemplate: Codable, Sendable, Equatable {
         try container.encode(metadata, forKey: .metadata)
         try container.encode(template, forKey: .template)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.template = try JSONTree.value(jsonMembers["template"], orZero: PodTemplateSpec())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["template"] = try self.template.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension PodTemplate: APIType {
@@ -6043,7 +7801,7 @@ extension PodTemplate: KubeResource {
 }
 
 /// ReplicationController keeps a given number of pods matching its selector running. ReplicaSet and Deployment are its successors.
-public struct ReplicationController: Codable, Sendable, Equatable {
+public struct ReplicationController: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata. Labels default to the template's labels.
     public var metadata: ObjectMeta
     /// The desired number of pods and the template used to create them.
@@ -6080,6 +7838,22 @@ public struct ReplicationController: Codable, Sendable, Equatable {
         try container.encode(spec, forKey: .spec)
         try container.encode(status, forKey: .status)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: ReplicationControllerSpec())
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: ReplicationControllerStatus())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["spec"] = try self.spec.jsonTree()
+        jsonMembers["status"] = try self.status.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension ReplicationController: APIType {
@@ -6109,7 +7883,7 @@ extension ReplicationController: KubeResource {
 }
 
 /// ReplicationControllerSpec is the desired state of a replication controller.
-public struct ReplicationControllerSpec: Codable, Sendable, Equatable {
+public struct ReplicationControllerSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Number of pods to keep running. Defaults to 1.
     public var replicas: Int32?
     /// Seconds a new pod must be ready, without a container crashing, before it counts as available.
@@ -6153,6 +7927,24 @@ public struct ReplicationControllerSpec: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(selector, forKey: .selector)
         try container.encodeIfPresent(template, forKey: .template)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.replicas = try JSONTree.optional(jsonMembers["replicas"])
+        self.minReadySeconds = try JSONTree.value(jsonMembers["minReadySeconds"], orZero: 0)
+        self.selector = try JSONTree.map(jsonMembers["selector"], zeroElement: "")
+        self.template = try JSONTree.optional(jsonMembers["template"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(4)
+        if let value = self.replicas { jsonMembers["replicas"] = value.jsonTree() }
+        if !self.minReadySeconds.isGoEmpty { jsonMembers["minReadySeconds"] = self.minReadySeconds.jsonTree() }
+        if !self.selector.isGoEmpty { jsonMembers["selector"] = try self.selector.jsonTree() }
+        if let value = self.template { jsonMembers["template"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ReplicationControllerSpec: APIType {
@@ -6170,7 +7962,7 @@ extension ReplicationControllerSpec: APIType {
 }
 
 /// ReplicationControllerStatus is the observed state of a replication controller.
-public struct ReplicationControllerStatus: Codable, Sendable, Equatable {
+public struct ReplicationControllerStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Number of pods most recently observed.
     public var replicas: Int32
     /// Number of pods whose labels match the template's labels.
@@ -6228,6 +8020,28 @@ public struct ReplicationControllerStatus: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(observedGeneration, forKey: .observedGeneration)
         try container.encodeOmitEmpty(conditions, forKey: .conditions)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.replicas = try JSONTree.value(jsonMembers["replicas"], orZero: 0)
+        self.fullyLabeledReplicas = try JSONTree.value(jsonMembers["fullyLabeledReplicas"], orZero: 0)
+        self.readyReplicas = try JSONTree.value(jsonMembers["readyReplicas"], orZero: 0)
+        self.availableReplicas = try JSONTree.value(jsonMembers["availableReplicas"], orZero: 0)
+        self.observedGeneration = try JSONTree.value(jsonMembers["observedGeneration"], orZero: 0)
+        self.conditions = try JSONTree.list(jsonMembers["conditions"], zeroElement: ReplicationControllerCondition())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(6)
+        jsonMembers["replicas"] = self.replicas.jsonTree()
+        if !self.fullyLabeledReplicas.isGoEmpty { jsonMembers["fullyLabeledReplicas"] = self.fullyLabeledReplicas.jsonTree() }
+        if !self.readyReplicas.isGoEmpty { jsonMembers["readyReplicas"] = self.readyReplicas.jsonTree() }
+        if !self.availableReplicas.isGoEmpty { jsonMembers["availableReplicas"] = self.availableReplicas.jsonTree() }
+        if !self.observedGeneration.isGoEmpty { jsonMembers["observedGeneration"] = self.observedGeneration.jsonTree() }
+        if !self.conditions.isGoEmpty { jsonMembers["conditions"] = try self.conditions.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ReplicationControllerStatus: APIType {
@@ -6247,7 +8061,7 @@ extension ReplicationControllerStatus: APIType {
 }
 
 /// ReplicationControllerCondition is one aspect of a replication controller's state.
-public struct ReplicationControllerCondition: Codable, Sendable, Equatable {
+public struct ReplicationControllerCondition: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Condition type, such as ReplicaFailure.
     public var type: String
     /// Whether the condition holds: True, False or Unknown.
@@ -6298,6 +8112,26 @@ public struct ReplicationControllerCondition: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(reason, forKey: .reason)
         try container.encodeOmitEmpty(message, forKey: .message)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: "")
+        self.lastTransitionTime = try JSONTree.optional(jsonMembers["lastTransitionTime"])
+        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
+        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(5)
+        jsonMembers["type"] = self.type.jsonTree()
+        jsonMembers["status"] = self.status.jsonTree()
+        jsonMembers["lastTransitionTime"] = try self.lastTransitionTime?.jsonTree() ?? .null
+        if !self.reason.isGoEmpty { jsonMembers["reason"] = self.reason.jsonTree() }
+        if !self.message.isGoEmpty { jsonMembers["message"] = self.message.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ReplicationControllerCondition: APIType {
@@ -6316,7 +8150,7 @@ extension ReplicationControllerCondition: APIType {
 }
 
 /// Binding assigns a pod to a node; it is posted to a pod's binding subresource by the scheduler.
-public struct Binding: Codable, Sendable, Equatable {
+public struct Binding: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata; name and namespace are those of the pod being bound.
     public var metadata: ObjectMeta
     /// The node the pod is bound to.
@@ -6346,6 +8180,20 @@ public struct Binding: Codable, Sendable, Equatable {
         try container.encode(metadata, forKey: .metadata)
         try container.encode(target, forKey: .target)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.target = try JSONTree.value(jsonMembers["target"], orZero: ObjectReference())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["target"] = try self.target.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension Binding: APIType {
@@ -6361,7 +8209,7 @@ extension Binding: APIType {
 }
 
 /// ObjectReference points at an object, optionally at one field of it.
-public struct ObjectReference: Codable, Sendable, Equatable {
+public struct ObjectReference: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Kind of the referenced object.
     public var kind: String
     /// Namespace of the referenced object.
@@ -6425,6 +8273,30 @@ public struct ObjectReference: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(apiVersion, forKey: .apiVersion)
         try container.encodeOmitEmpty(resourceVersion, forKey: .resourceVersion)
         try container.encodeOmitEmpty(fieldPath, forKey: .fieldPath)
+    }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.kind = try JSONTree.value(jsonMembers["kind"], orZero: "")
+        self.namespace = try JSONTree.value(jsonMembers["namespace"], orZero: "")
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.uid = try JSONTree.value(jsonMembers["uid"], orZero: "")
+        self.apiVersion = try JSONTree.value(jsonMembers["apiVersion"], orZero: "")
+        self.resourceVersion = try JSONTree.value(jsonMembers["resourceVersion"], orZero: "")
+        self.fieldPath = try JSONTree.value(jsonMembers["fieldPath"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(7)
+        if !self.kind.isGoEmpty { jsonMembers["kind"] = self.kind.jsonTree() }
+        if !self.namespace.isGoEmpty { jsonMembers["namespace"] = self.namespace.jsonTree() }
+        if !self.name.isGoEmpty { jsonMembers["name"] = self.name.jsonTree() }
+        if !self.uid.isGoEmpty { jsonMembers["uid"] = self.uid.jsonTree() }
+        if !self.apiVersion.isGoEmpty { jsonMembers["apiVersion"] = self.apiVersion.jsonTree() }
+        if !self.resourceVersion.isGoEmpty { jsonMembers["resourceVersion"] = self.resourceVersion.jsonTree() }
+        if !self.fieldPath.isGoEmpty { jsonMembers["fieldPath"] = self.fieldPath.jsonTree() }
+        return .object(jsonMembers)
     }
 }
 

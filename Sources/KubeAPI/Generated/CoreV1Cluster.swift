@@ -4,7 +4,7 @@
 public import KubeCore
 
 /// A Service gives a stable virtual IP and DNS name to a set of pods chosen by a label selector (or to an external name) and load-balances traffic across them.
-public struct Service: Codable, Sendable, Equatable {
+public struct Service: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// Desired behaviour of the Service: ports, selector, type and address allocation.
@@ -41,6 +41,22 @@ public struct Service: Codable, Sendable, Equatable {
         try container.encode(spec, forKey: .spec)
         try container.encode(status, forKey: .status)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: ServiceSpec())
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: ServiceStatus())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["spec"] = try self.spec.jsonTree()
+        jsonMembers["status"] = try self.status.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension Service: APIType {
@@ -69,7 +85,7 @@ extension Service: KubeResource {
 }
 
 /// The user-specified attributes of a Service.
-public struct ServiceSpec: Codable, Sendable, Equatable {
+public struct ServiceSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Ports the Service exposes, each mapped to a port on the selected pods.
     public var ports: [ServicePort]
     /// Labels that pods must carry to receive this Service's traffic. When empty, endpoints are managed outside Kubernetes. Ignored for type ExternalName.
@@ -225,6 +241,56 @@ public struct ServiceSpec: Codable, Sendable, Equatable {
         try container.encodeIfPresent(internalTrafficPolicy, forKey: .internalTrafficPolicy)
         try container.encodeIfPresent(trafficDistribution, forKey: .trafficDistribution)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.ports = try JSONTree.list(jsonMembers["ports"], zeroElement: ServicePort())
+        self.selector = try JSONTree.map(jsonMembers["selector"], zeroElement: "")
+        self.clusterIP = try JSONTree.value(jsonMembers["clusterIP"], orZero: "")
+        self.clusterIPs = try JSONTree.list(jsonMembers["clusterIPs"], zeroElement: "")
+        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
+        self.externalIPs = try JSONTree.list(jsonMembers["externalIPs"], zeroElement: "")
+        self.sessionAffinity = try JSONTree.value(jsonMembers["sessionAffinity"], orZero: "")
+        self.loadBalancerIP = try JSONTree.value(jsonMembers["loadBalancerIP"], orZero: "")
+        self.loadBalancerSourceRanges = try JSONTree.list(jsonMembers["loadBalancerSourceRanges"], zeroElement: "")
+        self.externalName = try JSONTree.value(jsonMembers["externalName"], orZero: "")
+        self.externalTrafficPolicy = try JSONTree.value(jsonMembers["externalTrafficPolicy"], orZero: "")
+        self.healthCheckNodePort = try JSONTree.value(jsonMembers["healthCheckNodePort"], orZero: 0)
+        self.publishNotReadyAddresses = try JSONTree.value(jsonMembers["publishNotReadyAddresses"], orZero: false)
+        self.sessionAffinityConfig = try JSONTree.optional(jsonMembers["sessionAffinityConfig"])
+        self.ipFamilies = try JSONTree.list(jsonMembers["ipFamilies"], zeroElement: "")
+        self.ipFamilyPolicy = try JSONTree.optional(jsonMembers["ipFamilyPolicy"])
+        self.allocateLoadBalancerNodePorts = try JSONTree.optional(jsonMembers["allocateLoadBalancerNodePorts"])
+        self.loadBalancerClass = try JSONTree.optional(jsonMembers["loadBalancerClass"])
+        self.internalTrafficPolicy = try JSONTree.optional(jsonMembers["internalTrafficPolicy"])
+        self.trafficDistribution = try JSONTree.optional(jsonMembers["trafficDistribution"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(16)
+        if !self.ports.isGoEmpty { jsonMembers["ports"] = try self.ports.jsonTree() }
+        if !self.selector.isGoEmpty { jsonMembers["selector"] = try self.selector.jsonTree() }
+        if !self.clusterIP.isGoEmpty { jsonMembers["clusterIP"] = self.clusterIP.jsonTree() }
+        if !self.clusterIPs.isGoEmpty { jsonMembers["clusterIPs"] = try self.clusterIPs.jsonTree() }
+        if !self.type.isGoEmpty { jsonMembers["type"] = self.type.jsonTree() }
+        if !self.externalIPs.isGoEmpty { jsonMembers["externalIPs"] = try self.externalIPs.jsonTree() }
+        if !self.sessionAffinity.isGoEmpty { jsonMembers["sessionAffinity"] = self.sessionAffinity.jsonTree() }
+        if !self.loadBalancerIP.isGoEmpty { jsonMembers["loadBalancerIP"] = self.loadBalancerIP.jsonTree() }
+        if !self.loadBalancerSourceRanges.isGoEmpty { jsonMembers["loadBalancerSourceRanges"] = try self.loadBalancerSourceRanges.jsonTree() }
+        if !self.externalName.isGoEmpty { jsonMembers["externalName"] = self.externalName.jsonTree() }
+        if !self.externalTrafficPolicy.isGoEmpty { jsonMembers["externalTrafficPolicy"] = self.externalTrafficPolicy.jsonTree() }
+        if !self.healthCheckNodePort.isGoEmpty { jsonMembers["healthCheckNodePort"] = self.healthCheckNodePort.jsonTree() }
+        if !self.publishNotReadyAddresses.isGoEmpty { jsonMembers["publishNotReadyAddresses"] = self.publishNotReadyAddresses.jsonTree() }
+        if let value = self.sessionAffinityConfig { jsonMembers["sessionAffinityConfig"] = try value.jsonTree() }
+        if !self.ipFamilies.isGoEmpty { jsonMembers["ipFamilies"] = try self.ipFamilies.jsonTree() }
+        if let value = self.ipFamilyPolicy { jsonMembers["ipFamilyPolicy"] = value.jsonTree() }
+        if let value = self.allocateLoadBalancerNodePorts { jsonMembers["allocateLoadBalancerNodePorts"] = value.jsonTree() }
+        if let value = self.loadBalancerClass { jsonMembers["loadBalancerClass"] = value.jsonTree() }
+        if let value = self.internalTrafficPolicy { jsonMembers["internalTrafficPolicy"] = value.jsonTree() }
+        if let value = self.trafficDistribution { jsonMembers["trafficDistribution"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ServiceSpec: APIType {
@@ -258,7 +324,7 @@ extension ServiceSpec: APIType {
 }
 
 /// One port exposed by a Service.
-public struct ServicePort: Codable, Sendable, Equatable {
+public struct ServicePort: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the port, a DNS label unique within the Service. Required when the Service has more than one port; endpoints use it to match ports.
     public var name: String
     /// IP protocol of the port: TCP (default), UDP or SCTP.
@@ -316,6 +382,28 @@ public struct ServicePort: Codable, Sendable, Equatable {
         try container.encode(targetPort, forKey: .targetPort)
         try container.encodeOmitEmpty(nodePort, forKey: .nodePort)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.`protocol` = try JSONTree.value(jsonMembers["protocol"], orZero: "")
+        self.appProtocol = try JSONTree.optional(jsonMembers["appProtocol"])
+        self.port = try JSONTree.value(jsonMembers["port"], orZero: 0)
+        self.targetPort = try JSONTree.value(jsonMembers["targetPort"], orZero: IntOrString.int(0))
+        self.nodePort = try JSONTree.value(jsonMembers["nodePort"], orZero: 0)
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(6)
+        if !self.name.isGoEmpty { jsonMembers["name"] = self.name.jsonTree() }
+        if !self.`protocol`.isGoEmpty { jsonMembers["protocol"] = self.`protocol`.jsonTree() }
+        if let value = self.appProtocol { jsonMembers["appProtocol"] = value.jsonTree() }
+        jsonMembers["port"] = self.port.jsonTree()
+        jsonMembers["targetPort"] = self.targetPort.jsonTree()
+        if !self.nodePort.isGoEmpty { jsonMembers["nodePort"] = self.nodePort.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ServicePort: APIType {
@@ -335,7 +423,7 @@ extension ServicePort: APIType {
 }
 
 /// Configuration of Service session affinity.
-public struct SessionAffinityConfig: Codable, Sendable, Equatable {
+public struct SessionAffinityConfig: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Settings for ClientIP session affinity.
     public var clientIP: ClientIPConfig?
 
@@ -358,6 +446,18 @@ public struct SessionAffinityConfig: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeIfPresent(clientIP, forKey: .clientIP)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.clientIP = try JSONTree.optional(jsonMembers["clientIP"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        if let value = self.clientIP { jsonMembers["clientIP"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension SessionAffinityConfig: APIType {
@@ -372,7 +472,7 @@ extension SessionAffinityConfig: APIType {
 }
 
 /// Settings for session affinity based on the client's IP address.
-public struct ClientIPConfig: Codable, Sendable, Equatable {
+public struct ClientIPConfig: Codable, JSONTreeCodable, Sendable, Equatable {
     /// How long, in seconds, a client stays pinned to the same pod (1 to 86400; default 10800, three hours).
     public var timeoutSeconds: Int32?
 
@@ -395,6 +495,18 @@ public struct ClientIPConfig: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeIfPresent(timeoutSeconds, forKey: .timeoutSeconds)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.timeoutSeconds = try JSONTree.optional(jsonMembers["timeoutSeconds"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        if let value = self.timeoutSeconds { jsonMembers["timeoutSeconds"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ClientIPConfig: APIType {
@@ -409,7 +521,7 @@ extension ClientIPConfig: APIType {
 }
 
 /// Observed state of a Service.
-public struct ServiceStatus: Codable, Sendable, Equatable {
+public struct ServiceStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Ingress points of the external load balancer, when one exists.
     public var loadBalancer: LoadBalancerStatus
     /// Current conditions of the Service.
@@ -439,6 +551,20 @@ public struct ServiceStatus: Codable, Sendable, Equatable {
         try container.encode(loadBalancer, forKey: .loadBalancer)
         try container.encodeOmitEmpty(conditions, forKey: .conditions)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.loadBalancer = try JSONTree.value(jsonMembers["loadBalancer"], orZero: LoadBalancerStatus())
+        self.conditions = try JSONTree.list(jsonMembers["conditions"], zeroElement: Condition())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["loadBalancer"] = try self.loadBalancer.jsonTree()
+        if !self.conditions.isGoEmpty { jsonMembers["conditions"] = try self.conditions.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ServiceStatus: APIType {
@@ -454,7 +580,7 @@ extension ServiceStatus: APIType {
 }
 
 /// Status of a load balancer.
-public struct LoadBalancerStatus: Codable, Sendable, Equatable {
+public struct LoadBalancerStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Addresses of the load balancer to which traffic for the Service should be sent.
     public var ingress: [LoadBalancerIngress]
 
@@ -477,6 +603,18 @@ public struct LoadBalancerStatus: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeOmitEmpty(ingress, forKey: .ingress)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.ingress = try JSONTree.list(jsonMembers["ingress"], zeroElement: LoadBalancerIngress())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        if !self.ingress.isGoEmpty { jsonMembers["ingress"] = try self.ingress.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension LoadBalancerStatus: APIType {
@@ -491,7 +629,7 @@ extension LoadBalancerStatus: APIType {
 }
 
 /// One ingress point of a load balancer.
-public struct LoadBalancerIngress: Codable, Sendable, Equatable {
+public struct LoadBalancerIngress: Codable, JSONTreeCodable, Sendable, Equatable {
     /// IP address of an IP-based load balancer ingress point.
     public var ip: String
     /// DNS name of a DNS-based load balancer ingress point.
@@ -535,6 +673,24 @@ public struct LoadBalancerIngress: Codable, Sendable, Equatable {
         try container.encodeIfPresent(ipMode, forKey: .ipMode)
         try container.encodeOmitEmpty(ports, forKey: .ports)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.ip = try JSONTree.value(jsonMembers["ip"], orZero: "")
+        self.hostname = try JSONTree.value(jsonMembers["hostname"], orZero: "")
+        self.ipMode = try JSONTree.optional(jsonMembers["ipMode"])
+        self.ports = try JSONTree.list(jsonMembers["ports"], zeroElement: PortStatus())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(4)
+        if !self.ip.isGoEmpty { jsonMembers["ip"] = self.ip.jsonTree() }
+        if !self.hostname.isGoEmpty { jsonMembers["hostname"] = self.hostname.jsonTree() }
+        if let value = self.ipMode { jsonMembers["ipMode"] = value.jsonTree() }
+        if !self.ports.isGoEmpty { jsonMembers["ports"] = try self.ports.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension LoadBalancerIngress: APIType {
@@ -552,7 +708,7 @@ extension LoadBalancerIngress: APIType {
 }
 
 /// Status, including any error, of one Service port on a load balancer.
-public struct PortStatus: Codable, Sendable, Equatable {
+public struct PortStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Port number of the Service port.
     public var port: Int32
     /// Protocol of the Service port: TCP, UDP or SCTP.
@@ -589,6 +745,22 @@ public struct PortStatus: Codable, Sendable, Equatable {
         try container.encode(`protocol`, forKey: .`protocol`)
         try container.encodeIfPresent(error, forKey: .error)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.port = try JSONTree.value(jsonMembers["port"], orZero: 0)
+        self.`protocol` = try JSONTree.value(jsonMembers["protocol"], orZero: "")
+        self.error = try JSONTree.optional(jsonMembers["error"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["port"] = self.port.jsonTree()
+        jsonMembers["protocol"] = self.`protocol`.jsonTree()
+        if let value = self.error { jsonMembers["error"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension PortStatus: APIType {
@@ -605,7 +777,7 @@ extension PortStatus: APIType {
 }
 
 /// The legacy list of network endpoints backing a Service, grouped into subsets of addresses sharing ports. Superseded by discovery.k8s.io EndpointSlice.
-public struct Endpoints: Codable, Sendable, Equatable {
+public struct Endpoints: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// Groups of addresses with the same ports; the Service's endpoints are the union of all subsets.
@@ -635,6 +807,20 @@ public struct Endpoints: Codable, Sendable, Equatable {
         try container.encode(metadata, forKey: .metadata)
         try container.encodeOmitEmpty(subsets, forKey: .subsets)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.subsets = try JSONTree.list(jsonMembers["subsets"], zeroElement: EndpointSubset())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        if !self.subsets.isGoEmpty { jsonMembers["subsets"] = try self.subsets.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension Endpoints: APIType {
@@ -658,7 +844,7 @@ extension Endpoints: KubeResource {
 }
 
 /// A set of addresses that all expose the same ports; every address/port pair is an endpoint.
-public struct EndpointSubset: Codable, Sendable, Equatable {
+public struct EndpointSubset: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Ready addresses that may receive traffic.
     public var addresses: [EndpointAddress]
     /// Addresses that expose the ports but are not ready yet, or have failed a readiness or liveness check.
@@ -695,6 +881,22 @@ public struct EndpointSubset: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(notReadyAddresses, forKey: .notReadyAddresses)
         try container.encodeOmitEmpty(ports, forKey: .ports)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.addresses = try JSONTree.list(jsonMembers["addresses"], zeroElement: EndpointAddress())
+        self.notReadyAddresses = try JSONTree.list(jsonMembers["notReadyAddresses"], zeroElement: EndpointAddress())
+        self.ports = try JSONTree.list(jsonMembers["ports"], zeroElement: EndpointPort())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        if !self.addresses.isGoEmpty { jsonMembers["addresses"] = try self.addresses.jsonTree() }
+        if !self.notReadyAddresses.isGoEmpty { jsonMembers["notReadyAddresses"] = try self.notReadyAddresses.jsonTree() }
+        if !self.ports.isGoEmpty { jsonMembers["ports"] = try self.ports.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension EndpointSubset: APIType {
@@ -711,7 +913,7 @@ extension EndpointSubset: APIType {
 }
 
 /// One IP address of an endpoint.
-public struct EndpointAddress: Codable, Sendable, Equatable {
+public struct EndpointAddress: Codable, JSONTreeCodable, Sendable, Equatable {
     /// The endpoint's IP address. Loopback, link-local and link-local multicast addresses are not allowed.
     public var ip: String
     /// Hostname of the endpoint, used for DNS records.
@@ -755,6 +957,24 @@ public struct EndpointAddress: Codable, Sendable, Equatable {
         try container.encodeIfPresent(nodeName, forKey: .nodeName)
         try container.encodeIfPresent(targetRef, forKey: .targetRef)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.ip = try JSONTree.value(jsonMembers["ip"], orZero: "")
+        self.hostname = try JSONTree.value(jsonMembers["hostname"], orZero: "")
+        self.nodeName = try JSONTree.optional(jsonMembers["nodeName"])
+        self.targetRef = try JSONTree.optional(jsonMembers["targetRef"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(4)
+        jsonMembers["ip"] = self.ip.jsonTree()
+        if !self.hostname.isGoEmpty { jsonMembers["hostname"] = self.hostname.jsonTree() }
+        if let value = self.nodeName { jsonMembers["nodeName"] = value.jsonTree() }
+        if let value = self.targetRef { jsonMembers["targetRef"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension EndpointAddress: APIType {
@@ -773,7 +993,7 @@ extension EndpointAddress: APIType {
 }
 
 /// One port of the addresses in an Endpoints subset.
-public struct EndpointPort: Codable, Sendable, Equatable {
+public struct EndpointPort: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the port; must match the name of the corresponding Service port. Optional when there is only one port.
     public var name: String
     /// Port number of the endpoint.
@@ -817,6 +1037,24 @@ public struct EndpointPort: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(`protocol`, forKey: .`protocol`)
         try container.encodeIfPresent(appProtocol, forKey: .appProtocol)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.port = try JSONTree.value(jsonMembers["port"], orZero: 0)
+        self.`protocol` = try JSONTree.value(jsonMembers["protocol"], orZero: "")
+        self.appProtocol = try JSONTree.optional(jsonMembers["appProtocol"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(4)
+        if !self.name.isGoEmpty { jsonMembers["name"] = self.name.jsonTree() }
+        jsonMembers["port"] = self.port.jsonTree()
+        if !self.`protocol`.isGoEmpty { jsonMembers["protocol"] = self.`protocol`.jsonTree() }
+        if let value = self.appProtocol { jsonMembers["appProtocol"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension EndpointPort: APIType {
@@ -835,7 +1073,7 @@ extension EndpointPort: APIType {
 }
 
 /// A Secret holds a small amount of sensitive data, such as passwords, tokens or keys, that pods can mount as files or read as environment variables.
-public struct Secret: Codable, Sendable, Equatable {
+public struct Secret: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// If true, data and stringData cannot change after creation; only metadata can be updated.
@@ -886,6 +1124,26 @@ public struct Secret: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(stringData, forKey: .stringData)
         try container.encodeOmitEmpty(type, forKey: .type)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.immutable = try JSONTree.optional(jsonMembers["immutable"])
+        self.data = try JSONTree.bytesMap(jsonMembers["data"])
+        self.stringData = try JSONTree.map(jsonMembers["stringData"], zeroElement: "")
+        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(5)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        if let value = self.immutable { jsonMembers["immutable"] = value.jsonTree() }
+        if !self.data.isEmpty { jsonMembers["data"] = JSONTree.base64Map(self.data) }
+        if !self.stringData.isGoEmpty { jsonMembers["stringData"] = try self.stringData.jsonTree() }
+        if !self.type.isGoEmpty { jsonMembers["type"] = self.type.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension Secret: APIType {
@@ -911,7 +1169,7 @@ extension Secret: KubeResource {
 }
 
 /// A Namespace partitions names: most objects live in one, and names need only be unique within it.
-public struct Namespace: Codable, Sendable, Equatable {
+public struct Namespace: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// Desired behaviour of the Namespace.
@@ -948,6 +1206,22 @@ public struct Namespace: Codable, Sendable, Equatable {
         try container.encode(spec, forKey: .spec)
         try container.encode(status, forKey: .status)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: NamespaceSpec())
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: NamespaceStatus())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["spec"] = try self.spec.jsonTree()
+        jsonMembers["status"] = try self.status.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension Namespace: APIType {
@@ -976,7 +1250,7 @@ extension Namespace: KubeResource {
 }
 
 /// The user-specified attributes of a Namespace.
-public struct NamespaceSpec: Codable, Sendable, Equatable {
+public struct NamespaceSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Values that must all be removed before the Namespace is deleted from storage; "kubernetes" waits until the namespace's contents are gone.
     public var finalizers: [String]
 
@@ -999,6 +1273,18 @@ public struct NamespaceSpec: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeOmitEmpty(finalizers, forKey: .finalizers)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.finalizers = try JSONTree.list(jsonMembers["finalizers"], zeroElement: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        if !self.finalizers.isGoEmpty { jsonMembers["finalizers"] = try self.finalizers.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension NamespaceSpec: APIType {
@@ -1013,7 +1299,7 @@ extension NamespaceSpec: APIType {
 }
 
 /// Observed state of a Namespace.
-public struct NamespaceStatus: Codable, Sendable, Equatable {
+public struct NamespaceStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Lifecycle phase: Active, or Terminating while the Namespace is being deleted.
     public var phase: String
     /// Observations about the Namespace, mostly about the progress of its deletion.
@@ -1043,6 +1329,20 @@ public struct NamespaceStatus: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(phase, forKey: .phase)
         try container.encodeOmitEmpty(conditions, forKey: .conditions)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.phase = try JSONTree.value(jsonMembers["phase"], orZero: "")
+        self.conditions = try JSONTree.list(jsonMembers["conditions"], zeroElement: NamespaceCondition())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.phase.isGoEmpty { jsonMembers["phase"] = self.phase.jsonTree() }
+        if !self.conditions.isGoEmpty { jsonMembers["conditions"] = try self.conditions.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension NamespaceStatus: APIType {
@@ -1058,7 +1358,7 @@ extension NamespaceStatus: APIType {
 }
 
 /// One observed condition of a Namespace.
-public struct NamespaceCondition: Codable, Sendable, Equatable {
+public struct NamespaceCondition: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Kind of condition, such as NamespaceDeletionContentFailure.
     public var type: String
     /// Whether the condition holds: True, False or Unknown.
@@ -1109,6 +1409,26 @@ public struct NamespaceCondition: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(reason, forKey: .reason)
         try container.encodeOmitEmpty(message, forKey: .message)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: "")
+        self.lastTransitionTime = try JSONTree.optional(jsonMembers["lastTransitionTime"])
+        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
+        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(5)
+        jsonMembers["type"] = self.type.jsonTree()
+        jsonMembers["status"] = self.status.jsonTree()
+        jsonMembers["lastTransitionTime"] = try self.lastTransitionTime?.jsonTree() ?? .null
+        if !self.reason.isGoEmpty { jsonMembers["reason"] = self.reason.jsonTree() }
+        if !self.message.isGoEmpty { jsonMembers["message"] = self.message.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension NamespaceCondition: APIType {
@@ -1127,7 +1447,7 @@ extension NamespaceCondition: APIType {
 }
 
 /// A Node is a machine (physical or virtual) that runs pods; its kubelet registers it and reports its status.
-public struct Node: Codable, Sendable, Equatable {
+public struct Node: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// Configuration of the node, such as pod CIDRs and taints.
@@ -1164,6 +1484,22 @@ public struct Node: Codable, Sendable, Equatable {
         try container.encode(spec, forKey: .spec)
         try container.encode(status, forKey: .status)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: NodeSpec())
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: NodeStatus())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["spec"] = try self.spec.jsonTree()
+        jsonMembers["status"] = try self.status.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension Node: APIType {
@@ -1192,7 +1528,7 @@ extension Node: KubeResource {
 }
 
 /// Configuration of a node.
-public struct NodeSpec: Codable, Sendable, Equatable {
+public struct NodeSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     /// IP range assigned to the node for pod addresses.
     public var podCIDR: String
     /// IP ranges assigned to the node for pod addresses, at most one per IP family; the first equals podCIDR.
@@ -1257,6 +1593,30 @@ public struct NodeSpec: Codable, Sendable, Equatable {
         try container.encodeIfPresent(configSource, forKey: .configSource)
         try container.encodeOmitEmpty(externalID, forKey: .externalID)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.podCIDR = try JSONTree.value(jsonMembers["podCIDR"], orZero: "")
+        self.podCIDRs = try JSONTree.list(jsonMembers["podCIDRs"], zeroElement: "")
+        self.providerID = try JSONTree.value(jsonMembers["providerID"], orZero: "")
+        self.unschedulable = try JSONTree.value(jsonMembers["unschedulable"], orZero: false)
+        self.taints = try JSONTree.list(jsonMembers["taints"], zeroElement: Taint())
+        self.configSource = try JSONTree.optional(jsonMembers["configSource"])
+        self.externalID = try JSONTree.value(jsonMembers["externalID"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(7)
+        if !self.podCIDR.isGoEmpty { jsonMembers["podCIDR"] = self.podCIDR.jsonTree() }
+        if !self.podCIDRs.isGoEmpty { jsonMembers["podCIDRs"] = try self.podCIDRs.jsonTree() }
+        if !self.providerID.isGoEmpty { jsonMembers["providerID"] = self.providerID.jsonTree() }
+        if !self.unschedulable.isGoEmpty { jsonMembers["unschedulable"] = self.unschedulable.jsonTree() }
+        if !self.taints.isGoEmpty { jsonMembers["taints"] = try self.taints.jsonTree() }
+        if let value = self.configSource { jsonMembers["configSource"] = try value.jsonTree() }
+        if !self.externalID.isGoEmpty { jsonMembers["externalID"] = self.externalID.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension NodeSpec: APIType {
@@ -1277,7 +1637,7 @@ extension NodeSpec: APIType {
 }
 
 /// A taint on a node; pods that do not tolerate it are kept off the node as its effect says.
-public struct Taint: Codable, Sendable, Equatable {
+public struct Taint: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Taint key.
     public var key: String
     /// Taint value.
@@ -1321,6 +1681,24 @@ public struct Taint: Codable, Sendable, Equatable {
         try container.encode(effect, forKey: .effect)
         try container.encodeIfPresent(timeAdded, forKey: .timeAdded)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.key = try JSONTree.value(jsonMembers["key"], orZero: "")
+        self.value = try JSONTree.value(jsonMembers["value"], orZero: "")
+        self.effect = try JSONTree.value(jsonMembers["effect"], orZero: "")
+        self.timeAdded = try JSONTree.optional(jsonMembers["timeAdded"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(4)
+        jsonMembers["key"] = self.key.jsonTree()
+        if !self.value.isGoEmpty { jsonMembers["value"] = self.value.jsonTree() }
+        jsonMembers["effect"] = self.effect.jsonTree()
+        if let value = self.timeAdded { jsonMembers["timeAdded"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension Taint: APIType {
@@ -1338,7 +1716,7 @@ extension Taint: APIType {
 }
 
 /// Deprecated reference to the source of a node's dynamic kubelet configuration.
-public struct NodeConfigSource: Codable, Sendable, Equatable {
+public struct NodeConfigSource: Codable, JSONTreeCodable, Sendable, Equatable {
     /// The ConfigMap holding the configuration.
     public var configMap: ConfigMapNodeConfigSource?
 
@@ -1361,6 +1739,18 @@ public struct NodeConfigSource: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeIfPresent(configMap, forKey: .configMap)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.configMap = try JSONTree.optional(jsonMembers["configMap"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        if let value = self.configMap { jsonMembers["configMap"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension NodeConfigSource: APIType {
@@ -1375,7 +1765,7 @@ extension NodeConfigSource: APIType {
 }
 
 /// Deprecated reference to a ConfigMap holding kubelet configuration.
-public struct ConfigMapNodeConfigSource: Codable, Sendable, Equatable {
+public struct ConfigMapNodeConfigSource: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Namespace of the ConfigMap.
     public var namespace: String
     /// Name of the ConfigMap.
@@ -1426,6 +1816,26 @@ public struct ConfigMapNodeConfigSource: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(resourceVersion, forKey: .resourceVersion)
         try container.encode(kubeletConfigKey, forKey: .kubeletConfigKey)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.namespace = try JSONTree.value(jsonMembers["namespace"], orZero: "")
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.uid = try JSONTree.value(jsonMembers["uid"], orZero: "")
+        self.resourceVersion = try JSONTree.value(jsonMembers["resourceVersion"], orZero: "")
+        self.kubeletConfigKey = try JSONTree.value(jsonMembers["kubeletConfigKey"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(5)
+        jsonMembers["namespace"] = self.namespace.jsonTree()
+        jsonMembers["name"] = self.name.jsonTree()
+        if !self.uid.isGoEmpty { jsonMembers["uid"] = self.uid.jsonTree() }
+        if !self.resourceVersion.isGoEmpty { jsonMembers["resourceVersion"] = self.resourceVersion.jsonTree() }
+        jsonMembers["kubeletConfigKey"] = self.kubeletConfigKey.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension ConfigMapNodeConfigSource: APIType {
@@ -1444,7 +1854,7 @@ extension ConfigMapNodeConfigSource: APIType {
 }
 
 /// Observed state of a node, reported by its kubelet.
-public struct NodeStatus: Codable, Sendable, Equatable {
+public struct NodeStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Total resources of the node, such as cpu, memory and pods.
     public var capacity: [String: Quantity]
     /// Resources of the node available to pods, after system reservations. Defaults to capacity.
@@ -1558,6 +1968,44 @@ public struct NodeStatus: Codable, Sendable, Equatable {
         try container.encodeIfPresent(features, forKey: .features)
         try container.encodeOmitEmpty(declaredFeatures, forKey: .declaredFeatures)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.capacity = try JSONTree.map(jsonMembers["capacity"], zeroElement: Quantity(0))
+        self.allocatable = try JSONTree.map(jsonMembers["allocatable"], zeroElement: Quantity(0))
+        self.phase = try JSONTree.value(jsonMembers["phase"], orZero: "")
+        self.conditions = try JSONTree.list(jsonMembers["conditions"], zeroElement: NodeCondition())
+        self.addresses = try JSONTree.list(jsonMembers["addresses"], zeroElement: NodeAddress())
+        self.daemonEndpoints = try JSONTree.value(jsonMembers["daemonEndpoints"], orZero: NodeDaemonEndpoints())
+        self.nodeInfo = try JSONTree.value(jsonMembers["nodeInfo"], orZero: NodeSystemInfo())
+        self.images = try JSONTree.list(jsonMembers["images"], zeroElement: ContainerImage())
+        self.volumesInUse = try JSONTree.list(jsonMembers["volumesInUse"], zeroElement: "")
+        self.volumesAttached = try JSONTree.list(jsonMembers["volumesAttached"], zeroElement: AttachedVolume())
+        self.config = try JSONTree.optional(jsonMembers["config"])
+        self.runtimeHandlers = try JSONTree.list(jsonMembers["runtimeHandlers"], zeroElement: NodeRuntimeHandler())
+        self.features = try JSONTree.optional(jsonMembers["features"])
+        self.declaredFeatures = try JSONTree.list(jsonMembers["declaredFeatures"], zeroElement: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(14)
+        if !self.capacity.isGoEmpty { jsonMembers["capacity"] = try self.capacity.jsonTree() }
+        if !self.allocatable.isGoEmpty { jsonMembers["allocatable"] = try self.allocatable.jsonTree() }
+        if !self.phase.isGoEmpty { jsonMembers["phase"] = self.phase.jsonTree() }
+        if !self.conditions.isGoEmpty { jsonMembers["conditions"] = try self.conditions.jsonTree() }
+        if !self.addresses.isGoEmpty { jsonMembers["addresses"] = try self.addresses.jsonTree() }
+        jsonMembers["daemonEndpoints"] = try self.daemonEndpoints.jsonTree()
+        jsonMembers["nodeInfo"] = try self.nodeInfo.jsonTree()
+        if !self.images.isGoEmpty { jsonMembers["images"] = try self.images.jsonTree() }
+        if !self.volumesInUse.isGoEmpty { jsonMembers["volumesInUse"] = try self.volumesInUse.jsonTree() }
+        if !self.volumesAttached.isGoEmpty { jsonMembers["volumesAttached"] = try self.volumesAttached.jsonTree() }
+        if let value = self.config { jsonMembers["config"] = try value.jsonTree() }
+        if !self.runtimeHandlers.isGoEmpty { jsonMembers["runtimeHandlers"] = try self.runtimeHandlers.jsonTree() }
+        if let value = self.features { jsonMembers["features"] = try value.jsonTree() }
+        if !self.declaredFeatures.isGoEmpty { jsonMembers["declaredFeatures"] = try self.declaredFeatures.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension NodeStatus: APIType {
@@ -1585,7 +2033,7 @@ extension NodeStatus: APIType {
 }
 
 /// One observed condition of a node.
-public struct NodeCondition: Codable, Sendable, Equatable {
+public struct NodeCondition: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Kind of condition, such as Ready, MemoryPressure, DiskPressure, PIDPressure or NetworkUnavailable.
     public var type: String
     /// Whether the condition holds: True, False or Unknown.
@@ -1643,6 +2091,28 @@ public struct NodeCondition: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(reason, forKey: .reason)
         try container.encodeOmitEmpty(message, forKey: .message)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: "")
+        self.lastHeartbeatTime = try JSONTree.optional(jsonMembers["lastHeartbeatTime"])
+        self.lastTransitionTime = try JSONTree.optional(jsonMembers["lastTransitionTime"])
+        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
+        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(6)
+        jsonMembers["type"] = self.type.jsonTree()
+        jsonMembers["status"] = self.status.jsonTree()
+        jsonMembers["lastHeartbeatTime"] = try self.lastHeartbeatTime?.jsonTree() ?? .null
+        jsonMembers["lastTransitionTime"] = try self.lastTransitionTime?.jsonTree() ?? .null
+        if !self.reason.isGoEmpty { jsonMembers["reason"] = self.reason.jsonTree() }
+        if !self.message.isGoEmpty { jsonMembers["message"] = self.message.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension NodeCondition: APIType {
@@ -1662,7 +2132,7 @@ extension NodeCondition: APIType {
 }
 
 /// One address of a node.
-public struct NodeAddress: Codable, Sendable, Equatable {
+public struct NodeAddress: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Kind of address: Hostname, InternalIP, ExternalIP, InternalDNS or ExternalDNS.
     public var type: String
     /// The address itself.
@@ -1692,6 +2162,20 @@ public struct NodeAddress: Codable, Sendable, Equatable {
         try container.encode(type, forKey: .type)
         try container.encode(address, forKey: .address)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
+        self.address = try JSONTree.value(jsonMembers["address"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["type"] = self.type.jsonTree()
+        jsonMembers["address"] = self.address.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension NodeAddress: APIType {
@@ -1707,7 +2191,7 @@ extension NodeAddress: APIType {
 }
 
 /// Ports on which daemons on the node listen.
-public struct NodeDaemonEndpoints: Codable, Sendable, Equatable {
+public struct NodeDaemonEndpoints: Codable, JSONTreeCodable, Sendable, Equatable {
     /// The port of the kubelet's API.
     public var kubeletEndpoint: DaemonEndpoint
 
@@ -1730,6 +2214,18 @@ public struct NodeDaemonEndpoints: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(kubeletEndpoint, forKey: .kubeletEndpoint)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.kubeletEndpoint = try JSONTree.value(jsonMembers["kubeletEndpoint"], orZero: DaemonEndpoint())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        jsonMembers["kubeletEndpoint"] = try self.kubeletEndpoint.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension NodeDaemonEndpoints: APIType {
@@ -1744,7 +2240,7 @@ extension NodeDaemonEndpoints: APIType {
 }
 
 /// The port of a daemon running on a node.
-public struct DaemonEndpoint: Codable, Sendable, Equatable {
+public struct DaemonEndpoint: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Port number.
     public var Port: Int32
 
@@ -1767,6 +2263,18 @@ public struct DaemonEndpoint: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(Port, forKey: .Port)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.Port = try JSONTree.value(jsonMembers["Port"], orZero: 0)
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        jsonMembers["Port"] = self.Port.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension DaemonEndpoint: APIType {
@@ -1781,7 +2289,7 @@ extension DaemonEndpoint: APIType {
 }
 
 /// Identifiers and software versions of a node.
-public struct NodeSystemInfo: Codable, Sendable, Equatable {
+public struct NodeSystemInfo: Codable, JSONTreeCodable, Sendable, Equatable {
     /// The machine ID from /etc/machine-id; the preferred unique machine identifier.
     public var machineID: String
     /// The system UUID reported by the firmware.
@@ -1874,6 +2382,38 @@ public struct NodeSystemInfo: Codable, Sendable, Equatable {
         try container.encode(architecture, forKey: .architecture)
         try container.encodeIfPresent(swap, forKey: .swap)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.machineID = try JSONTree.value(jsonMembers["machineID"], orZero: "")
+        self.systemUUID = try JSONTree.value(jsonMembers["systemUUID"], orZero: "")
+        self.bootID = try JSONTree.value(jsonMembers["bootID"], orZero: "")
+        self.kernelVersion = try JSONTree.value(jsonMembers["kernelVersion"], orZero: "")
+        self.osImage = try JSONTree.value(jsonMembers["osImage"], orZero: "")
+        self.containerRuntimeVersion = try JSONTree.value(jsonMembers["containerRuntimeVersion"], orZero: "")
+        self.kubeletVersion = try JSONTree.value(jsonMembers["kubeletVersion"], orZero: "")
+        self.kubeProxyVersion = try JSONTree.value(jsonMembers["kubeProxyVersion"], orZero: "")
+        self.operatingSystem = try JSONTree.value(jsonMembers["operatingSystem"], orZero: "")
+        self.architecture = try JSONTree.value(jsonMembers["architecture"], orZero: "")
+        self.swap = try JSONTree.optional(jsonMembers["swap"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(11)
+        jsonMembers["machineID"] = self.machineID.jsonTree()
+        jsonMembers["systemUUID"] = self.systemUUID.jsonTree()
+        jsonMembers["bootID"] = self.bootID.jsonTree()
+        jsonMembers["kernelVersion"] = self.kernelVersion.jsonTree()
+        jsonMembers["osImage"] = self.osImage.jsonTree()
+        jsonMembers["containerRuntimeVersion"] = self.containerRuntimeVersion.jsonTree()
+        jsonMembers["kubeletVersion"] = self.kubeletVersion.jsonTree()
+        jsonMembers["kubeProxyVersion"] = self.kubeProxyVersion.jsonTree()
+        jsonMembers["operatingSystem"] = self.operatingSystem.jsonTree()
+        jsonMembers["architecture"] = self.architecture.jsonTree()
+        if let value = self.swap { jsonMembers["swap"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension NodeSystemInfo: APIType {
@@ -1898,7 +2438,7 @@ extension NodeSystemInfo: APIType {
 }
 
 /// Swap memory of a node.
-public struct NodeSwapStatus: Codable, Sendable, Equatable {
+public struct NodeSwapStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Total swap in bytes.
     public var capacity: Int64?
 
@@ -1921,6 +2461,18 @@ public struct NodeSwapStatus: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeIfPresent(capacity, forKey: .capacity)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.capacity = try JSONTree.optional(jsonMembers["capacity"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        if let value = self.capacity { jsonMembers["capacity"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension NodeSwapStatus: APIType {
@@ -1935,7 +2487,7 @@ extension NodeSwapStatus: APIType {
 }
 
 /// A container image present on a node.
-public struct ContainerImage: Codable, Sendable, Equatable {
+public struct ContainerImage: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Names and digests by which the image is known.
     public var names: [String]
     /// Size of the image in bytes.
@@ -1965,6 +2517,20 @@ public struct ContainerImage: Codable, Sendable, Equatable {
         try container.encode(names, forKey: .names)
         try container.encodeOmitEmpty(sizeBytes, forKey: .sizeBytes)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.names = try JSONTree.list(jsonMembers["names"], zeroElement: "")
+        self.sizeBytes = try JSONTree.value(jsonMembers["sizeBytes"], orZero: 0)
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["names"] = try self.names.jsonTree()
+        if !self.sizeBytes.isGoEmpty { jsonMembers["sizeBytes"] = self.sizeBytes.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ContainerImage: APIType {
@@ -1980,7 +2546,7 @@ extension ContainerImage: APIType {
 }
 
 /// A volume attached to a node.
-public struct AttachedVolume: Codable, Sendable, Equatable {
+public struct AttachedVolume: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the attached volume.
     public var name: String
     /// Device path at which the volume is available.
@@ -2010,6 +2576,20 @@ public struct AttachedVolume: Codable, Sendable, Equatable {
         try container.encode(name, forKey: .name)
         try container.encode(devicePath, forKey: .devicePath)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.devicePath = try JSONTree.value(jsonMembers["devicePath"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["name"] = self.name.jsonTree()
+        jsonMembers["devicePath"] = self.devicePath.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension AttachedVolume: APIType {
@@ -2025,7 +2605,7 @@ extension AttachedVolume: APIType {
 }
 
 /// Deprecated status of the node's dynamic kubelet configuration.
-public struct NodeConfigStatus: Codable, Sendable, Equatable {
+public struct NodeConfigStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Configuration the node has recorded as its intended one.
     public var assigned: NodeConfigSource?
     /// Configuration the node is using.
@@ -2069,6 +2649,24 @@ public struct NodeConfigStatus: Codable, Sendable, Equatable {
         try container.encodeIfPresent(lastKnownGood, forKey: .lastKnownGood)
         try container.encodeOmitEmpty(error, forKey: .error)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.assigned = try JSONTree.optional(jsonMembers["assigned"])
+        self.active = try JSONTree.optional(jsonMembers["active"])
+        self.lastKnownGood = try JSONTree.optional(jsonMembers["lastKnownGood"])
+        self.error = try JSONTree.value(jsonMembers["error"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(4)
+        if let value = self.assigned { jsonMembers["assigned"] = try value.jsonTree() }
+        if let value = self.active { jsonMembers["active"] = try value.jsonTree() }
+        if let value = self.lastKnownGood { jsonMembers["lastKnownGood"] = try value.jsonTree() }
+        if !self.error.isGoEmpty { jsonMembers["error"] = self.error.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension NodeConfigStatus: APIType {
@@ -2086,7 +2684,7 @@ extension NodeConfigStatus: APIType {
 }
 
 /// A runtime handler of the node's container runtime.
-public struct NodeRuntimeHandler: Codable, Sendable, Equatable {
+public struct NodeRuntimeHandler: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the handler; empty for the default handler.
     public var name: String
     /// Features the handler supports.
@@ -2116,6 +2714,20 @@ public struct NodeRuntimeHandler: Codable, Sendable, Equatable {
         try container.encode(name, forKey: .name)
         try container.encodeIfPresent(features, forKey: .features)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.features = try JSONTree.optional(jsonMembers["features"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["name"] = self.name.jsonTree()
+        if let value = self.features { jsonMembers["features"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension NodeRuntimeHandler: APIType {
@@ -2131,7 +2743,7 @@ extension NodeRuntimeHandler: APIType {
 }
 
 /// Features supported by a runtime handler.
-public struct NodeRuntimeHandlerFeatures: Codable, Sendable, Equatable {
+public struct NodeRuntimeHandlerFeatures: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Whether the handler supports recursive read-only mounts.
     public var recursiveReadOnlyMounts: Bool?
     /// Whether the handler supports user namespaces, including for volumes.
@@ -2161,6 +2773,20 @@ public struct NodeRuntimeHandlerFeatures: Codable, Sendable, Equatable {
         try container.encodeIfPresent(recursiveReadOnlyMounts, forKey: .recursiveReadOnlyMounts)
         try container.encodeIfPresent(userNamespaces, forKey: .userNamespaces)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.recursiveReadOnlyMounts = try JSONTree.optional(jsonMembers["recursiveReadOnlyMounts"])
+        self.userNamespaces = try JSONTree.optional(jsonMembers["userNamespaces"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if let value = self.recursiveReadOnlyMounts { jsonMembers["recursiveReadOnlyMounts"] = value.jsonTree() }
+        if let value = self.userNamespaces { jsonMembers["userNamespaces"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension NodeRuntimeHandlerFeatures: APIType {
@@ -2176,7 +2802,7 @@ extension NodeRuntimeHandlerFeatures: APIType {
 }
 
 /// Features of the node's container runtime independent of runtime handlers.
-public struct NodeFeatures: Codable, Sendable, Equatable {
+public struct NodeFeatures: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Whether the runtime supports supplementalGroupsPolicy and reports the container user.
     public var supplementalGroupsPolicy: Bool?
 
@@ -2199,6 +2825,18 @@ public struct NodeFeatures: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeIfPresent(supplementalGroupsPolicy, forKey: .supplementalGroupsPolicy)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.supplementalGroupsPolicy = try JSONTree.optional(jsonMembers["supplementalGroupsPolicy"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        if let value = self.supplementalGroupsPolicy { jsonMembers["supplementalGroupsPolicy"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension NodeFeatures: APIType {
@@ -2213,7 +2851,7 @@ extension NodeFeatures: APIType {
 }
 
 /// A record of something that happened to an object, such as a pod being scheduled or an image pull failing. Events are kept only for a limited time.
-public struct Event: Codable, Sendable, Equatable {
+public struct Event: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// The object the event is about.
@@ -2334,6 +2972,46 @@ public struct Event: Codable, Sendable, Equatable {
         try container.encode(reportingComponent, forKey: .reportingComponent)
         try container.encode(reportingInstance, forKey: .reportingInstance)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.involvedObject = try JSONTree.value(jsonMembers["involvedObject"], orZero: ObjectReference())
+        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
+        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
+        self.source = try JSONTree.value(jsonMembers["source"], orZero: EventSource())
+        self.firstTimestamp = try JSONTree.optional(jsonMembers["firstTimestamp"])
+        self.lastTimestamp = try JSONTree.optional(jsonMembers["lastTimestamp"])
+        self.count = try JSONTree.value(jsonMembers["count"], orZero: 0)
+        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
+        self.eventTime = try JSONTree.optional(jsonMembers["eventTime"])
+        self.series = try JSONTree.optional(jsonMembers["series"])
+        self.action = try JSONTree.value(jsonMembers["action"], orZero: "")
+        self.related = try JSONTree.optional(jsonMembers["related"])
+        self.reportingComponent = try JSONTree.value(jsonMembers["reportingComponent"], orZero: "")
+        self.reportingInstance = try JSONTree.value(jsonMembers["reportingInstance"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(15)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["involvedObject"] = try self.involvedObject.jsonTree()
+        if !self.reason.isGoEmpty { jsonMembers["reason"] = self.reason.jsonTree() }
+        if !self.message.isGoEmpty { jsonMembers["message"] = self.message.jsonTree() }
+        jsonMembers["source"] = try self.source.jsonTree()
+        jsonMembers["firstTimestamp"] = try self.firstTimestamp?.jsonTree() ?? .null
+        jsonMembers["lastTimestamp"] = try self.lastTimestamp?.jsonTree() ?? .null
+        if !self.count.isGoEmpty { jsonMembers["count"] = self.count.jsonTree() }
+        if !self.type.isGoEmpty { jsonMembers["type"] = self.type.jsonTree() }
+        jsonMembers["eventTime"] = try self.eventTime?.jsonTree() ?? .null
+        if let value = self.series { jsonMembers["series"] = try value.jsonTree() }
+        if !self.action.isGoEmpty { jsonMembers["action"] = self.action.jsonTree() }
+        if let value = self.related { jsonMembers["related"] = try value.jsonTree() }
+        jsonMembers["reportingComponent"] = self.reportingComponent.jsonTree()
+        jsonMembers["reportingInstance"] = self.reportingInstance.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension Event: APIType {
@@ -2370,7 +3048,7 @@ extension Event: KubeResource {
 }
 
 /// The component that reported an event.
-public struct EventSource: Codable, Sendable, Equatable {
+public struct EventSource: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Component that generated the event.
     public var component: String
     /// Node on which the event was generated.
@@ -2400,6 +3078,20 @@ public struct EventSource: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(component, forKey: .component)
         try container.encodeOmitEmpty(host, forKey: .host)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.component = try JSONTree.value(jsonMembers["component"], orZero: "")
+        self.host = try JSONTree.value(jsonMembers["host"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.component.isGoEmpty { jsonMembers["component"] = self.component.jsonTree() }
+        if !self.host.isGoEmpty { jsonMembers["host"] = self.host.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension EventSource: APIType {
@@ -2415,7 +3107,7 @@ extension EventSource: APIType {
 }
 
 /// Information about an event that happened repeatedly.
-public struct EventSeries: Codable, Sendable, Equatable {
+public struct EventSeries: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Number of occurrences up to the last heartbeat.
     public var count: Int32
     /// When the last occurrence was observed.
@@ -2445,6 +3137,20 @@ public struct EventSeries: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(count, forKey: .count)
         try container.encodeOrNull(lastObservedTime, forKey: .lastObservedTime)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.count = try JSONTree.value(jsonMembers["count"], orZero: 0)
+        self.lastObservedTime = try JSONTree.optional(jsonMembers["lastObservedTime"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.count.isGoEmpty { jsonMembers["count"] = self.count.jsonTree() }
+        jsonMembers["lastObservedTime"] = try self.lastObservedTime?.jsonTree() ?? .null
+        return .object(jsonMembers)
+    }
 }
 
 extension EventSeries: APIType {
@@ -2460,7 +3166,7 @@ extension EventSeries: APIType {
 }
 
 /// A ServiceAccount is an identity for processes running in pods; pods authenticate to the API server with its tokens.
-public struct ServiceAccount: Codable, Sendable, Equatable {
+public struct ServiceAccount: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// Secrets in the same namespace that pods using this account may use. Only enforced with the deprecated kubernetes.io/enforce-mountable-secrets annotation.
@@ -2504,6 +3210,24 @@ public struct ServiceAccount: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(imagePullSecrets, forKey: .imagePullSecrets)
         try container.encodeIfPresent(automountServiceAccountToken, forKey: .automountServiceAccountToken)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.secrets = try JSONTree.list(jsonMembers["secrets"], zeroElement: ObjectReference())
+        self.imagePullSecrets = try JSONTree.list(jsonMembers["imagePullSecrets"], zeroElement: LocalObjectReference())
+        self.automountServiceAccountToken = try JSONTree.optional(jsonMembers["automountServiceAccountToken"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(4)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        if !self.secrets.isGoEmpty { jsonMembers["secrets"] = try self.secrets.jsonTree() }
+        if !self.imagePullSecrets.isGoEmpty { jsonMembers["imagePullSecrets"] = try self.imagePullSecrets.jsonTree() }
+        if let value = self.automountServiceAccountToken { jsonMembers["automountServiceAccountToken"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ServiceAccount: APIType {
@@ -2532,7 +3256,7 @@ extension ServiceAccount: KubeResource {
 }
 
 /// A PersistentVolume is a piece of cluster storage, provisioned by an administrator or dynamically from a StorageClass, that a claim can bind to.
-public struct PersistentVolume: Codable, Sendable, Equatable {
+public struct PersistentVolume: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// Capacity, access modes, backing storage and binding of the volume.
@@ -2569,6 +3293,22 @@ public struct PersistentVolume: Codable, Sendable, Equatable {
         try container.encode(spec, forKey: .spec)
         try container.encode(status, forKey: .status)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: PersistentVolumeSpec())
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: PersistentVolumeStatus())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["spec"] = try self.spec.jsonTree()
+        jsonMembers["status"] = try self.status.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension PersistentVolume: APIType {
@@ -2596,7 +3336,7 @@ extension PersistentVolume: KubeResource {
 }
 
 /// Description of a persistent volume.
-public struct PersistentVolumeSpec: Codable, Sendable, Equatable {
+public struct PersistentVolumeSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Resources of the volume; "storage" is its size.
     public var capacity: [String: Quantity]
     /// A directory on the host. Only for single-node development and testing.
@@ -2703,6 +3443,42 @@ public struct PersistentVolumeSpec: Codable, Sendable, Equatable {
         try container.encodeIfPresent(nodeAffinity, forKey: .nodeAffinity)
         try container.encodeIfPresent(volumeAttributesClassName, forKey: .volumeAttributesClassName)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.capacity = try JSONTree.map(jsonMembers["capacity"], zeroElement: Quantity(0))
+        self.hostPath = try JSONTree.optional(jsonMembers["hostPath"])
+        self.nfs = try JSONTree.optional(jsonMembers["nfs"])
+        self.local = try JSONTree.optional(jsonMembers["local"])
+        self.csi = try JSONTree.optional(jsonMembers["csi"])
+        self.accessModes = try JSONTree.list(jsonMembers["accessModes"], zeroElement: "")
+        self.claimRef = try JSONTree.optional(jsonMembers["claimRef"])
+        self.persistentVolumeReclaimPolicy = try JSONTree.value(jsonMembers["persistentVolumeReclaimPolicy"], orZero: "")
+        self.storageClassName = try JSONTree.value(jsonMembers["storageClassName"], orZero: "")
+        self.mountOptions = try JSONTree.list(jsonMembers["mountOptions"], zeroElement: "")
+        self.volumeMode = try JSONTree.optional(jsonMembers["volumeMode"])
+        self.nodeAffinity = try JSONTree.optional(jsonMembers["nodeAffinity"])
+        self.volumeAttributesClassName = try JSONTree.optional(jsonMembers["volumeAttributesClassName"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(13)
+        if !self.capacity.isGoEmpty { jsonMembers["capacity"] = try self.capacity.jsonTree() }
+        if let value = self.hostPath { jsonMembers["hostPath"] = try value.jsonTree() }
+        if let value = self.nfs { jsonMembers["nfs"] = try value.jsonTree() }
+        if let value = self.local { jsonMembers["local"] = try value.jsonTree() }
+        if let value = self.csi { jsonMembers["csi"] = try value.jsonTree() }
+        if !self.accessModes.isGoEmpty { jsonMembers["accessModes"] = try self.accessModes.jsonTree() }
+        if let value = self.claimRef { jsonMembers["claimRef"] = try value.jsonTree() }
+        if !self.persistentVolumeReclaimPolicy.isGoEmpty { jsonMembers["persistentVolumeReclaimPolicy"] = self.persistentVolumeReclaimPolicy.jsonTree() }
+        if !self.storageClassName.isGoEmpty { jsonMembers["storageClassName"] = self.storageClassName.jsonTree() }
+        if !self.mountOptions.isGoEmpty { jsonMembers["mountOptions"] = try self.mountOptions.jsonTree() }
+        if let value = self.volumeMode { jsonMembers["volumeMode"] = value.jsonTree() }
+        if let value = self.nodeAffinity { jsonMembers["nodeAffinity"] = try value.jsonTree() }
+        if let value = self.volumeAttributesClassName { jsonMembers["volumeAttributesClassName"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension PersistentVolumeSpec: APIType {
@@ -2729,7 +3505,7 @@ extension PersistentVolumeSpec: APIType {
 }
 
 /// Storage directly attached to a node.
-public struct LocalVolumeSource: Codable, Sendable, Equatable {
+public struct LocalVolumeSource: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Full path of the volume on the node: a directory or a block device.
     public var path: String
     /// Filesystem to mount when path is a block device, such as ext4 or xfs; detected automatically when unset.
@@ -2759,6 +3535,20 @@ public struct LocalVolumeSource: Codable, Sendable, Equatable {
         try container.encode(path, forKey: .path)
         try container.encodeIfPresent(fsType, forKey: .fsType)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.path = try JSONTree.value(jsonMembers["path"], orZero: "")
+        self.fsType = try JSONTree.optional(jsonMembers["fsType"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["path"] = self.path.jsonTree()
+        if let value = self.fsType { jsonMembers["fsType"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension LocalVolumeSource: APIType {
@@ -2774,7 +3564,7 @@ extension LocalVolumeSource: APIType {
 }
 
 /// Storage managed by an external CSI driver.
-public struct CSIPersistentVolumeSource: Codable, Sendable, Equatable {
+public struct CSIPersistentVolumeSource: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the CSI driver.
     public var driver: String
     /// The driver's unique ID of the volume, as returned when it was created.
@@ -2860,6 +3650,36 @@ public struct CSIPersistentVolumeSource: Codable, Sendable, Equatable {
         try container.encodeIfPresent(controllerExpandSecretRef, forKey: .controllerExpandSecretRef)
         try container.encodeIfPresent(nodeExpandSecretRef, forKey: .nodeExpandSecretRef)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.driver = try JSONTree.value(jsonMembers["driver"], orZero: "")
+        self.volumeHandle = try JSONTree.value(jsonMembers["volumeHandle"], orZero: "")
+        self.readOnly = try JSONTree.value(jsonMembers["readOnly"], orZero: false)
+        self.fsType = try JSONTree.value(jsonMembers["fsType"], orZero: "")
+        self.volumeAttributes = try JSONTree.map(jsonMembers["volumeAttributes"], zeroElement: "")
+        self.controllerPublishSecretRef = try JSONTree.optional(jsonMembers["controllerPublishSecretRef"])
+        self.nodeStageSecretRef = try JSONTree.optional(jsonMembers["nodeStageSecretRef"])
+        self.nodePublishSecretRef = try JSONTree.optional(jsonMembers["nodePublishSecretRef"])
+        self.controllerExpandSecretRef = try JSONTree.optional(jsonMembers["controllerExpandSecretRef"])
+        self.nodeExpandSecretRef = try JSONTree.optional(jsonMembers["nodeExpandSecretRef"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(10)
+        jsonMembers["driver"] = self.driver.jsonTree()
+        jsonMembers["volumeHandle"] = self.volumeHandle.jsonTree()
+        if !self.readOnly.isGoEmpty { jsonMembers["readOnly"] = self.readOnly.jsonTree() }
+        if !self.fsType.isGoEmpty { jsonMembers["fsType"] = self.fsType.jsonTree() }
+        if !self.volumeAttributes.isGoEmpty { jsonMembers["volumeAttributes"] = try self.volumeAttributes.jsonTree() }
+        if let value = self.controllerPublishSecretRef { jsonMembers["controllerPublishSecretRef"] = try value.jsonTree() }
+        if let value = self.nodeStageSecretRef { jsonMembers["nodeStageSecretRef"] = try value.jsonTree() }
+        if let value = self.nodePublishSecretRef { jsonMembers["nodePublishSecretRef"] = try value.jsonTree() }
+        if let value = self.controllerExpandSecretRef { jsonMembers["controllerExpandSecretRef"] = try value.jsonTree() }
+        if let value = self.nodeExpandSecretRef { jsonMembers["nodeExpandSecretRef"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension CSIPersistentVolumeSource: APIType {
@@ -2883,7 +3703,7 @@ extension CSIPersistentVolumeSource: APIType {
 }
 
 /// A reference to a Secret that may be in any namespace.
-public struct SecretReference: Codable, Sendable, Equatable {
+public struct SecretReference: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the Secret.
     public var name: String
     /// Namespace of the Secret.
@@ -2913,6 +3733,20 @@ public struct SecretReference: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(name, forKey: .name)
         try container.encodeOmitEmpty(namespace, forKey: .namespace)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.namespace = try JSONTree.value(jsonMembers["namespace"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.name.isGoEmpty { jsonMembers["name"] = self.name.jsonTree() }
+        if !self.namespace.isGoEmpty { jsonMembers["namespace"] = self.namespace.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension SecretReference: APIType {
@@ -2929,7 +3763,7 @@ extension SecretReference: APIType {
 }
 
 /// Nodes from which a volume can be accessed.
-public struct VolumeNodeAffinity: Codable, Sendable, Equatable {
+public struct VolumeNodeAffinity: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Node selector that nodes must match to access the volume.
     public var required: NodeSelector?
 
@@ -2952,6 +3786,18 @@ public struct VolumeNodeAffinity: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeIfPresent(required, forKey: .required)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.required = try JSONTree.optional(jsonMembers["required"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        if let value = self.required { jsonMembers["required"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension VolumeNodeAffinity: APIType {
@@ -2966,7 +3812,7 @@ extension VolumeNodeAffinity: APIType {
 }
 
 /// Observed state of a persistent volume.
-public struct PersistentVolumeStatus: Codable, Sendable, Equatable {
+public struct PersistentVolumeStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Lifecycle phase: Pending, Available (not bound), Bound, Released (claim deleted, not yet reclaimed) or Failed.
     public var phase: String
     /// Human-readable explanation of the current phase.
@@ -3010,6 +3856,24 @@ public struct PersistentVolumeStatus: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(reason, forKey: .reason)
         try container.encodeIfPresent(lastPhaseTransitionTime, forKey: .lastPhaseTransitionTime)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.phase = try JSONTree.value(jsonMembers["phase"], orZero: "")
+        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
+        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
+        self.lastPhaseTransitionTime = try JSONTree.optional(jsonMembers["lastPhaseTransitionTime"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(4)
+        if !self.phase.isGoEmpty { jsonMembers["phase"] = self.phase.jsonTree() }
+        if !self.message.isGoEmpty { jsonMembers["message"] = self.message.jsonTree() }
+        if !self.reason.isGoEmpty { jsonMembers["reason"] = self.reason.jsonTree() }
+        if let value = self.lastPhaseTransitionTime { jsonMembers["lastPhaseTransitionTime"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension PersistentVolumeStatus: APIType {
@@ -3027,7 +3891,7 @@ extension PersistentVolumeStatus: APIType {
 }
 
 /// A PersistentVolumeClaim is a user's request for storage; it binds to a matching PersistentVolume or causes one to be provisioned.
-public struct PersistentVolumeClaim: Codable, Sendable, Equatable {
+public struct PersistentVolumeClaim: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// The storage requested: size, access modes, class and optional source.
@@ -3064,6 +3928,22 @@ public struct PersistentVolumeClaim: Codable, Sendable, Equatable {
         try container.encode(spec, forKey: .spec)
         try container.encode(status, forKey: .status)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: PersistentVolumeClaimSpec())
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: PersistentVolumeClaimStatus())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["spec"] = try self.spec.jsonTree()
+        jsonMembers["status"] = try self.status.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension PersistentVolumeClaim: APIType {
@@ -3091,7 +3971,7 @@ extension PersistentVolumeClaim: KubeResource {
 }
 
 /// The storage a claim requests.
-public struct PersistentVolumeClaimSpec: Codable, Sendable, Equatable {
+public struct PersistentVolumeClaimSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Access modes the volume must support: ReadWriteOnce, ReadOnlyMany, ReadWriteMany or ReadWriteOncePod.
     public var accessModes: [String]
     /// Labels of existing volumes the claim may bind to.
@@ -3170,6 +4050,34 @@ public struct PersistentVolumeClaimSpec: Codable, Sendable, Equatable {
         try container.encodeIfPresent(dataSourceRef, forKey: .dataSourceRef)
         try container.encodeIfPresent(volumeAttributesClassName, forKey: .volumeAttributesClassName)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.accessModes = try JSONTree.list(jsonMembers["accessModes"], zeroElement: "")
+        self.selector = try JSONTree.optional(jsonMembers["selector"])
+        self.resources = try JSONTree.value(jsonMembers["resources"], orZero: VolumeResourceRequirements())
+        self.volumeName = try JSONTree.value(jsonMembers["volumeName"], orZero: "")
+        self.storageClassName = try JSONTree.optional(jsonMembers["storageClassName"])
+        self.volumeMode = try JSONTree.optional(jsonMembers["volumeMode"])
+        self.dataSource = try JSONTree.optional(jsonMembers["dataSource"])
+        self.dataSourceRef = try JSONTree.optional(jsonMembers["dataSourceRef"])
+        self.volumeAttributesClassName = try JSONTree.optional(jsonMembers["volumeAttributesClassName"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(9)
+        if !self.accessModes.isGoEmpty { jsonMembers["accessModes"] = try self.accessModes.jsonTree() }
+        if let value = self.selector { jsonMembers["selector"] = value.jsonTree() }
+        jsonMembers["resources"] = try self.resources.jsonTree()
+        if !self.volumeName.isGoEmpty { jsonMembers["volumeName"] = self.volumeName.jsonTree() }
+        if let value = self.storageClassName { jsonMembers["storageClassName"] = value.jsonTree() }
+        if let value = self.volumeMode { jsonMembers["volumeMode"] = value.jsonTree() }
+        if let value = self.dataSource { jsonMembers["dataSource"] = try value.jsonTree() }
+        if let value = self.dataSourceRef { jsonMembers["dataSourceRef"] = try value.jsonTree() }
+        if let value = self.volumeAttributesClassName { jsonMembers["volumeAttributesClassName"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension PersistentVolumeClaimSpec: APIType {
@@ -3192,7 +4100,7 @@ extension PersistentVolumeClaimSpec: APIType {
 }
 
 /// Storage resources requested for a volume.
-public struct VolumeResourceRequirements: Codable, Sendable, Equatable {
+public struct VolumeResourceRequirements: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Maximum amounts of resources.
     public var limits: [String: Quantity]
     /// Minimum amounts of resources, such as storage; default to limits when only limits are given.
@@ -3222,6 +4130,20 @@ public struct VolumeResourceRequirements: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(limits, forKey: .limits)
         try container.encodeOmitEmpty(requests, forKey: .requests)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.limits = try JSONTree.map(jsonMembers["limits"], zeroElement: Quantity(0))
+        self.requests = try JSONTree.map(jsonMembers["requests"], zeroElement: Quantity(0))
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.limits.isGoEmpty { jsonMembers["limits"] = try self.limits.jsonTree() }
+        if !self.requests.isGoEmpty { jsonMembers["requests"] = try self.requests.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension VolumeResourceRequirements: APIType {
@@ -3237,7 +4159,7 @@ extension VolumeResourceRequirements: APIType {
 }
 
 /// A reference to an object of a given kind in the same namespace.
-public struct TypedLocalObjectReference: Codable, Sendable, Equatable {
+public struct TypedLocalObjectReference: Codable, JSONTreeCodable, Sendable, Equatable {
     /// API group of the referenced kind; empty means the core group.
     public var apiGroup: String?
     /// Kind of the referenced object.
@@ -3274,6 +4196,22 @@ public struct TypedLocalObjectReference: Codable, Sendable, Equatable {
         try container.encode(kind, forKey: .kind)
         try container.encode(name, forKey: .name)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.apiGroup = try JSONTree.optional(jsonMembers["apiGroup"])
+        self.kind = try JSONTree.value(jsonMembers["kind"], orZero: "")
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["apiGroup"] = self.apiGroup?.jsonTree() ?? .null
+        jsonMembers["kind"] = self.kind.jsonTree()
+        jsonMembers["name"] = self.name.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension TypedLocalObjectReference: APIType {
@@ -3291,7 +4229,7 @@ extension TypedLocalObjectReference: APIType {
 }
 
 /// A reference to an object of a given kind, possibly in another namespace.
-public struct TypedObjectReference: Codable, Sendable, Equatable {
+public struct TypedObjectReference: Codable, JSONTreeCodable, Sendable, Equatable {
     /// API group of the referenced kind; empty means the core group.
     public var apiGroup: String?
     /// Kind of the referenced object.
@@ -3335,6 +4273,24 @@ public struct TypedObjectReference: Codable, Sendable, Equatable {
         try container.encode(name, forKey: .name)
         try container.encodeIfPresent(namespace, forKey: .namespace)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.apiGroup = try JSONTree.optional(jsonMembers["apiGroup"])
+        self.kind = try JSONTree.value(jsonMembers["kind"], orZero: "")
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.namespace = try JSONTree.optional(jsonMembers["namespace"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(4)
+        jsonMembers["apiGroup"] = self.apiGroup?.jsonTree() ?? .null
+        jsonMembers["kind"] = self.kind.jsonTree()
+        jsonMembers["name"] = self.name.jsonTree()
+        if let value = self.namespace { jsonMembers["namespace"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension TypedObjectReference: APIType {
@@ -3352,7 +4308,7 @@ extension TypedObjectReference: APIType {
 }
 
 /// Observed state of a claim.
-public struct PersistentVolumeClaimStatus: Codable, Sendable, Equatable {
+public struct PersistentVolumeClaimStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Lifecycle phase: Pending, Bound or Lost (its volume disappeared).
     public var phase: String
     /// Access modes of the bound volume.
@@ -3424,6 +4380,32 @@ public struct PersistentVolumeClaimStatus: Codable, Sendable, Equatable {
         try container.encodeIfPresent(currentVolumeAttributesClassName, forKey: .currentVolumeAttributesClassName)
         try container.encodeIfPresent(modifyVolumeStatus, forKey: .modifyVolumeStatus)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.phase = try JSONTree.value(jsonMembers["phase"], orZero: "")
+        self.accessModes = try JSONTree.list(jsonMembers["accessModes"], zeroElement: "")
+        self.capacity = try JSONTree.map(jsonMembers["capacity"], zeroElement: Quantity(0))
+        self.conditions = try JSONTree.list(jsonMembers["conditions"], zeroElement: PersistentVolumeClaimCondition())
+        self.allocatedResources = try JSONTree.map(jsonMembers["allocatedResources"], zeroElement: Quantity(0))
+        self.allocatedResourceStatuses = try JSONTree.map(jsonMembers["allocatedResourceStatuses"], zeroElement: "")
+        self.currentVolumeAttributesClassName = try JSONTree.optional(jsonMembers["currentVolumeAttributesClassName"])
+        self.modifyVolumeStatus = try JSONTree.optional(jsonMembers["modifyVolumeStatus"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(8)
+        if !self.phase.isGoEmpty { jsonMembers["phase"] = self.phase.jsonTree() }
+        if !self.accessModes.isGoEmpty { jsonMembers["accessModes"] = try self.accessModes.jsonTree() }
+        if !self.capacity.isGoEmpty { jsonMembers["capacity"] = try self.capacity.jsonTree() }
+        if !self.conditions.isGoEmpty { jsonMembers["conditions"] = try self.conditions.jsonTree() }
+        if !self.allocatedResources.isGoEmpty { jsonMembers["allocatedResources"] = try self.allocatedResources.jsonTree() }
+        if !self.allocatedResourceStatuses.isGoEmpty { jsonMembers["allocatedResourceStatuses"] = try self.allocatedResourceStatuses.jsonTree() }
+        if let value = self.currentVolumeAttributesClassName { jsonMembers["currentVolumeAttributesClassName"] = value.jsonTree() }
+        if let value = self.modifyVolumeStatus { jsonMembers["modifyVolumeStatus"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension PersistentVolumeClaimStatus: APIType {
@@ -3445,7 +4427,7 @@ extension PersistentVolumeClaimStatus: APIType {
 }
 
 /// One observed condition of a claim.
-public struct PersistentVolumeClaimCondition: Codable, Sendable, Equatable {
+public struct PersistentVolumeClaimCondition: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Kind of condition, such as Resizing or FileSystemResizePending.
     public var type: String
     /// Whether the condition holds: True, False or Unknown.
@@ -3503,6 +4485,28 @@ public struct PersistentVolumeClaimCondition: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(reason, forKey: .reason)
         try container.encodeOmitEmpty(message, forKey: .message)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: "")
+        self.lastProbeTime = try JSONTree.optional(jsonMembers["lastProbeTime"])
+        self.lastTransitionTime = try JSONTree.optional(jsonMembers["lastTransitionTime"])
+        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
+        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(6)
+        jsonMembers["type"] = self.type.jsonTree()
+        jsonMembers["status"] = self.status.jsonTree()
+        jsonMembers["lastProbeTime"] = try self.lastProbeTime?.jsonTree() ?? .null
+        jsonMembers["lastTransitionTime"] = try self.lastTransitionTime?.jsonTree() ?? .null
+        if !self.reason.isGoEmpty { jsonMembers["reason"] = self.reason.jsonTree() }
+        if !self.message.isGoEmpty { jsonMembers["message"] = self.message.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension PersistentVolumeClaimCondition: APIType {
@@ -3522,7 +4526,7 @@ extension PersistentVolumeClaimCondition: APIType {
 }
 
 /// Status of a change of a volume's attributes class.
-public struct ModifyVolumeStatus: Codable, Sendable, Equatable {
+public struct ModifyVolumeStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// VolumeAttributesClass the volume is being changed to.
     public var targetVolumeAttributesClassName: String
     /// State of the change: Pending (requirements not met yet), InProgress or Infeasible (rejected by the driver).
@@ -3552,6 +4556,20 @@ public struct ModifyVolumeStatus: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(targetVolumeAttributesClassName, forKey: .targetVolumeAttributesClassName)
         try container.encode(status, forKey: .status)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.targetVolumeAttributesClassName = try JSONTree.value(jsonMembers["targetVolumeAttributesClassName"], orZero: "")
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.targetVolumeAttributesClassName.isGoEmpty { jsonMembers["targetVolumeAttributesClassName"] = self.targetVolumeAttributesClassName.jsonTree() }
+        jsonMembers["status"] = self.status.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension ModifyVolumeStatus: APIType {
@@ -3567,7 +4585,7 @@ extension ModifyVolumeStatus: APIType {
 }
 
 /// A LimitRange sets default, minimum and maximum resource amounts for pods, containers and claims in its namespace.
-public struct LimitRange: Codable, Sendable, Equatable {
+public struct LimitRange: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// The limits enforced.
@@ -3597,6 +4615,20 @@ public struct LimitRange: Codable, Sendable, Equatable {
         try container.encode(metadata, forKey: .metadata)
         try container.encode(spec, forKey: .spec)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: LimitRangeSpec())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["spec"] = try self.spec.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension LimitRange: APIType {
@@ -3620,7 +4652,7 @@ extension LimitRange: KubeResource {
 }
 
 /// The limits of a LimitRange.
-public struct LimitRangeSpec: Codable, Sendable, Equatable {
+public struct LimitRangeSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     /// One entry per kind of object limited.
     public var limits: [LimitRangeItem]
 
@@ -3643,6 +4675,18 @@ public struct LimitRangeSpec: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(limits, forKey: .limits)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.limits = try JSONTree.list(jsonMembers["limits"], zeroElement: LimitRangeItem())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        jsonMembers["limits"] = try self.limits.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension LimitRangeSpec: APIType {
@@ -3657,7 +4701,7 @@ extension LimitRangeSpec: APIType {
 }
 
 /// Resource limits for one kind of object.
-public struct LimitRangeItem: Codable, Sendable, Equatable {
+public struct LimitRangeItem: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Kind of object limited: Pod, Container or PersistentVolumeClaim.
     public var type: String
     /// Maximum amount of each resource.
@@ -3715,6 +4759,28 @@ public struct LimitRangeItem: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(defaultRequest, forKey: .defaultRequest)
         try container.encodeOmitEmpty(maxLimitRequestRatio, forKey: .maxLimitRequestRatio)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
+        self.max = try JSONTree.map(jsonMembers["max"], zeroElement: Quantity(0))
+        self.min = try JSONTree.map(jsonMembers["min"], zeroElement: Quantity(0))
+        self.`default` = try JSONTree.map(jsonMembers["default"], zeroElement: Quantity(0))
+        self.defaultRequest = try JSONTree.map(jsonMembers["defaultRequest"], zeroElement: Quantity(0))
+        self.maxLimitRequestRatio = try JSONTree.map(jsonMembers["maxLimitRequestRatio"], zeroElement: Quantity(0))
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(6)
+        jsonMembers["type"] = self.type.jsonTree()
+        if !self.max.isGoEmpty { jsonMembers["max"] = try self.max.jsonTree() }
+        if !self.min.isGoEmpty { jsonMembers["min"] = try self.min.jsonTree() }
+        if !self.`default`.isGoEmpty { jsonMembers["default"] = try self.`default`.jsonTree() }
+        if !self.defaultRequest.isGoEmpty { jsonMembers["defaultRequest"] = try self.defaultRequest.jsonTree() }
+        if !self.maxLimitRequestRatio.isGoEmpty { jsonMembers["maxLimitRequestRatio"] = try self.maxLimitRequestRatio.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension LimitRangeItem: APIType {
@@ -3734,7 +4800,7 @@ extension LimitRangeItem: APIType {
 }
 
 /// A ResourceQuota caps the total resources and object counts in its namespace.
-public struct ResourceQuota: Codable, Sendable, Equatable {
+public struct ResourceQuota: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// The hard limits wanted.
@@ -3771,6 +4837,22 @@ public struct ResourceQuota: Codable, Sendable, Equatable {
         try container.encode(spec, forKey: .spec)
         try container.encode(status, forKey: .status)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: ResourceQuotaSpec())
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: ResourceQuotaStatus())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["spec"] = try self.spec.jsonTree()
+        jsonMembers["status"] = try self.status.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension ResourceQuota: APIType {
@@ -3798,7 +4880,7 @@ extension ResourceQuota: KubeResource {
 }
 
 /// The limits of a quota.
-public struct ResourceQuotaSpec: Codable, Sendable, Equatable {
+public struct ResourceQuotaSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Maximum total of each named resource, such as requests.cpu, limits.memory or count/pods.
     public var hard: [String: Quantity]
     /// Filters that every object counted by the quota must match, such as Terminating or BestEffort. Unset means all objects.
@@ -3835,6 +4917,22 @@ public struct ResourceQuotaSpec: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(scopes, forKey: .scopes)
         try container.encodeIfPresent(scopeSelector, forKey: .scopeSelector)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.hard = try JSONTree.map(jsonMembers["hard"], zeroElement: Quantity(0))
+        self.scopes = try JSONTree.list(jsonMembers["scopes"], zeroElement: "")
+        self.scopeSelector = try JSONTree.optional(jsonMembers["scopeSelector"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        if !self.hard.isGoEmpty { jsonMembers["hard"] = try self.hard.jsonTree() }
+        if !self.scopes.isGoEmpty { jsonMembers["scopes"] = try self.scopes.jsonTree() }
+        if let value = self.scopeSelector { jsonMembers["scopeSelector"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ResourceQuotaSpec: APIType {
@@ -3851,7 +4949,7 @@ extension ResourceQuotaSpec: APIType {
 }
 
 /// Requirements on quota scopes, all of which must hold.
-public struct ScopeSelector: Codable, Sendable, Equatable {
+public struct ScopeSelector: Codable, JSONTreeCodable, Sendable, Equatable {
     /// The scope requirements.
     public var matchExpressions: [ScopedResourceSelectorRequirement]
 
@@ -3874,6 +4972,18 @@ public struct ScopeSelector: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeOmitEmpty(matchExpressions, forKey: .matchExpressions)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.matchExpressions = try JSONTree.list(jsonMembers["matchExpressions"], zeroElement: ScopedResourceSelectorRequirement())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        if !self.matchExpressions.isGoEmpty { jsonMembers["matchExpressions"] = try self.matchExpressions.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ScopeSelector: APIType {
@@ -3889,7 +4999,7 @@ extension ScopeSelector: APIType {
 }
 
 /// A requirement relating a quota scope to a set of values.
-public struct ScopedResourceSelectorRequirement: Codable, Sendable, Equatable {
+public struct ScopedResourceSelectorRequirement: Codable, JSONTreeCodable, Sendable, Equatable {
     /// The scope the requirement applies to.
     public var scopeName: String
     /// Relation between the scope and the values: In, NotIn, Exists or DoesNotExist.
@@ -3926,6 +5036,22 @@ public struct ScopedResourceSelectorRequirement: Codable, Sendable, Equatable {
         try container.encode(`operator`, forKey: .`operator`)
         try container.encodeOmitEmpty(values, forKey: .values)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.scopeName = try JSONTree.value(jsonMembers["scopeName"], orZero: "")
+        self.`operator` = try JSONTree.value(jsonMembers["operator"], orZero: "")
+        self.values = try JSONTree.list(jsonMembers["values"], zeroElement: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["scopeName"] = self.scopeName.jsonTree()
+        jsonMembers["operator"] = self.`operator`.jsonTree()
+        if !self.values.isGoEmpty { jsonMembers["values"] = try self.values.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ScopedResourceSelectorRequirement: APIType {
@@ -3942,7 +5068,7 @@ extension ScopedResourceSelectorRequirement: APIType {
 }
 
 /// Enforced limits and current usage of a quota.
-public struct ResourceQuotaStatus: Codable, Sendable, Equatable {
+public struct ResourceQuotaStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Hard limits currently enforced.
     public var hard: [String: Quantity]
     /// Current total usage of each resource in the namespace.
@@ -3972,6 +5098,20 @@ public struct ResourceQuotaStatus: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(hard, forKey: .hard)
         try container.encodeOmitEmpty(used, forKey: .used)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.hard = try JSONTree.map(jsonMembers["hard"], zeroElement: Quantity(0))
+        self.used = try JSONTree.map(jsonMembers["used"], zeroElement: Quantity(0))
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.hard.isGoEmpty { jsonMembers["hard"] = try self.hard.jsonTree() }
+        if !self.used.isGoEmpty { jsonMembers["used"] = try self.used.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ResourceQuotaStatus: APIType {
@@ -3987,7 +5127,7 @@ extension ResourceQuotaStatus: APIType {
 }
 
 /// Label requirements on topology, all of which must hold. An empty term matches nothing.
-public struct TopologySelectorTerm: Codable, Sendable, Equatable {
+public struct TopologySelectorTerm: Codable, JSONTreeCodable, Sendable, Equatable {
     /// The label requirements.
     public var matchLabelExpressions: [TopologySelectorLabelRequirement]
 
@@ -4010,6 +5150,18 @@ public struct TopologySelectorTerm: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeOmitEmpty(matchLabelExpressions, forKey: .matchLabelExpressions)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.matchLabelExpressions = try JSONTree.list(jsonMembers["matchLabelExpressions"], zeroElement: TopologySelectorLabelRequirement())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        if !self.matchLabelExpressions.isGoEmpty { jsonMembers["matchLabelExpressions"] = try self.matchLabelExpressions.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension TopologySelectorTerm: APIType {
@@ -4025,7 +5177,7 @@ extension TopologySelectorTerm: APIType {
 }
 
 /// A topology label that must have one of the given values.
-public struct TopologySelectorLabelRequirement: Codable, Sendable, Equatable {
+public struct TopologySelectorLabelRequirement: Codable, JSONTreeCodable, Sendable, Equatable {
     /// The label key.
     public var key: String
     /// Allowed values of the label; one must match.
@@ -4054,6 +5206,20 @@ public struct TopologySelectorLabelRequirement: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(key, forKey: .key)
         try container.encode(values, forKey: .values)
+    }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.key = try JSONTree.value(jsonMembers["key"], orZero: "")
+        self.values = try JSONTree.list(jsonMembers["values"], zeroElement: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["key"] = self.key.jsonTree()
+        jsonMembers["values"] = try self.values.jsonTree()
+        return .object(jsonMembers)
     }
 }
 

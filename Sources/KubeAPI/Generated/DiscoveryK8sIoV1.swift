@@ -4,7 +4,7 @@
 public import KubeCore
 
 /// An EndpointSlice lists a subset of the network endpoints of a Service; a Service may have several slices.
-public struct EndpointSlice: Codable, Sendable, Equatable {
+public struct EndpointSlice: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// Type of all addresses in the slice: IPv4, IPv6 or FQDN. Immutable.
@@ -48,6 +48,24 @@ public struct EndpointSlice: Codable, Sendable, Equatable {
         try container.encode(endpoints, forKey: .endpoints)
         try container.encode(ports, forKey: .ports)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.addressType = try JSONTree.value(jsonMembers["addressType"], orZero: "")
+        self.endpoints = try JSONTree.list(jsonMembers["endpoints"], zeroElement: Endpoint())
+        self.ports = try JSONTree.list(jsonMembers["ports"], zeroElement: DiscoveryEndpointPort())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(4)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["addressType"] = self.addressType.jsonTree()
+        jsonMembers["endpoints"] = try self.endpoints.jsonTree()
+        jsonMembers["ports"] = try self.ports.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension EndpointSlice: APIType {
@@ -72,7 +90,7 @@ extension EndpointSlice: KubeResource {
 }
 
 /// One backend of a Service.
-public struct Endpoint: Codable, Sendable, Equatable {
+public struct Endpoint: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Addresses of the endpoint (IP addresses in canonical form for IPv4 and IPv6 slices). Consumers use the first; at least one and at most 100 entries.
     public var addresses: [String]
     /// Readiness, serving and terminating state of the endpoint.
@@ -144,6 +162,32 @@ public struct Endpoint: Codable, Sendable, Equatable {
         try container.encodeIfPresent(zone, forKey: .zone)
         try container.encodeIfPresent(hints, forKey: .hints)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.addresses = try JSONTree.list(jsonMembers["addresses"], zeroElement: "")
+        self.conditions = try JSONTree.value(jsonMembers["conditions"], orZero: EndpointConditions())
+        self.hostname = try JSONTree.optional(jsonMembers["hostname"])
+        self.targetRef = try JSONTree.optional(jsonMembers["targetRef"])
+        self.deprecatedTopology = try JSONTree.map(jsonMembers["deprecatedTopology"], zeroElement: "")
+        self.nodeName = try JSONTree.optional(jsonMembers["nodeName"])
+        self.zone = try JSONTree.optional(jsonMembers["zone"])
+        self.hints = try JSONTree.optional(jsonMembers["hints"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(8)
+        jsonMembers["addresses"] = try self.addresses.jsonTree()
+        jsonMembers["conditions"] = try self.conditions.jsonTree()
+        if let value = self.hostname { jsonMembers["hostname"] = value.jsonTree() }
+        if let value = self.targetRef { jsonMembers["targetRef"] = try value.jsonTree() }
+        if !self.deprecatedTopology.isGoEmpty { jsonMembers["deprecatedTopology"] = try self.deprecatedTopology.jsonTree() }
+        if let value = self.nodeName { jsonMembers["nodeName"] = value.jsonTree() }
+        if let value = self.zone { jsonMembers["zone"] = value.jsonTree() }
+        if let value = self.hints { jsonMembers["hints"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension Endpoint: APIType {
@@ -165,7 +209,7 @@ extension Endpoint: APIType {
 }
 
 /// The state of an endpoint.
-public struct EndpointConditions: Codable, Sendable, Equatable {
+public struct EndpointConditions: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Whether the endpoint should receive traffic; normally serving and not terminating. Nil means true.
     public var ready: Bool?
     /// Whether the endpoint can serve traffic, regardless of terminating. Nil means true.
@@ -202,6 +246,22 @@ public struct EndpointConditions: Codable, Sendable, Equatable {
         try container.encodeIfPresent(serving, forKey: .serving)
         try container.encodeIfPresent(terminating, forKey: .terminating)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.ready = try JSONTree.optional(jsonMembers["ready"])
+        self.serving = try JSONTree.optional(jsonMembers["serving"])
+        self.terminating = try JSONTree.optional(jsonMembers["terminating"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        if let value = self.ready { jsonMembers["ready"] = value.jsonTree() }
+        if let value = self.serving { jsonMembers["serving"] = value.jsonTree() }
+        if let value = self.terminating { jsonMembers["terminating"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension EndpointConditions: APIType {
@@ -218,7 +278,7 @@ extension EndpointConditions: APIType {
 }
 
 /// Hints about which consumers should use an endpoint.
-public struct EndpointHints: Codable, Sendable, Equatable {
+public struct EndpointHints: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Zones whose clients should use this endpoint (at most 8).
     public var forZones: [ForZone]
     /// Nodes whose clients should use this endpoint (at most 8).
@@ -248,6 +308,20 @@ public struct EndpointHints: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(forZones, forKey: .forZones)
         try container.encodeOmitEmpty(forNodes, forKey: .forNodes)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.forZones = try JSONTree.list(jsonMembers["forZones"], zeroElement: ForZone())
+        self.forNodes = try JSONTree.list(jsonMembers["forNodes"], zeroElement: ForNode())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.forZones.isGoEmpty { jsonMembers["forZones"] = try self.forZones.jsonTree() }
+        if !self.forNodes.isGoEmpty { jsonMembers["forNodes"] = try self.forNodes.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension EndpointHints: APIType {
@@ -263,7 +337,7 @@ extension EndpointHints: APIType {
 }
 
 /// A zone that should consume an endpoint.
-public struct ForZone: Codable, Sendable, Equatable {
+public struct ForZone: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the zone.
     public var name: String
 
@@ -286,6 +360,18 @@ public struct ForZone: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(name, forKey: .name)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        jsonMembers["name"] = self.name.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension ForZone: APIType {
@@ -300,7 +386,7 @@ extension ForZone: APIType {
 }
 
 /// A node that should consume an endpoint.
-public struct ForNode: Codable, Sendable, Equatable {
+public struct ForNode: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the node.
     public var name: String
 
@@ -323,6 +409,18 @@ public struct ForNode: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(name, forKey: .name)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        jsonMembers["name"] = self.name.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension ForNode: APIType {
@@ -337,7 +435,7 @@ extension ForNode: APIType {
 }
 
 /// One port of the endpoints in an EndpointSlice.
-public struct DiscoveryEndpointPort: Codable, Sendable, Equatable {
+public struct DiscoveryEndpointPort: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the port, matching the Service port name; empty or a DNS label, unique within the slice.
     public var name: String?
     /// IP protocol of the port: TCP (default), UDP or SCTP.
@@ -380,6 +478,24 @@ public struct DiscoveryEndpointPort: Codable, Sendable, Equatable {
         try container.encodeIfPresent(`protocol`, forKey: .`protocol`)
         try container.encodeIfPresent(port, forKey: .port)
         try container.encodeIfPresent(appProtocol, forKey: .appProtocol)
+    }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.optional(jsonMembers["name"])
+        self.`protocol` = try JSONTree.optional(jsonMembers["protocol"])
+        self.port = try JSONTree.optional(jsonMembers["port"])
+        self.appProtocol = try JSONTree.optional(jsonMembers["appProtocol"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(4)
+        if let value = self.name { jsonMembers["name"] = value.jsonTree() }
+        if let value = self.`protocol` { jsonMembers["protocol"] = value.jsonTree() }
+        if let value = self.port { jsonMembers["port"] = value.jsonTree() }
+        if let value = self.appProtocol { jsonMembers["appProtocol"] = value.jsonTree() }
+        return .object(jsonMembers)
     }
 }
 

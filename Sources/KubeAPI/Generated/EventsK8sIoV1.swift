@@ -4,7 +4,7 @@
 public import KubeCore
 
 /// A record of something that happened to an object, reported by a controller; events.k8s.io form of the core Event. Events are kept only for a limited time.
-public struct EventsV1Event: Codable, Sendable, Equatable {
+public struct EventsV1Event: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// When the event was first observed, with microsecond precision. Required.
@@ -125,6 +125,46 @@ public struct EventsV1Event: Codable, Sendable, Equatable {
         try container.encodeOrNull(deprecatedLastTimestamp, forKey: .deprecatedLastTimestamp)
         try container.encodeOmitEmpty(deprecatedCount, forKey: .deprecatedCount)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.eventTime = try JSONTree.optional(jsonMembers["eventTime"])
+        self.series = try JSONTree.optional(jsonMembers["series"])
+        self.reportingController = try JSONTree.value(jsonMembers["reportingController"], orZero: "")
+        self.reportingInstance = try JSONTree.value(jsonMembers["reportingInstance"], orZero: "")
+        self.action = try JSONTree.value(jsonMembers["action"], orZero: "")
+        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
+        self.regarding = try JSONTree.value(jsonMembers["regarding"], orZero: ObjectReference())
+        self.related = try JSONTree.optional(jsonMembers["related"])
+        self.note = try JSONTree.value(jsonMembers["note"], orZero: "")
+        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
+        self.deprecatedSource = try JSONTree.value(jsonMembers["deprecatedSource"], orZero: EventSource())
+        self.deprecatedFirstTimestamp = try JSONTree.optional(jsonMembers["deprecatedFirstTimestamp"])
+        self.deprecatedLastTimestamp = try JSONTree.optional(jsonMembers["deprecatedLastTimestamp"])
+        self.deprecatedCount = try JSONTree.value(jsonMembers["deprecatedCount"], orZero: 0)
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(15)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["eventTime"] = try self.eventTime?.jsonTree() ?? .null
+        if let value = self.series { jsonMembers["series"] = try value.jsonTree() }
+        if !self.reportingController.isGoEmpty { jsonMembers["reportingController"] = self.reportingController.jsonTree() }
+        if !self.reportingInstance.isGoEmpty { jsonMembers["reportingInstance"] = self.reportingInstance.jsonTree() }
+        if !self.action.isGoEmpty { jsonMembers["action"] = self.action.jsonTree() }
+        if !self.reason.isGoEmpty { jsonMembers["reason"] = self.reason.jsonTree() }
+        jsonMembers["regarding"] = try self.regarding.jsonTree()
+        if let value = self.related { jsonMembers["related"] = try value.jsonTree() }
+        if !self.note.isGoEmpty { jsonMembers["note"] = self.note.jsonTree() }
+        if !self.type.isGoEmpty { jsonMembers["type"] = self.type.jsonTree() }
+        jsonMembers["deprecatedSource"] = try self.deprecatedSource.jsonTree()
+        jsonMembers["deprecatedFirstTimestamp"] = try self.deprecatedFirstTimestamp?.jsonTree() ?? .null
+        jsonMembers["deprecatedLastTimestamp"] = try self.deprecatedLastTimestamp?.jsonTree() ?? .null
+        if !self.deprecatedCount.isGoEmpty { jsonMembers["deprecatedCount"] = self.deprecatedCount.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension EventsV1Event: APIType {
@@ -161,7 +201,7 @@ extension EventsV1Event: KubeResource {
 }
 
 /// Information about an event that happens repeatedly; reporters update it periodically rather than on every occurrence.
-public struct EventsV1EventSeries: Codable, Sendable, Equatable {
+public struct EventsV1EventSeries: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Number of occurrences up to the last heartbeat.
     public var count: Int32
     /// When the last occurrence before the last heartbeat was seen.
@@ -190,6 +230,20 @@ public struct EventsV1EventSeries: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(count, forKey: .count)
         try container.encodeOrNull(lastObservedTime, forKey: .lastObservedTime)
+    }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.count = try JSONTree.value(jsonMembers["count"], orZero: 0)
+        self.lastObservedTime = try JSONTree.optional(jsonMembers["lastObservedTime"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["count"] = self.count.jsonTree()
+        jsonMembers["lastObservedTime"] = try self.lastObservedTime?.jsonTree() ?? .null
+        return .object(jsonMembers)
     }
 }
 

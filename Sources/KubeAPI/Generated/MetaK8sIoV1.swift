@@ -4,7 +4,7 @@
 public import KubeCore
 
 /// One aspect of an object's current state, in the standard shape shared by many APIs (metav1.Condition).
-public struct Condition: Codable, Sendable, Equatable {
+public struct Condition: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Type of condition in CamelCase, e.g. Available or Ready.
     public var type: String
     /// Status of the condition: True, False or Unknown.
@@ -62,6 +62,28 @@ public struct Condition: Codable, Sendable, Equatable {
         try container.encode(reason, forKey: .reason)
         try container.encode(message, forKey: .message)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: "")
+        self.observedGeneration = try JSONTree.value(jsonMembers["observedGeneration"], orZero: 0)
+        self.lastTransitionTime = try JSONTree.optional(jsonMembers["lastTransitionTime"])
+        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
+        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(6)
+        jsonMembers["type"] = self.type.jsonTree()
+        jsonMembers["status"] = self.status.jsonTree()
+        if !self.observedGeneration.isGoEmpty { jsonMembers["observedGeneration"] = self.observedGeneration.jsonTree() }
+        jsonMembers["lastTransitionTime"] = try self.lastTransitionTime?.jsonTree() ?? .null
+        jsonMembers["reason"] = self.reason.jsonTree()
+        jsonMembers["message"] = self.message.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension Condition: APIType {
@@ -81,7 +103,7 @@ extension Condition: APIType {
 }
 
 /// One requirement of a parsed field selector: a field, an operator and the values it relates them to (metav1.FieldSelectorRequirement).
-public struct FieldSelectorRequirement: Codable, Sendable, Equatable {
+public struct FieldSelectorRequirement: Codable, JSONTreeCodable, Sendable, Equatable {
     /// The field-selector key, such as spec.nodeName.
     public var key: String
     /// How the key relates to the values: In, NotIn, Exists or DoesNotExist (more may be added).
@@ -117,6 +139,22 @@ public struct FieldSelectorRequirement: Codable, Sendable, Equatable {
         try container.encode(key, forKey: .key)
         try container.encode(`operator`, forKey: .`operator`)
         try container.encodeOmitEmpty(values, forKey: .values)
+    }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.key = try JSONTree.value(jsonMembers["key"], orZero: "")
+        self.`operator` = try JSONTree.value(jsonMembers["operator"], orZero: "")
+        self.values = try JSONTree.list(jsonMembers["values"], zeroElement: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["key"] = self.key.jsonTree()
+        jsonMembers["operator"] = self.`operator`.jsonTree()
+        if !self.values.isGoEmpty { jsonMembers["values"] = try self.values.jsonTree() }
+        return .object(jsonMembers)
     }
 }
 

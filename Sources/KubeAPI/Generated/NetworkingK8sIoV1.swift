@@ -4,7 +4,7 @@
 public import KubeCore
 
 /// An Ingress routes external HTTP and HTTPS traffic to Services by host and path; an ingress controller implements it.
-public struct Ingress: Codable, Sendable, Equatable {
+public struct Ingress: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// Routing rules, TLS settings and default backend.
@@ -41,6 +41,22 @@ public struct Ingress: Codable, Sendable, Equatable {
         try container.encode(spec, forKey: .spec)
         try container.encode(status, forKey: .status)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: IngressSpec())
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: IngressStatus())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["spec"] = try self.spec.jsonTree()
+        jsonMembers["status"] = try self.status.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension Ingress: APIType {
@@ -68,7 +84,7 @@ extension Ingress: KubeResource {
 }
 
 /// Desired routing of an Ingress.
-public struct IngressSpec: Codable, Sendable, Equatable {
+public struct IngressSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the IngressClass whose controller should implement this Ingress; when unset the default IngressClass applies.
     public var ingressClassName: String?
     /// Backend for requests that match no rule. Required when there are no rules.
@@ -112,6 +128,24 @@ public struct IngressSpec: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(tls, forKey: .tls)
         try container.encodeOmitEmpty(rules, forKey: .rules)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.ingressClassName = try JSONTree.optional(jsonMembers["ingressClassName"])
+        self.defaultBackend = try JSONTree.optional(jsonMembers["defaultBackend"])
+        self.tls = try JSONTree.list(jsonMembers["tls"], zeroElement: IngressTLS())
+        self.rules = try JSONTree.list(jsonMembers["rules"], zeroElement: IngressRule())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(4)
+        if let value = self.ingressClassName { jsonMembers["ingressClassName"] = value.jsonTree() }
+        if let value = self.defaultBackend { jsonMembers["defaultBackend"] = try value.jsonTree() }
+        if !self.tls.isGoEmpty { jsonMembers["tls"] = try self.tls.jsonTree() }
+        if !self.rules.isGoEmpty { jsonMembers["rules"] = try self.rules.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension IngressSpec: APIType {
@@ -129,7 +163,7 @@ extension IngressSpec: APIType {
 }
 
 /// Where matching traffic goes: a Service port or another resource, never both.
-public struct IngressBackend: Codable, Sendable, Equatable {
+public struct IngressBackend: Codable, JSONTreeCodable, Sendable, Equatable {
     /// A Service in the Ingress's namespace, with a port.
     public var service: IngressServiceBackend?
     /// Another object in the Ingress's namespace, such as a storage bucket, handled by the controller.
@@ -159,6 +193,20 @@ public struct IngressBackend: Codable, Sendable, Equatable {
         try container.encodeIfPresent(service, forKey: .service)
         try container.encodeIfPresent(resource, forKey: .resource)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.service = try JSONTree.optional(jsonMembers["service"])
+        self.resource = try JSONTree.optional(jsonMembers["resource"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if let value = self.service { jsonMembers["service"] = try value.jsonTree() }
+        if let value = self.resource { jsonMembers["resource"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension IngressBackend: APIType {
@@ -174,7 +222,7 @@ extension IngressBackend: APIType {
 }
 
 /// A Service used as an Ingress backend.
-public struct IngressServiceBackend: Codable, Sendable, Equatable {
+public struct IngressServiceBackend: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the Service, in the Ingress's namespace.
     public var name: String
     /// Port of the Service, by name or number.
@@ -204,6 +252,20 @@ public struct IngressServiceBackend: Codable, Sendable, Equatable {
         try container.encode(name, forKey: .name)
         try container.encode(port, forKey: .port)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.port = try JSONTree.value(jsonMembers["port"], orZero: ServiceBackendPort())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["name"] = self.name.jsonTree()
+        jsonMembers["port"] = try self.port.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension IngressServiceBackend: APIType {
@@ -219,7 +281,7 @@ extension IngressServiceBackend: APIType {
 }
 
 /// A port of a Service, by name or by number (not both).
-public struct ServiceBackendPort: Codable, Sendable, Equatable {
+public struct ServiceBackendPort: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name of the Service port.
     public var name: String
     /// Number of the Service port.
@@ -249,6 +311,20 @@ public struct ServiceBackendPort: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(name, forKey: .name)
         try container.encodeOmitEmpty(number, forKey: .number)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.number = try JSONTree.value(jsonMembers["number"], orZero: 0)
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.name.isGoEmpty { jsonMembers["name"] = self.name.jsonTree() }
+        if !self.number.isGoEmpty { jsonMembers["number"] = self.number.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ServiceBackendPort: APIType {
@@ -265,7 +341,7 @@ extension ServiceBackendPort: APIType {
 }
 
 /// TLS settings for a set of hosts.
-public struct IngressTLS: Codable, Sendable, Equatable {
+public struct IngressTLS: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Hosts covered by the certificate; defaults to the controller's wildcard host.
     public var hosts: [String]
     /// Secret with the certificate and key for TLS on port 443. Optional, for routing by SNI alone.
@@ -295,6 +371,20 @@ public struct IngressTLS: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(hosts, forKey: .hosts)
         try container.encodeOmitEmpty(secretName, forKey: .secretName)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.hosts = try JSONTree.list(jsonMembers["hosts"], zeroElement: "")
+        self.secretName = try JSONTree.value(jsonMembers["secretName"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.hosts.isGoEmpty { jsonMembers["hosts"] = try self.hosts.jsonTree() }
+        if !self.secretName.isGoEmpty { jsonMembers["secretName"] = self.secretName.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension IngressTLS: APIType {
@@ -310,7 +400,7 @@ extension IngressTLS: APIType {
 }
 
 /// Routing for one host (or all hosts).
-public struct IngressRule: Codable, Sendable, Equatable {
+public struct IngressRule: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Host the rule applies to: a fully qualified domain name, or a wildcard such as "*.example.com" matching exactly one extra label. IPs and ports are not allowed; empty matches all hosts.
     public var host: String
     /// HTTP paths for the host and their backends.
@@ -340,6 +430,20 @@ public struct IngressRule: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(host, forKey: .host)
         try container.encodeIfPresent(http, forKey: .http)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.host = try JSONTree.value(jsonMembers["host"], orZero: "")
+        self.http = try JSONTree.optional(jsonMembers["http"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.host.isGoEmpty { jsonMembers["host"] = self.host.jsonTree() }
+        if let value = self.http { jsonMembers["http"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension IngressRule: APIType {
@@ -355,7 +459,7 @@ extension IngressRule: APIType {
 }
 
 /// HTTP paths and their backends.
-public struct HTTPIngressRuleValue: Codable, Sendable, Equatable {
+public struct HTTPIngressRuleValue: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Paths mapped to backends.
     public var paths: [HTTPIngressPath]
 
@@ -378,6 +482,18 @@ public struct HTTPIngressRuleValue: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(paths, forKey: .paths)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.paths = try JSONTree.list(jsonMembers["paths"], zeroElement: HTTPIngressPath())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        jsonMembers["paths"] = try self.paths.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension HTTPIngressRuleValue: APIType {
@@ -392,7 +508,7 @@ extension HTTPIngressRuleValue: APIType {
 }
 
 /// A path and the backend that receives matching requests.
-public struct HTTPIngressPath: Codable, Sendable, Equatable {
+public struct HTTPIngressPath: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Path matched against request paths; must start with '/' for Exact and Prefix.
     public var path: String
     /// How path matches: Exact (the whole path, case-sensitive), Prefix (whole '/'-separated elements) or ImplementationSpecific (up to the controller).
@@ -429,6 +545,22 @@ public struct HTTPIngressPath: Codable, Sendable, Equatable {
         try container.encodeOrNull(pathType, forKey: .pathType)
         try container.encode(backend, forKey: .backend)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.path = try JSONTree.value(jsonMembers["path"], orZero: "")
+        self.pathType = try JSONTree.optional(jsonMembers["pathType"])
+        self.backend = try JSONTree.value(jsonMembers["backend"], orZero: IngressBackend())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        if !self.path.isGoEmpty { jsonMembers["path"] = self.path.jsonTree() }
+        jsonMembers["pathType"] = self.pathType?.jsonTree() ?? .null
+        jsonMembers["backend"] = try self.backend.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension HTTPIngressPath: APIType {
@@ -445,7 +577,7 @@ extension HTTPIngressPath: APIType {
 }
 
 /// Observed state of an Ingress.
-public struct IngressStatus: Codable, Sendable, Equatable {
+public struct IngressStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Load balancer addresses of the Ingress.
     public var loadBalancer: IngressLoadBalancerStatus
 
@@ -468,6 +600,18 @@ public struct IngressStatus: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(loadBalancer, forKey: .loadBalancer)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.loadBalancer = try JSONTree.value(jsonMembers["loadBalancer"], orZero: IngressLoadBalancerStatus())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        jsonMembers["loadBalancer"] = try self.loadBalancer.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension IngressStatus: APIType {
@@ -482,7 +626,7 @@ extension IngressStatus: APIType {
 }
 
 /// Load balancer status of an Ingress.
-public struct IngressLoadBalancerStatus: Codable, Sendable, Equatable {
+public struct IngressLoadBalancerStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Addresses of the load balancer.
     public var ingress: [IngressLoadBalancerIngress]
 
@@ -505,6 +649,18 @@ public struct IngressLoadBalancerStatus: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeOmitEmpty(ingress, forKey: .ingress)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.ingress = try JSONTree.list(jsonMembers["ingress"], zeroElement: IngressLoadBalancerIngress())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        if !self.ingress.isGoEmpty { jsonMembers["ingress"] = try self.ingress.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension IngressLoadBalancerStatus: APIType {
@@ -519,7 +675,7 @@ extension IngressLoadBalancerStatus: APIType {
 }
 
 /// One address of an Ingress load balancer.
-public struct IngressLoadBalancerIngress: Codable, Sendable, Equatable {
+public struct IngressLoadBalancerIngress: Codable, JSONTreeCodable, Sendable, Equatable {
     /// IP address, for IP-based load balancers.
     public var ip: String
     /// DNS name, for DNS-based load balancers.
@@ -556,6 +712,22 @@ public struct IngressLoadBalancerIngress: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(hostname, forKey: .hostname)
         try container.encodeOmitEmpty(ports, forKey: .ports)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.ip = try JSONTree.value(jsonMembers["ip"], orZero: "")
+        self.hostname = try JSONTree.value(jsonMembers["hostname"], orZero: "")
+        self.ports = try JSONTree.list(jsonMembers["ports"], zeroElement: IngressPortStatus())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        if !self.ip.isGoEmpty { jsonMembers["ip"] = self.ip.jsonTree() }
+        if !self.hostname.isGoEmpty { jsonMembers["hostname"] = self.hostname.jsonTree() }
+        if !self.ports.isGoEmpty { jsonMembers["ports"] = try self.ports.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension IngressLoadBalancerIngress: APIType {
@@ -572,7 +744,7 @@ extension IngressLoadBalancerIngress: APIType {
 }
 
 /// Status, including any error, of one Ingress load balancer port.
-public struct IngressPortStatus: Codable, Sendable, Equatable {
+public struct IngressPortStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Port number.
     public var port: Int32
     /// Protocol of the port: TCP, UDP or SCTP.
@@ -609,6 +781,22 @@ public struct IngressPortStatus: Codable, Sendable, Equatable {
         try container.encode(`protocol`, forKey: .`protocol`)
         try container.encodeIfPresent(error, forKey: .error)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.port = try JSONTree.value(jsonMembers["port"], orZero: 0)
+        self.`protocol` = try JSONTree.value(jsonMembers["protocol"], orZero: "")
+        self.error = try JSONTree.optional(jsonMembers["error"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["port"] = self.port.jsonTree()
+        jsonMembers["protocol"] = self.`protocol`.jsonTree()
+        if let value = self.error { jsonMembers["error"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension IngressPortStatus: APIType {
@@ -625,7 +813,7 @@ extension IngressPortStatus: APIType {
 }
 
 /// An IngressClass names an ingress controller and its configuration; Ingresses select it by name. The annotation ingressclass.kubernetes.io/is-default-class marks the default class.
-public struct IngressClass: Codable, Sendable, Equatable {
+public struct IngressClass: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// Controller and parameters of the class.
@@ -655,6 +843,20 @@ public struct IngressClass: Codable, Sendable, Equatable {
         try container.encode(metadata, forKey: .metadata)
         try container.encode(spec, forKey: .spec)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: IngressClassSpec())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["spec"] = try self.spec.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension IngressClass: APIType {
@@ -677,7 +879,7 @@ extension IngressClass: KubeResource {
 }
 
 /// Controller and parameters of an IngressClass.
-public struct IngressClassSpec: Codable, Sendable, Equatable {
+public struct IngressClassSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Domain-prefixed name of the controller that handles the class, such as example.com/ingress-controller. Immutable.
     public var controller: String
     /// Reference to a resource with extra configuration for the controller.
@@ -707,6 +909,20 @@ public struct IngressClassSpec: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(controller, forKey: .controller)
         try container.encodeIfPresent(parameters, forKey: .parameters)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.controller = try JSONTree.value(jsonMembers["controller"], orZero: "")
+        self.parameters = try JSONTree.optional(jsonMembers["parameters"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.controller.isGoEmpty { jsonMembers["controller"] = self.controller.jsonTree() }
+        if let value = self.parameters { jsonMembers["parameters"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension IngressClassSpec: APIType {
@@ -722,7 +938,7 @@ extension IngressClassSpec: APIType {
 }
 
 /// A reference to the resource holding an IngressClass's parameters.
-public struct IngressClassParametersReference: Codable, Sendable, Equatable {
+public struct IngressClassParametersReference: Codable, JSONTreeCodable, Sendable, Equatable {
     /// API group of the resource; empty means the core group.
     public var apiGroup: String?
     /// Kind of the resource.
@@ -772,6 +988,26 @@ public struct IngressClassParametersReference: Codable, Sendable, Equatable {
         try container.encode(name, forKey: .name)
         try container.encodeOrNull(scope, forKey: .scope)
         try container.encodeIfPresent(namespace, forKey: .namespace)
+    }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.apiGroup = try JSONTree.optional(jsonMembers["apiGroup"])
+        self.kind = try JSONTree.value(jsonMembers["kind"], orZero: "")
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.scope = try JSONTree.optional(jsonMembers["scope"])
+        self.namespace = try JSONTree.optional(jsonMembers["namespace"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(5)
+        if let value = self.apiGroup { jsonMembers["apiGroup"] = value.jsonTree() }
+        jsonMembers["kind"] = self.kind.jsonTree()
+        jsonMembers["name"] = self.name.jsonTree()
+        jsonMembers["scope"] = self.scope?.jsonTree() ?? .null
+        if let value = self.namespace { jsonMembers["namespace"] = value.jsonTree() }
+        return .object(jsonMembers)
     }
 }
 

@@ -4,7 +4,7 @@
 public import KubeCore
 
 /// A PodDisruptionBudget limits how many pods of a set may be down at once because of voluntary disruptions such as evictions during a node drain.
-public struct PodDisruptionBudget: Codable, Sendable, Equatable {
+public struct PodDisruptionBudget: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// The budget.
@@ -41,6 +41,22 @@ public struct PodDisruptionBudget: Codable, Sendable, Equatable {
         try container.encode(spec, forKey: .spec)
         try container.encode(status, forKey: .status)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: PodDisruptionBudgetSpec())
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: PodDisruptionBudgetStatus())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["spec"] = try self.spec.jsonTree()
+        jsonMembers["status"] = try self.status.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension PodDisruptionBudget: APIType {
@@ -68,7 +84,7 @@ extension PodDisruptionBudget: KubeResource {
 }
 
 /// A disruption budget.
-public struct PodDisruptionBudgetSpec: Codable, Sendable, Equatable {
+public struct PodDisruptionBudgetSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Evictions are allowed only if at least this many selected pods stay available, as a number or a percentage. Exclusive with maxUnavailable.
     public var minAvailable: IntOrString?
     /// Pods covered by the budget. A null selector matches no pods; an empty one matches all pods in the namespace.
@@ -112,6 +128,24 @@ public struct PodDisruptionBudgetSpec: Codable, Sendable, Equatable {
         try container.encodeIfPresent(maxUnavailable, forKey: .maxUnavailable)
         try container.encodeIfPresent(unhealthyPodEvictionPolicy, forKey: .unhealthyPodEvictionPolicy)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.minAvailable = try JSONTree.optional(jsonMembers["minAvailable"])
+        self.selector = try JSONTree.optional(jsonMembers["selector"])
+        self.maxUnavailable = try JSONTree.optional(jsonMembers["maxUnavailable"])
+        self.unhealthyPodEvictionPolicy = try JSONTree.optional(jsonMembers["unhealthyPodEvictionPolicy"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(4)
+        if let value = self.minAvailable { jsonMembers["minAvailable"] = value.jsonTree() }
+        if let value = self.selector { jsonMembers["selector"] = value.jsonTree() }
+        if let value = self.maxUnavailable { jsonMembers["maxUnavailable"] = value.jsonTree() }
+        if let value = self.unhealthyPodEvictionPolicy { jsonMembers["unhealthyPodEvictionPolicy"] = value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension PodDisruptionBudgetSpec: APIType {
@@ -129,7 +163,7 @@ extension PodDisruptionBudgetSpec: APIType {
 }
 
 /// Observed state of a disruption budget; may lag behind.
-public struct PodDisruptionBudgetStatus: Codable, Sendable, Equatable {
+public struct PodDisruptionBudgetStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Generation of the budget last acted on; the other fields are valid only when it matches metadata.generation.
     public var observedGeneration: Int64
     /// Pods whose eviction the API server admitted but the controller has not yet observed, with the eviction time. Entries expire after a timeout.
@@ -194,6 +228,30 @@ public struct PodDisruptionBudgetStatus: Codable, Sendable, Equatable {
         try container.encode(expectedPods, forKey: .expectedPods)
         try container.encodeOmitEmpty(conditions, forKey: .conditions)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.observedGeneration = try JSONTree.value(jsonMembers["observedGeneration"], orZero: 0)
+        self.disruptedPods = try JSONTree.value(jsonMembers["disruptedPods"], orZero: [:])
+        self.disruptionsAllowed = try JSONTree.value(jsonMembers["disruptionsAllowed"], orZero: 0)
+        self.currentHealthy = try JSONTree.value(jsonMembers["currentHealthy"], orZero: 0)
+        self.desiredHealthy = try JSONTree.value(jsonMembers["desiredHealthy"], orZero: 0)
+        self.expectedPods = try JSONTree.value(jsonMembers["expectedPods"], orZero: 0)
+        self.conditions = try JSONTree.list(jsonMembers["conditions"], zeroElement: Condition())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(7)
+        if !self.observedGeneration.isGoEmpty { jsonMembers["observedGeneration"] = self.observedGeneration.jsonTree() }
+        if !self.disruptedPods.isGoEmpty { jsonMembers["disruptedPods"] = try self.disruptedPods.jsonTree() }
+        jsonMembers["disruptionsAllowed"] = self.disruptionsAllowed.jsonTree()
+        jsonMembers["currentHealthy"] = self.currentHealthy.jsonTree()
+        jsonMembers["desiredHealthy"] = self.desiredHealthy.jsonTree()
+        jsonMembers["expectedPods"] = self.expectedPods.jsonTree()
+        if !self.conditions.isGoEmpty { jsonMembers["conditions"] = try self.conditions.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension PodDisruptionBudgetStatus: APIType {
@@ -214,7 +272,7 @@ extension PodDisruptionBudgetStatus: APIType {
 }
 
 /// The request body of the pods/eviction subresource: asks to delete a pod while respecting disruption budgets.
-public struct Eviction: Codable, Sendable, Equatable {
+public struct Eviction: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Name and namespace of the pod to evict.
     public var metadata: ObjectMeta
     /// Options for the deletion, such as a grace period or preconditions.
@@ -243,6 +301,20 @@ public struct Eviction: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(metadata, forKey: .metadata)
         try container.encodeIfPresent(deleteOptions, forKey: .deleteOptions)
+    }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.deleteOptions = try JSONTree.optional(jsonMembers["deleteOptions"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        if let value = self.deleteOptions { jsonMembers["deleteOptions"] = value.jsonTree() }
+        return .object(jsonMembers)
     }
 }
 

@@ -4,7 +4,7 @@
 public import KubeCore
 
 /// A Role is a set of permission rules that apply inside one namespace; RoleBindings grant it to users, groups and service accounts.
-public struct Role: Codable, Sendable, Equatable {
+public struct Role: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// The permissions the role grants.
@@ -34,6 +34,20 @@ public struct Role: Codable, Sendable, Equatable {
         try container.encode(metadata, forKey: .metadata)
         try container.encode(rules, forKey: .rules)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.rules = try JSONTree.list(jsonMembers["rules"], zeroElement: PolicyRule())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["rules"] = try self.rules.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension Role: APIType {
@@ -56,7 +70,7 @@ extension Role: KubeResource {
 }
 
 /// A ClusterRole is a cluster-wide set of permission rules; RoleBindings grant it inside one namespace, ClusterRoleBindings everywhere.
-public struct ClusterRole: Codable, Sendable, Equatable {
+public struct ClusterRole: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// The permissions the role grants. With an aggregationRule a controller owns this list and overwrites manual edits.
@@ -93,6 +107,22 @@ public struct ClusterRole: Codable, Sendable, Equatable {
         try container.encode(rules, forKey: .rules)
         try container.encodeIfPresent(aggregationRule, forKey: .aggregationRule)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.rules = try JSONTree.list(jsonMembers["rules"], zeroElement: PolicyRule())
+        self.aggregationRule = try JSONTree.optional(jsonMembers["aggregationRule"])
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["rules"] = try self.rules.jsonTree()
+        if let value = self.aggregationRule { jsonMembers["aggregationRule"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension ClusterRole: APIType {
@@ -116,7 +146,7 @@ extension ClusterRole: KubeResource {
 }
 
 /// A RoleBinding grants the permissions of a Role or ClusterRole to a list of subjects, inside the binding's namespace.
-public struct RoleBinding: Codable, Sendable, Equatable {
+public struct RoleBinding: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// Who receives the permissions: users, groups or service accounts.
@@ -153,6 +183,22 @@ public struct RoleBinding: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(subjects, forKey: .subjects)
         try container.encode(roleRef, forKey: .roleRef)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.subjects = try JSONTree.list(jsonMembers["subjects"], zeroElement: Subject())
+        self.roleRef = try JSONTree.value(jsonMembers["roleRef"], orZero: RoleRef())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        if !self.subjects.isGoEmpty { jsonMembers["subjects"] = try self.subjects.jsonTree() }
+        jsonMembers["roleRef"] = try self.roleRef.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension RoleBinding: APIType {
@@ -176,7 +222,7 @@ extension RoleBinding: KubeResource {
 }
 
 /// A ClusterRoleBinding grants the permissions of a ClusterRole to a list of subjects in every namespace and for cluster-scoped resources.
-public struct ClusterRoleBinding: Codable, Sendable, Equatable {
+public struct ClusterRoleBinding: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// Who receives the permissions: users, groups or service accounts.
@@ -213,6 +259,22 @@ public struct ClusterRoleBinding: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(subjects, forKey: .subjects)
         try container.encode(roleRef, forKey: .roleRef)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.subjects = try JSONTree.list(jsonMembers["subjects"], zeroElement: Subject())
+        self.roleRef = try JSONTree.value(jsonMembers["roleRef"], orZero: RoleRef())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        if !self.subjects.isGoEmpty { jsonMembers["subjects"] = try self.subjects.jsonTree() }
+        jsonMembers["roleRef"] = try self.roleRef.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension ClusterRoleBinding: APIType {
@@ -236,7 +298,7 @@ extension ClusterRoleBinding: KubeResource {
 }
 
 /// One permission rule: verbs allowed on a set of resources, or on a set of non-resource URL paths (not both).
-public struct PolicyRule: Codable, Sendable, Equatable {
+public struct PolicyRule: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Verbs allowed, such as get, list or watch; "*" means every verb.
     public var verbs: [String]
     /// API groups of the resources; "" is the core group and "*" every group.
@@ -287,6 +349,26 @@ public struct PolicyRule: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(resourceNames, forKey: .resourceNames)
         try container.encodeOmitEmpty(nonResourceURLs, forKey: .nonResourceURLs)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.verbs = try JSONTree.list(jsonMembers["verbs"], zeroElement: "")
+        self.apiGroups = try JSONTree.list(jsonMembers["apiGroups"], zeroElement: "")
+        self.resources = try JSONTree.list(jsonMembers["resources"], zeroElement: "")
+        self.resourceNames = try JSONTree.list(jsonMembers["resourceNames"], zeroElement: "")
+        self.nonResourceURLs = try JSONTree.list(jsonMembers["nonResourceURLs"], zeroElement: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(5)
+        jsonMembers["verbs"] = try self.verbs.jsonTree()
+        if !self.apiGroups.isGoEmpty { jsonMembers["apiGroups"] = try self.apiGroups.jsonTree() }
+        if !self.resources.isGoEmpty { jsonMembers["resources"] = try self.resources.jsonTree() }
+        if !self.resourceNames.isGoEmpty { jsonMembers["resourceNames"] = try self.resourceNames.jsonTree() }
+        if !self.nonResourceURLs.isGoEmpty { jsonMembers["nonResourceURLs"] = try self.nonResourceURLs.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension PolicyRule: APIType {
@@ -305,7 +387,7 @@ extension PolicyRule: APIType {
 }
 
 /// Which ClusterRoles an aggregated ClusterRole collects its rules from.
-public struct AggregationRule: Codable, Sendable, Equatable {
+public struct AggregationRule: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Label selectors over ClusterRoles; the rules of every ClusterRole matching any selector are collected.
     public var clusterRoleSelectors: [LabelSelector]
 
@@ -328,6 +410,18 @@ public struct AggregationRule: Codable, Sendable, Equatable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encodeOmitEmpty(clusterRoleSelectors, forKey: .clusterRoleSelectors)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.clusterRoleSelectors = try JSONTree.list(jsonMembers["clusterRoleSelectors"], zeroElement: LabelSelector())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(1)
+        if !self.clusterRoleSelectors.isGoEmpty { jsonMembers["clusterRoleSelectors"] = try self.clusterRoleSelectors.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension AggregationRule: APIType {
@@ -342,7 +436,7 @@ extension AggregationRule: APIType {
 }
 
 /// A reference to the Role or ClusterRole a binding grants.
-public struct RoleRef: Codable, Sendable, Equatable {
+public struct RoleRef: Codable, JSONTreeCodable, Sendable, Equatable {
     /// API group of the role: rbac.authorization.k8s.io.
     public var apiGroup: String
     /// Kind of the role: Role or ClusterRole.
@@ -379,6 +473,22 @@ public struct RoleRef: Codable, Sendable, Equatable {
         try container.encode(kind, forKey: .kind)
         try container.encode(name, forKey: .name)
     }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.apiGroup = try JSONTree.value(jsonMembers["apiGroup"], orZero: "")
+        self.kind = try JSONTree.value(jsonMembers["kind"], orZero: "")
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["apiGroup"] = self.apiGroup.jsonTree()
+        jsonMembers["kind"] = self.kind.jsonTree()
+        jsonMembers["name"] = self.name.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension RoleRef: APIType {
@@ -396,7 +506,7 @@ extension RoleRef: APIType {
 }
 
 /// One receiver of a binding's permissions: a user, a group or a service account.
-public struct Subject: Codable, Sendable, Equatable {
+public struct Subject: Codable, JSONTreeCodable, Sendable, Equatable {
     /// User, Group or ServiceAccount.
     public var kind: String
     /// API group of the subject: "" for service accounts (the default), rbac.authorization.k8s.io for users and groups (the default).
@@ -439,6 +549,24 @@ public struct Subject: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(apiGroup, forKey: .apiGroup)
         try container.encode(name, forKey: .name)
         try container.encodeOmitEmpty(namespace, forKey: .namespace)
+    }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.kind = try JSONTree.value(jsonMembers["kind"], orZero: "")
+        self.apiGroup = try JSONTree.value(jsonMembers["apiGroup"], orZero: "")
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.namespace = try JSONTree.value(jsonMembers["namespace"], orZero: "")
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(4)
+        jsonMembers["kind"] = self.kind.jsonTree()
+        if !self.apiGroup.isGoEmpty { jsonMembers["apiGroup"] = self.apiGroup.jsonTree() }
+        jsonMembers["name"] = self.name.jsonTree()
+        if !self.namespace.isGoEmpty { jsonMembers["namespace"] = self.namespace.jsonTree() }
+        return .object(jsonMembers)
     }
 }
 

@@ -4,7 +4,7 @@
 public import KubeCore
 
 /// A StorageClass describes a kind of storage from which PersistentVolumes are provisioned dynamically; claims select it by name.
-public struct StorageClass: Codable, Sendable, Equatable {
+public struct StorageClass: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     public var metadata: ObjectMeta
     /// Name of the volume provisioner, such as a CSI driver name.
@@ -75,6 +75,32 @@ public struct StorageClass: Codable, Sendable, Equatable {
         try container.encodeIfPresent(allowVolumeExpansion, forKey: .allowVolumeExpansion)
         try container.encodeIfPresent(volumeBindingMode, forKey: .volumeBindingMode)
         try container.encodeOmitEmpty(allowedTopologies, forKey: .allowedTopologies)
+    }
+
+    public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.provisioner = try JSONTree.value(jsonMembers["provisioner"], orZero: "")
+        self.parameters = try JSONTree.map(jsonMembers["parameters"], zeroElement: "")
+        self.reclaimPolicy = try JSONTree.optional(jsonMembers["reclaimPolicy"])
+        self.mountOptions = try JSONTree.list(jsonMembers["mountOptions"], zeroElement: "")
+        self.allowVolumeExpansion = try JSONTree.optional(jsonMembers["allowVolumeExpansion"])
+        self.volumeBindingMode = try JSONTree.optional(jsonMembers["volumeBindingMode"])
+        self.allowedTopologies = try JSONTree.list(jsonMembers["allowedTopologies"], zeroElement: TopologySelectorTerm())
+    }
+
+    public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(8)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["provisioner"] = self.provisioner.jsonTree()
+        if !self.parameters.isGoEmpty { jsonMembers["parameters"] = try self.parameters.jsonTree() }
+        if let value = self.reclaimPolicy { jsonMembers["reclaimPolicy"] = value.jsonTree() }
+        if !self.mountOptions.isGoEmpty { jsonMembers["mountOptions"] = try self.mountOptions.jsonTree() }
+        if let value = self.allowVolumeExpansion { jsonMembers["allowVolumeExpansion"] = value.jsonTree() }
+        if let value = self.volumeBindingMode { jsonMembers["volumeBindingMode"] = value.jsonTree() }
+        if !self.allowedTopologies.isGoEmpty { jsonMembers["allowedTopologies"] = try self.allowedTopologies.jsonTree() }
+        return .object(jsonMembers)
     }
 }
 

@@ -5,7 +5,7 @@
 import KubeCore
 
 /// A namespaced test resource.
-struct Widget: Codable, Sendable, Equatable {
+struct Widget: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Standard object metadata.
     var metadata: ObjectMeta
     /// Desired state.
@@ -42,6 +42,22 @@ struct Widget: Codable, Sendable, Equatable {
         try container.encode(spec, forKey: .spec)
         try container.encode(status, forKey: .status)
     }
+
+    init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: WidgetSpec())
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: WidgetStatus())
+    }
+
+    func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        jsonMembers["spec"] = try self.spec.jsonTree()
+        jsonMembers["status"] = try self.status.jsonTree()
+        return .object(jsonMembers)
+    }
 }
 
 extension Widget: APIType {
@@ -71,7 +87,7 @@ extension Widget: KubeResource {
 }
 
 /// A cluster-scoped test resource with its own verbs.
-struct Gadget: Codable, Sendable, Equatable {
+struct Gadget: Codable, JSONTreeCodable, Sendable, Equatable {
     var metadata: ObjectMeta
     var note: String
 
@@ -99,6 +115,20 @@ struct Gadget: Codable, Sendable, Equatable {
         try container.encode(metadata, forKey: .metadata)
         try container.encodeOmitEmpty(note, forKey: .note)
     }
+
+    init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
+        self.note = try JSONTree.value(jsonMembers["note"], orZero: "")
+    }
+
+    func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        jsonMembers["metadata"] = try self.metadata.jsonTree()
+        if !self.note.isGoEmpty { jsonMembers["note"] = self.note.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension Gadget: APIType {
@@ -121,7 +151,7 @@ extension Gadget: KubeResource {
     )
 }
 
-struct WidgetSpec: Codable, Sendable, Equatable {
+struct WidgetSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     /// Plain string (omitempty).
     var title: String
     var replicas: Int32?
@@ -342,6 +372,84 @@ struct WidgetSpec: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(times, forKey: .times)
         try container.encodeIfPresent(empty, forKey: .empty)
     }
+
+    init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.title = try JSONTree.value(jsonMembers["title"], orZero: "")
+        self.replicas = try JSONTree.optional(jsonMembers["replicas"])
+        self.size = try JSONTree.value(jsonMembers["size"], orZero: 0)
+        self.enabled = try JSONTree.value(jsonMembers["enabled"], orZero: false)
+        self.ratio = try JSONTree.value(jsonMembers["ratio"], orZero: 0)
+        self.payload = try JSONTree.bytes(jsonMembers["payload"])
+        self.limit = try JSONTree.value(jsonMembers["limit"], orZero: Quantity(0))
+        self.port = try JSONTree.value(jsonMembers["port"], orZero: IntOrString.int(0))
+        self.startTime = try JSONTree.optional(jsonMembers["startTime"])
+        self.renewTime = try JSONTree.optional(jsonMembers["renewTime"])
+        self.config = try JSONTree.optional(jsonMembers["config"])
+        self.raw = try JSONTree.value(jsonMembers["raw"], orZero: JSONValue.null)
+        self.selector = try JSONTree.optional(jsonMembers["selector"])
+        self.parts = try JSONTree.list(jsonMembers["parts"], zeroElement: Part())
+        self.tags = try JSONTree.list(jsonMembers["tags"], zeroElement: "")
+        self.limits = try JSONTree.map(jsonMembers["limits"], zeroElement: Quantity(0))
+        self.blobs = try JSONTree.bytesMap(jsonMembers["blobs"])
+        self.chunks = try JSONTree.bytesList(jsonMembers["chunks"])
+        self.owner = try JSONTree.optional(jsonMembers["owner"])
+        self.mode = try JSONTree.value(jsonMembers["mode"], orZero: "")
+        self.`default` = try JSONTree.value(jsonMembers["default"], orZero: "")
+        self.`operator` = try JSONTree.value(jsonMembers["operator"], orZero: "")
+        self.`protocol` = try JSONTree.value(jsonMembers["protocol"], orZero: "")
+        self.`internal` = try JSONTree.value(jsonMembers["internal"], orZero: false)
+        self.`where` = try JSONTree.list(jsonMembers["where"], zeroElement: "")
+        self.`in` = try JSONTree.value(jsonMembers["in"], orZero: 0)
+        self.ref = try JSONTree.value(jsonMembers["$ref"], orZero: "")
+        self.xKubernetesEmbedded = try JSONTree.value(jsonMembers["x-kubernetes-embedded"], orZero: false)
+        self.nested = try JSONTree.value(jsonMembers["nested"], orZero: Part())
+        self.optionalPart = try JSONTree.optional(jsonMembers["optionalPart"])
+        self.maybe = try JSONTree.optional(jsonMembers["maybe"])
+        self.matrix = try JSONTree.list(jsonMembers["matrix"], zeroElement: [])
+        self.times = try JSONTree.value(jsonMembers["times"], orZero: [])
+        self.empty = try JSONTree.optional(jsonMembers["empty"])
+    }
+
+    func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(16)
+        if !self.title.isGoEmpty { jsonMembers["title"] = self.title.jsonTree() }
+        if let value = self.replicas { jsonMembers["replicas"] = value.jsonTree() }
+        if !self.size.isGoEmpty { jsonMembers["size"] = self.size.jsonTree() }
+        if !self.enabled.isGoEmpty { jsonMembers["enabled"] = self.enabled.jsonTree() }
+        if !self.ratio.isGoEmpty { jsonMembers["ratio"] = try self.ratio.jsonTree() }
+        if !self.payload.isEmpty { jsonMembers["payload"] = JSONTree.base64(self.payload) }
+        jsonMembers["limit"] = self.limit.jsonTree()
+        jsonMembers["port"] = self.port.jsonTree()
+        jsonMembers["startTime"] = try self.startTime?.jsonTree() ?? .null
+        if let value = self.renewTime { jsonMembers["renewTime"] = try value.jsonTree() }
+        if let value = self.config { jsonMembers["config"] = value.jsonTree() }
+        jsonMembers["raw"] = self.raw.jsonTree()
+        if let value = self.selector { jsonMembers["selector"] = value.jsonTree() }
+        jsonMembers["parts"] = try self.parts.jsonTree()
+        if !self.tags.isGoEmpty { jsonMembers["tags"] = try self.tags.jsonTree() }
+        if !self.limits.isGoEmpty { jsonMembers["limits"] = try self.limits.jsonTree() }
+        if !self.blobs.isEmpty { jsonMembers["blobs"] = JSONTree.base64Map(self.blobs) }
+        if !self.chunks.isEmpty { jsonMembers["chunks"] = JSONTree.base64List(self.chunks) }
+        if let value = self.owner { jsonMembers["owner"] = value.jsonTree() }
+        jsonMembers["mode"] = self.mode.jsonTree()
+        if !self.`default`.isGoEmpty { jsonMembers["default"] = self.`default`.jsonTree() }
+        if !self.`operator`.isGoEmpty { jsonMembers["operator"] = self.`operator`.jsonTree() }
+        if !self.`protocol`.isGoEmpty { jsonMembers["protocol"] = self.`protocol`.jsonTree() }
+        if !self.`internal`.isGoEmpty { jsonMembers["internal"] = self.`internal`.jsonTree() }
+        if !self.`where`.isGoEmpty { jsonMembers["where"] = try self.`where`.jsonTree() }
+        if !self.`in`.isGoEmpty { jsonMembers["in"] = self.`in`.jsonTree() }
+        if !self.ref.isGoEmpty { jsonMembers["$ref"] = self.ref.jsonTree() }
+        if !self.xKubernetesEmbedded.isGoEmpty { jsonMembers["x-kubernetes-embedded"] = self.xKubernetesEmbedded.jsonTree() }
+        jsonMembers["nested"] = try self.nested.jsonTree()
+        if let value = self.optionalPart { jsonMembers["optionalPart"] = try value.jsonTree() }
+        jsonMembers["maybe"] = self.maybe?.jsonTree() ?? .null
+        if !self.matrix.isGoEmpty { jsonMembers["matrix"] = try self.matrix.jsonTree() }
+        if !self.times.isGoEmpty { jsonMembers["times"] = try self.times.jsonTree() }
+        if let value = self.empty { jsonMembers["empty"] = try value.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension WidgetSpec: APIType {
@@ -387,7 +495,7 @@ extension WidgetSpec: APIType {
     )
 }
 
-struct Part: Codable, Sendable, Equatable {
+struct Part: Codable, JSONTreeCodable, Sendable, Equatable {
     var name: String
     var children: [Part]
     var weight: Int32
@@ -421,6 +529,22 @@ struct Part: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(children, forKey: .children)
         try container.encodeOmitEmpty(weight, forKey: .weight)
     }
+
+    init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.children = try JSONTree.list(jsonMembers["children"], zeroElement: Part())
+        self.weight = try JSONTree.value(jsonMembers["weight"], orZero: 0)
+    }
+
+    func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(3)
+        jsonMembers["name"] = self.name.jsonTree()
+        if !self.children.isGoEmpty { jsonMembers["children"] = try self.children.jsonTree() }
+        if !self.weight.isGoEmpty { jsonMembers["weight"] = self.weight.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension Part: APIType {
@@ -436,7 +560,7 @@ extension Part: APIType {
     )
 }
 
-struct WidgetStatus: Codable, Sendable, Equatable {
+struct WidgetStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     var observedGeneration: Int64
     var conditions: [WidgetCondition]
 
@@ -464,6 +588,20 @@ struct WidgetStatus: Codable, Sendable, Equatable {
         try container.encodeOmitEmpty(observedGeneration, forKey: .observedGeneration)
         try container.encodeOmitEmpty(conditions, forKey: .conditions)
     }
+
+    init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.observedGeneration = try JSONTree.value(jsonMembers["observedGeneration"], orZero: 0)
+        self.conditions = try JSONTree.list(jsonMembers["conditions"], zeroElement: WidgetCondition())
+    }
+
+    func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(2)
+        if !self.observedGeneration.isGoEmpty { jsonMembers["observedGeneration"] = self.observedGeneration.jsonTree() }
+        if !self.conditions.isGoEmpty { jsonMembers["conditions"] = try self.conditions.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension WidgetStatus: APIType {
@@ -477,7 +615,7 @@ extension WidgetStatus: APIType {
     )
 }
 
-struct WidgetCondition: Codable, Sendable, Equatable {
+struct WidgetCondition: Codable, JSONTreeCodable, Sendable, Equatable {
     var type: String
     var status: String
     var lastTransitionTime: RFC3339Time?
@@ -517,6 +655,24 @@ struct WidgetCondition: Codable, Sendable, Equatable {
         try container.encodeOrNull(lastTransitionTime, forKey: .lastTransitionTime)
         try container.encodeOmitEmpty(message, forKey: .message)
     }
+
+    init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        let jsonMembers = try JSONTree.members(jsonTree)
+        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
+        self.status = try JSONTree.value(jsonMembers["status"], orZero: "")
+        self.lastTransitionTime = try JSONTree.optional(jsonMembers["lastTransitionTime"])
+        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
+    }
+
+    func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        var jsonMembers: [String: JSONValue] = [:]
+        jsonMembers.reserveCapacity(4)
+        jsonMembers["type"] = self.type.jsonTree()
+        jsonMembers["status"] = self.status.jsonTree()
+        jsonMembers["lastTransitionTime"] = try self.lastTransitionTime?.jsonTree() ?? .null
+        if !self.message.isGoEmpty { jsonMembers["message"] = self.message.jsonTree() }
+        return .object(jsonMembers)
+    }
 }
 
 extension WidgetCondition: APIType {
@@ -533,7 +689,7 @@ extension WidgetCondition: APIType {
 }
 
 /// A type without fields.
-struct Empty: Codable, Sendable, Equatable {
+struct Empty: Codable, JSONTreeCodable, Sendable, Equatable {
     init() {}
 
     init(from decoder: any Decoder) throws {
@@ -542,6 +698,14 @@ struct Empty: Codable, Sendable, Equatable {
 
     func encode(to encoder: any Encoder) throws {
         _ = encoder.container(keyedBy: NoCodingKeys.self)
+    }
+
+    init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
+        _ = try JSONTree.members(jsonTree)
+    }
+
+    func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
+        .object([:])
     }
 }
 
