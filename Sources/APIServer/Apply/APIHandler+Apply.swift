@@ -183,21 +183,9 @@ extension APIHandler {
     // MARK: managedFields
 
     /// The field manager of the request's resource and endpoint: `status` is not owned through the main
-    /// resource, and only `status` through the status subresource.
+    /// resource, and only `status` through the status subresource (built once per resource and endpoint).
     func fieldManager(_ context: RequestContext) -> FieldManager {
-        let resource = context.resource
-        let typeSchema = KindSchemas.schema(for: resource)
-        let schema = typeSchema.map(ApplySchema.root) ?? .deduced
-        var ignored = FieldSet()
-        if context.subresource == "status" {
-            for field in typeSchema?.fields ?? [] where !["metadata", "status"].contains(field.name) {
-                ignored.insert(.fields(field.name))
-            }
-            if typeSchema == nil { ignored.insert(.fields("spec")) }
-        } else if resource.hasStatus {
-            ignored.insert(.fields("status"))
-        }
-        return FieldManager(schema: schema, apiVersion: resource.apiVersion, ignored: ignored)
+        ApplyResourceProfile.profile(for: context.resource, subresource: context.subresource).manager
     }
 
     /// Records the change from `old` (nil: a create) to `new` as an `Update` by the request's manager in
@@ -215,32 +203,33 @@ extension APIHandler {
                 base = state
             }
         }
-        let manager = fieldManager(context)
-        var before = old ?? emptyObject(context)
-        before.set(["metadata", "managedFields"], nil)
+        let profile = ApplyResourceProfile.profile(for: context.resource, subresource: context.subresource)
         var after = new
         after.set(["metadata", "managedFields"], nil)
         let identity = ManagerIdentity(manager: updateManagerName(context), operation: ManagerIdentity.update,
                                        apiVersion: context.resource.apiVersion, subresource: context.subresource ?? "")
-        let state = manager.update(old: before, new: after, managed: base, manager: identity,
-                                   time: RFC3339Time(clock()).description)
+        let time = RFC3339Time(clock()).description
         var result = new
-        if state == storedState, old != nil {
+        guard let old else {
+            if context.subresource == nil, base.entries.isEmpty {
+                // A plain create: one walk against the kind's zero value (the same JSON as the general path).
+                result.set(["metadata", "managedFields"], profile.createdManagedFields(after, identity: identity, time: time))
+            } else {
+                let state = profile.manager.update(old: profile.zero, new: after, managed: base, manager: identity,
+                                                   time: time)
+                result.set(["metadata", "managedFields"], state.encoded)
+            }
+            return result
+        }
+        var before = old
+        before.set(["metadata", "managedFields"], nil)
+        let state = profile.manager.update(old: before, new: after, managed: base, manager: identity, time: time)
+        if state == storedState {
             result.set(["metadata", "managedFields"], stored)
         } else {
             result.set(["metadata", "managedFields"], state.encoded)
         }
         return result
-    }
-
-    /// What a new object of the kind looks like before the client's fields (upstream compares a create
-    /// against the kind's zero value, so struct fields that are always present are not added as a whole).
-    private func emptyObject(_ context: RequestContext) -> JSONValue {
-        let resource = context.resource
-        guard let schema = KindSchemas.schema(for: resource) else {
-            return ["apiVersion": .string(resource.apiVersion), "kind": .string(resource.kind)]
-        }
-        return ZeroValue.object(schema, apiVersion: resource.apiVersion, kind: resource.kind)
     }
 
     /// The `fieldManager` query parameter, else the User-Agent up to its first `/` (upstream

@@ -59,13 +59,21 @@ struct ManagedFieldsState: Sendable, Equatable {
             return a.key.subresource < b.key.subresource
         }
         return .array(ordered.map { identity, entry in
-            var members: [String: JSONValue] = [
-                "manager": .string(identity.manager), "operation": .string(identity.operation),
-                "apiVersion": .string(entry.apiVersion), "fieldsType": "FieldsV1", "fieldsV1": entry.set.fieldsV1,
-            ]
-            if let time = entry.time { members["time"] = .string(time) }
-            if !identity.subresource.isEmpty { members["subresource"] = .string(identity.subresource) }
-            return .object(members)
+            Self.encodedEntry(identity: identity, apiVersion: entry.apiVersion, time: entry.time,
+                              fieldsV1: entry.set.fieldsV1)
         })
+    }
+
+    /// One `managedFields` entry as ``encoded`` writes it.
+    static func encodedEntry(identity: ManagerIdentity, apiVersion: String, time: String?, fieldsV1: JSONValue)
+        -> JSONValue
+    {
+        var members: [String: JSONValue] = [
+            "manager": .string(identity.manager), "operation": .string(identity.operation),
+            "apiVersion": .string(apiVersion), "fieldsType": "FieldsV1", "fieldsV1": fieldsV1,
+        ]
+        if let time { members["time"] = .string(time) }
+        if !identity.subresource.isEmpty { members["subresource"] = .string(identity.subresource) }
+        return .object(members)
     }
 }

@@ -157,12 +157,23 @@ extension APIHandler {
         return .json(created, status: 201, warnings: warnings)
     }
 
+    /// Refuses creates in a namespace that does not exist (404) or is being terminated (403), reading the
+    /// namespace from the watch cache when it holds it and from the store otherwise.
     func requireActiveNamespace(_ namespace: String) async throws {
         guard let namespaces = catalog.namespaces else { return }
-        guard let stored = try await objects.getIfPresent(namespaces, namespace: nil, name: namespace) else {
-            throw APIError.notFound(namespaces.groupResource, name: namespace)
+        let terminating: Bool
+        switch cachedNamespaceState(namespace, namespaces: namespaces) {
+        case .active:
+            return
+        case .terminating:
+            terminating = true
+        case .unknown:
+            guard let stored = try await objects.getIfPresent(namespaces, namespace: nil, name: namespace) else {
+                throw APIError.notFound(namespaces.groupResource, name: namespace)
+            }
+            terminating = Self.isTerminating(namespace: stored.object)
         }
-        if stored.object.isBeingDeleted || stored.object["status"]?["phase"]?.stringValue == "Terminating" {
+        if terminating {
             throw APIError(status: Status(
                 status: Status.failure,
                 message: "\(namespace) is forbidden: unable to create new content in namespace \(namespace) because it is being terminated",
