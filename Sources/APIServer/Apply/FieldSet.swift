@@ -27,8 +27,14 @@ struct FieldSet: Hashable, Sendable, ExpressibleByArrayLiteral {
 
     /// Upstream `RecursiveDifference`: drops every member that is in `other` or lies under a member of it.
     func recursiveSubtracting(_ other: FieldSet) -> FieldSet {
-        FieldSet(paths.filter { path in
-            !(0...path.elements.count).contains(where: { other.paths.contains(FieldSetPath(Array(path.elements.prefix($0)))) })
+        guard !other.isEmpty else { return self }
+        // Only prefixes as long as some member of `other` can match.
+        let lengths = Set(other.paths.map(\.elements.count)).sorted()
+        return FieldSet(paths.filter { path in
+            !lengths.contains(where: { length in
+                length <= path.elements.count
+                    && other.paths.contains(FieldSetPath(Array(path.elements.prefix(length))))
+            })
         })
     }
 
@@ -43,21 +49,39 @@ struct FieldSet: Hashable, Sendable, ExpressibleByArrayLiteral {
     // MARK: FieldsV1
 
     /// The FieldsV1 JSON of the set.
-    var fieldsV1: JSONValue { Self.encode(paths.map(\.elements)) }
+    var fieldsV1: JSONValue {
+        var root = EncodingNode()
+        for path in paths where !path.elements.isEmpty {
+            root.insert(path.elements[...])
+        }
+        return .object(root.members)
+    }
 
-    private static func encode(_ paths: [[PathElement]]) -> JSONValue {
-        var groups: [PathElement: [[PathElement]]] = [:]
-        for path in paths where !path.isEmpty {
-            groups[path[0], default: []].append(Array(path.dropFirst()))
+    /// The members of the set grouped by path element, one level per element (the FieldsV1 tree before
+    /// it is named). Value type; not shared.
+    private struct EncodingNode {
+        var isMember = false
+        var children: [PathElement: EncodingNode] = [:]
+
+        mutating func insert(_ elements: ArraySlice<PathElement>) {
+            guard let first = elements.first else {
+                isMember = true
+                return
+            }
+            children[first, default: EncodingNode()].insert(elements.dropFirst())
         }
-        var members: [String: JSONValue] = [:]
-        for (element, rest) in groups {
-            let children = rest.filter { !$0.isEmpty }
-            var node = encode(children).members
-            if rest.contains(where: \.isEmpty) && !children.isEmpty { node["."] = .object([:]) }
-            members[element.fieldsV1Key] = .object(node)
+
+        /// The FieldsV1 members of this node's children; `"."` marks a child that is a member and has children.
+        var members: [String: JSONValue] {
+            var members: [String: JSONValue] = [:]
+            members.reserveCapacity(children.count)
+            for (element, child) in children {
+                var node = child.members
+                if child.isMember && !child.children.isEmpty { node["."] = .object([:]) }
+                members[element.fieldsV1Key] = .object(node)
+            }
+            return members
         }
-        return .object(members)
     }
 
     /// Decodes FieldsV1 JSON; throws ``FieldSetDecodingError`` when it is not a valid encoding.
