@@ -40,7 +40,7 @@ import Testing
     {
         var after = object
         after.set(["metadata", "managedFields"], nil)
-        let outcome = CreatedFieldsV1.fieldsV1(zero: profile.zero, new: after, schema: profile.manager.schema,
+        let outcome = CreatedFieldsV1.fieldsV1(zero: profile.zero, new: after, schema: profile.createSchema,
                                                filter: profile.createFilter)
         return (profile.createdManagedFields(after, identity: identity, time: time), outcome != .unsupported)
     }

@@ -33,7 +33,7 @@ import Testing
             object.set(["apiVersion"], .string(resource.apiVersion))
             object.set(["kind"], .string(resource.kind))
             object.set(["metadata", "managedFields"], nil)
-            let outcome = CreatedFieldsV1.fieldsV1(zero: profile.zero, new: object, schema: profile.manager.schema,
+            let outcome = CreatedFieldsV1.fieldsV1(zero: profile.zero, new: object, schema: profile.createSchema,
                                                    filter: profile.createFilter)
             let fast = profile.createdManagedFields(object, identity: identity, time: "t")
             let general = profile.manager.update(old: profile.zero, new: object, managed: ManagedFieldsState(),

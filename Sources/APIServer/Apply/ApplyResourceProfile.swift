@@ -15,6 +15,8 @@ struct ApplyResourceProfile: Sendable {
     let zero: JSONValue
     /// The manager's ignored fields and the server-maintained metadata, for ``CreatedFieldsV1``.
     let createFilter: CreatedFieldsV1.PathFilter
+    /// The manager's schema as a node graph, for ``CreatedFieldsV1``.
+    let createSchema: ApplySchemaNode
 
     /// What a profile depends on.
     private struct Key: Hashable {
@@ -69,6 +71,7 @@ struct ApplyResourceProfile: Sendable {
         zero.set(["metadata", "managedFields"], nil)
         self.zero = zero
         createFilter = CreatedFieldsV1.PathFilter(ignored: manager.ignored, suppressed: FieldManager.serverMetadata)
+        createSchema = ApplySchemaNode.build(manager.schema)
     }
 }
 
@@ -77,7 +80,7 @@ extension ApplyResourceProfile {
     /// with no earlier ownership: exactly what `manager.update(old: zero, new: new, managed: [])` encodes,
     /// from one walk (``CreatedFieldsV1``) instead of path sets. Nil when the create owns nothing.
     func createdManagedFields(_ new: JSONValue, identity: ManagerIdentity, time: String) -> JSONValue? {
-        switch CreatedFieldsV1.fieldsV1(zero: zero, new: new, schema: manager.schema, filter: createFilter) {
+        switch CreatedFieldsV1.fieldsV1(zero: zero, new: new, schema: createSchema, filter: createFilter) {
         case .fields(nil):
             return nil
         case .fields(let fieldsV1?):

@@ -51,7 +51,7 @@ enum CreatedFieldsV1 {
 
     /// The FieldsV1 of what a create of `new` adds or modifies relative to `zero` under `schema`. Both
     /// objects must already be without `metadata.managedFields`.
-    static func fieldsV1(zero: JSONValue, new: JSONValue, schema: ApplySchema, filter: PathFilter) -> Outcome {
+    static func fieldsV1(zero: JSONValue, new: JSONValue, schema: ApplySchemaNode, filter: PathFilter) -> Outcome {
         if filter.ignored { return .fields(nil) }
         do {
             let root = try walk(zero, new, schema: schema, filter: filter)
@@ -69,17 +69,18 @@ enum CreatedFieldsV1 {
 
     /// Mirrors ``ObjectComparison``'s walk (same schema resolution, same leaf rules, same list entry
     /// naming) for a node whose new value is `rhs`.
-    private static func walk(_ lhs: JSONValue?, _ rhs: JSONValue, schema: ApplySchema, filter: PathFilter?)
+    private static func walk(_ lhs: JSONValue?, _ rhs: JSONValue, schema: ApplySchemaNode, filter: PathFilter?)
         throws(Collision) -> Node
     {
         var leaf = false
         var node = schema.resolved(for: rhs)
-        if case .deduced = schema, let lhs, !sameKind(lhs, rhs) { node = .scalar }
+        if schema.isDeduced, let lhs, !sameKind(lhs, rhs) { node = .scalar }
         var children: [String: JSONValue] = [:]
-        switch node {
+        switch node.shape {
         case .scalar:
             leaf = true
-        case .list(let element, let kind):
+        case .list(let kind):
+            let element = node.entry
             let left = items(lhs)
             let right = items(rhs)
             if kind == .atomic || (left.isEmpty && right.isEmpty) {
@@ -108,7 +109,7 @@ enum CreatedFieldsV1 {
                 leaf = true
             } else {
                 for (name, value) in right {
-                    try add(.field(name), walking: left[name], value, schema: node.member(name) ?? .deduced,
+                    try add(.field(name), walking: left[name], value, schema: node.member(name),
                             filter: filter, to: &children)
                 }
             }
@@ -119,7 +120,7 @@ enum CreatedFieldsV1 {
     }
 
     /// Walks the child at `element` and adds its FieldsV1 member to `children` when it has one.
-    private static func add(_ element: PathElement, walking lhs: JSONValue?, _ rhs: JSONValue, schema: ApplySchema,
+    private static func add(_ element: PathElement, walking lhs: JSONValue?, _ rhs: JSONValue, schema: ApplySchemaNode,
                             filter: PathFilter?, to children: inout [String: JSONValue]) throws(Collision)
     {
         let childFilter = filter?.children[element]
