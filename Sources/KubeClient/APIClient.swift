@@ -177,12 +177,16 @@ public struct APIClient: Sendable {
     }
 
     /// JSON of `object` with its `apiVersion` and `kind` first (the generated types do not encode them).
+    /// Written from the object's tree (``JSONValueEncoder``), several times faster than `JSONEncoder`.
     static func encode<Object: KubeResource>(_ object: Object) throws -> [UInt8] {
-        let encoded = [UInt8](try KubeJSON.encode(object))
+        var tree = try JSONValueEncoder().encode(object)
         let info = Object.resource
-        let header = Array("{\"apiVersion\":\"\(info.apiVersion)\",\"kind\":\"\(info.kind)\"".utf8)
-        guard encoded.count > 2 else { return header + [UInt8(ascii: "}")] }
-        return header + [UInt8(ascii: ",")] + encoded.dropFirst()
+        if case .object(var members) = tree {
+            members["apiVersion"] = .string(info.apiVersion)
+            members["kind"] = .string(info.kind)
+            tree = .object(members)
+        }
+        return JSONValueWriter.bytes(tree)
     }
 
     static func namespace<Object: KubeResource>(of object: Object) -> String? {

@@ -71,17 +71,14 @@ public struct SchedulingAlgorithm: Sendable {
         var examined = 0
         if universe > 0 {
             let start = nextStartNodeIndex % universe
-            // Nodes are passed to the filters in place (a copied NodeInfo retains every array and dictionary in it).
-            allNodes.withUnsafeBufferPointer { nodes in
-                while examined < universe && feasible.count < wanted {
-                    let position = (start + examined) % universe
-                    let nodeIndex = candidates?[position] ?? position
-                    examined += 1
-                    if let failure = state.filter(nodes[nodeIndex]) {
-                        failures.append((node: nodeIndex, failure: failure))
-                    } else {
-                        feasible.append(nodeIndex)
-                    }
+            while examined < universe && feasible.count < wanted {
+                let position = (start + examined) % universe
+                let nodeIndex = candidates?[position] ?? position
+                examined += 1
+                if let failure = state.filter(allNodes[nodeIndex]) {
+                    failures.append((node: nodeIndex, failure: failure))
+                } else {
+                    feasible.append(nodeIndex)
                 }
             }
             nextStartNodeIndex = (start + examined) % universe

@@ -171,32 +171,16 @@ final class SchedulerShell: Sendable {
 
 /// The `v1 Binding` body POSTed to `pods/binding`. Pure.
 enum BindingBody {
-    private struct Body: Encodable {
-        struct Metadata: Encodable {
-            var name: String
-            var namespace: String
-            var uid: String?
-        }
-
-        struct Target: Encodable {
-            var apiVersion = "v1"
-            var kind = "Node"
-            var name: String
-        }
-
-        var apiVersion = "v1"
-        var kind = "Binding"
-        var metadata: Metadata
-        var target: Target
-    }
-
     static func encode(pod: Pod, nodeName: String) throws -> [UInt8] {
-        let uid = pod.metadata.uid
-        let body = Body(
-            metadata: .init(name: pod.metadata.name, namespace: pod.metadata.namespace, uid: uid.isEmpty ? nil : uid),
-            target: .init(name: nodeName)
-        )
-        return Array(try JSONEncoder().encode(body))
+        var metadata: [String: JSONValue] = [
+            "name": .string(pod.metadata.name), "namespace": .string(pod.metadata.namespace),
+        ]
+        if !pod.metadata.uid.isEmpty { metadata["uid"] = .string(pod.metadata.uid) }
+        let body: JSONValue = [
+            "apiVersion": "v1", "kind": "Binding", "metadata": .object(metadata),
+            "target": ["apiVersion": "v1", "kind": "Node", "name": .string(nodeName)],
+        ]
+        return JSONValueWriter.bytes(body)
     }
 }
 
