@@ -104,6 +104,22 @@ import Testing
         #expect(counting.namespaceGets == 0)
     }
 
+    @Test func escapedOrNullTerminationFieldsAreReadFromTheParsedObject() async throws {
+        let memory = MemoryStore()
+        let escaped = #"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"esc"},"status":{"phase":"\u0054erminating"}}"#
+        _ = try await memory.create(Self.namespaceKey("esc"), value: Array(escaped.utf8))
+        let nullDeletion = #"{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"nul","deletionTimestamp":null},"status":{"phase":"Active"}}"#
+        _ = try await memory.create(Self.namespaceKey("nul"), value: Array(nullDeletion.utf8))
+        let (cache, feed) = try await Self.readyCache(memory)
+        defer { feed.cancel() }
+        let handler = APIHandler(catalog: Self.catalog, store: memory, logger: Logger(label: "test"), watchCache: cache)
+        #expect(handler.cachedNamespaceState("esc", namespaces: Self.namespaces) == .terminating)
+        #expect(handler.cachedNamespaceState("nul", namespaces: Self.namespaces) == .active)
+        #expect(APIHandler.mayNameTermination(Array(escaped.utf8)))
+        #expect(!APIHandler.mayNameTermination(Array(#"{"metadata":{"name":"a"},"status":{"phase":"Active"}}"#.utf8)))
+        #expect(await Self.createConfigMap(handler, namespace: "esc").status == 403)
+    }
+
     @Test func aCacheThatIsNotReadyFallsBackToTheStore() async throws {
         let memory = MemoryStore()
         try await Self.storeNamespace(memory, "doomed", terminating: true)

@@ -19,9 +19,15 @@ final class ApplySchemaNode: @unchecked Sendable {
         case list(ApplySchema.ListKind)
     }
 
+    /// A declared struct member: its node and its FieldsV1 member name (`f:<name>`), made once.
+    struct Member: Sendable {
+        let node: ApplySchemaNode
+        let fieldsV1Key: String
+    }
+
     let shape: Shape
     /// Declared members of a struct (with `apiVersion` and `kind` at the root).
-    private(set) var members: [String: ApplySchemaNode] = [:]
+    private(set) var members: [String: Member] = [:]
     /// The value node of a map, the entry node of a list.
     private(set) var element: ApplySchemaNode?
 
@@ -61,13 +67,13 @@ final class ApplySchemaNode: @unchecked Sendable {
             if let built = structs[key] { return built }
             let node = ApplySchemaNode(.structure(atomic: schema.isAtomic))
             structs[key] = node
-            var members: [String: ApplySchemaNode] = [:]
-            for field in typeSchema.fields where members[field.name] == nil {
-                if let member = schema.member(field.name) { members[field.name] = build(member, structs: &structs) }
-            }
-            if root {
-                for name in ["apiVersion", "kind"] where members[name] == nil {
-                    if let member = schema.member(name) { members[name] = build(member, structs: &structs) }
+            var members: [String: Member] = [:]
+            var names = typeSchema.fields.map(\.name)
+            if root { names += ["apiVersion", "kind"] }
+            for name in names where members[name] == nil {
+                if let member = schema.member(name) {
+                    members[name] = Member(node: build(member, structs: &structs),
+                                           fieldsV1Key: PathElement.field(name).fieldsV1Key)
                 }
             }
             node.members = members
@@ -98,9 +104,20 @@ final class ApplySchemaNode: @unchecked Sendable {
     /// ``ApplySchema/member(_:)``, with undeclared struct members (and members of anything else) deduced.
     func member(_ name: String) -> ApplySchemaNode {
         switch shape {
-        case .structure: members[name] ?? Self.deduced
+        case .structure: members[name]?.node ?? Self.deduced
         case .map: element ?? Self.deduced
         default: Self.deduced
+        }
+    }
+
+    /// ``member(_:)`` with the member's FieldsV1 name when it is a declared struct member (nil otherwise).
+    func memberAndKey(_ name: String) -> (node: ApplySchemaNode, fieldsV1Key: String?) {
+        switch shape {
+        case .structure:
+            if let member = members[name] { return (member.node, member.fieldsV1Key) }
+            return (Self.deduced, nil)
+        case .map: return (element ?? Self.deduced, nil)
+        default: return (Self.deduced, nil)
         }
     }
 

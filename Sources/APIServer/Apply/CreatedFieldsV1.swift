@@ -88,15 +88,17 @@ enum CreatedFieldsV1 {
             } else if let leftEntries = ListEntries.entries(left, kind: kind),
                       let rightEntries = ListEntries.entries(right, kind: kind) {
                 if leftEntries.isEmpty {
+                    children.reserveCapacity(rightEntries.count + 1)
                     for entry in rightEntries {
-                        try add(entry.element, walking: nil, entry.value, schema: element, filter: filter, to: &children)
+                        try add(entry.element, key: nil, walking: nil, entry.value, schema: element, filter: filter,
+                                to: &children)
                     }
                 } else {
                     let leftByElement = Dictionary(leftEntries.map { ($0.element, $0.value) },
                                                    uniquingKeysWith: { first, _ in first })
                     for entry in rightEntries {
-                        try add(entry.element, walking: leftByElement[entry.element], entry.value, schema: element,
-                                filter: filter, to: &children)
+                        try add(entry.element, key: nil, walking: leftByElement[entry.element], entry.value,
+                                schema: element, filter: filter, to: &children)
                     }
                 }
             } else {
@@ -108,9 +110,11 @@ enum CreatedFieldsV1 {
             if node.isAtomic || (left.isEmpty && right.isEmpty) {
                 leaf = true
             } else {
+                children.reserveCapacity(right.count + 1)
                 for (name, value) in right {
-                    try add(.field(name), walking: left[name], value, schema: node.member(name),
-                            filter: filter, to: &children)
+                    let member = node.memberAndKey(name)
+                    try add(.field(name), key: member.fieldsV1Key, walking: left.isEmpty ? nil : left[name], value,
+                            schema: member.node, filter: filter, to: &children)
                 }
             }
         }
@@ -119,18 +123,20 @@ enum CreatedFieldsV1 {
         return Node(changed: changed, children: children)
     }
 
-    /// Walks the child at `element` and adds its FieldsV1 member to `children` when it has one.
-    private static func add(_ element: PathElement, walking lhs: JSONValue?, _ rhs: JSONValue, schema: ApplySchemaNode,
-                            filter: PathFilter?, to children: inout [String: JSONValue]) throws(Collision)
+    /// Walks the child at `element` and adds its FieldsV1 member to `children` when it has one; `key` is
+    /// the element's FieldsV1 name when the caller has it at hand.
+    private static func add(_ element: PathElement, key: String?, walking lhs: JSONValue?, _ rhs: JSONValue,
+                            schema: ApplySchemaNode, filter: PathFilter?, to children: inout [String: JSONValue])
+        throws(Collision)
     {
-        let childFilter = filter?.children[element]
+        let childFilter = filter.flatMap { $0.children.isEmpty ? nil : $0.children[element] }
         if childFilter?.ignored == true { return }
         let child = try walk(lhs, rhs, schema: schema, filter: childFilter)
         let member = child.changed && childFilter?.suppressed != true
         guard member || !child.children.isEmpty else { return }
         var encoded = child.children
         if member && !encoded.isEmpty { encoded["."] = .object([:]) }
-        let key = element.fieldsV1Key
+        let key = key ?? element.fieldsV1Key
         guard children.updateValue(.object(encoded), forKey: key) == nil else { throw Collision() }
     }
 
