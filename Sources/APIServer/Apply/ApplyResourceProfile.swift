@@ -8,7 +8,8 @@ import Synchronization
 /// resource or `status`) from KubeAPI's static schemas and kept for the life of the process.
 ///
 /// Value type; Sendable. The shared cache behind ``profile(for:subresource:)`` is a `Mutex`-protected
-/// dictionary; building a profile happens outside the lock (two racing builders produce equal values).
+/// dictionary; building a profile happens outside the lock (two racing builders produce equivalent
+/// profiles, and either may be kept).
 struct ApplyResourceProfile: Sendable {
     let manager: FieldManager
     /// The kind's ``ZeroValue`` without `metadata.managedFields`, as a create's old object.
