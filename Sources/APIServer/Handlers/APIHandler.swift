@@ -39,7 +39,7 @@ public struct APIHandler: Sendable {
         self.security = security
         self.certificateSigner = certificateSigner
         self.serviceAccounts = serviceAccounts
-        self.objects = ObjectStore(store: store)
+        self.objects = ObjectStore(store: store, hints: watchCache?.hints)
         self.logger = logger
         self.clock = clock
         self.readiness = ReadinessFlag()

@@ -7,9 +7,16 @@ public import KubeStorage
 /// Thread-safe (stateless over a thread-safe store).
 public struct ObjectStore: Sendable {
     public let store: any KeyValueStore
+    /// Where written objects' trees are left for the watch cache (nil without one).
+    let hints: WrittenObjectHints?
 
     public init(store: any KeyValueStore) {
+        self.init(store: store, hints: nil)
+    }
+
+    init(store: any KeyValueStore, hints: WrittenObjectHints?) {
         self.store = store
+        self.hints = hints
     }
 
     /// One stored object with its revision.
@@ -25,9 +32,21 @@ public struct ObjectStore: Sendable {
     }
 
     static func encodeForStorage(_ object: JSONValue) -> [UInt8] {
+        storageForm(object).bytes
+    }
+
+    /// The object as stored (without `resourceVersion`): its tree and its bytes.
+    static func storageForm(_ object: JSONValue) -> (tree: JSONValue, bytes: [UInt8]) {
         var copy = object
         copy.set(["metadata", "resourceVersion"], nil)
-        return copy.jsonBytes
+        return (copy, copy.jsonBytes)
+    }
+
+    /// The bytes to write at `key`, leaving their tree for the watch cache.
+    private func bytesToWrite(_ object: JSONValue, key: String) -> [UInt8] {
+        let (tree, bytes) = Self.storageForm(object)
+        hints?.remember(key: key, bytes: bytes, tree: tree)
+        return bytes
     }
 
     func get(_ resource: ServedResource, namespace: String?, name: String) async throws -> Stored {
@@ -45,7 +64,7 @@ public struct ObjectStore: Sendable {
     /// Creates; `AlreadyExists` when the name is taken.
     func create(_ resource: ServedResource, object: JSONValue) async throws -> JSONValue {
         let key = resource.key(namespace: object.namespace, name: object.name)
-        let outcome = try await store.create(key, value: Self.encodeForStorage(object), ttlSeconds: nil)
+        let outcome = try await store.create(key, value: bytesToWrite(object, key: key), ttlSeconds: nil)
         switch outcome {
         case .committed(let revision, _):
             var created = object
@@ -62,7 +81,7 @@ public struct ObjectStore: Sendable {
     {
         let key = resource.key(namespace: object.namespace, name: object.name)
         let outcome = try await store.update(
-            key, value: Self.encodeForStorage(object), expectedModRevision: expectedRevision, ttlSeconds: nil)
+            key, value: bytesToWrite(object, key: key), expectedModRevision: expectedRevision, ttlSeconds: nil)
         switch outcome {
         case .committed(let revision, _):
             var updated = object

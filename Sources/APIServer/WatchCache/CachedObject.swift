@@ -21,10 +21,11 @@ struct CachedObject: Sendable {
     /// The values of the resource's selectable fields, in `ResourceCacheState.fieldNames` order.
     let fields: [String]
 
-    /// Builds the entry from a stored value; nil when the bytes are not a JSON object.
+    /// Builds the entry from a stored value (parsed unless `parsed` is its tree already); nil when the
+    /// bytes are not a JSON object.
     init?(value: [UInt8], modRevision: Revision, fieldNames: [String],
-          selectableFields: @Sendable (JSONValue) -> [String: String]) {
-        guard let object = try? JSONValueParser.parse(value), case .object = object else { return nil }
+          selectableFields: @Sendable (JSONValue) -> [String: String], parsed: JSONValue? = nil) {
+        guard let object = parsed ?? (try? JSONValueParser.parse(value)), case .object = object else { return nil }
         var exact: [UInt8] = []
         exact.reserveCapacity(value.count)
         exact.append(contentsOf: value)

@@ -22,8 +22,10 @@ struct CachedResourceLayout: Sendable {
 
     /// Parses a stored value into a cache entry; nil when it is not a JSON object. Call it outside the
     /// cache's lock: this is the expensive part of applying an event.
-    func entry(value: [UInt8], modRevision: Revision) -> CachedObject? {
-        CachedObject(value: value, modRevision: modRevision, fieldNames: fieldNames, selectableFields: selectableFields)
+    /// `parsed`, when given, is the value's tree (a written object's hint), so it is not parsed again.
+    func entry(value: [UInt8], modRevision: Revision, parsed: JSONValue? = nil) -> CachedObject? {
+        CachedObject(value: value, modRevision: modRevision, fieldNames: fieldNames, selectableFields: selectableFields,
+                     parsed: parsed)
     }
 
     /// Whether `object` (stored at `key`) is selected by `selection`.

@@ -31,6 +31,8 @@ public final class WatchCache: Sendable {
     /// Served resources by store key prefix (several versions of one resource share a prefix).
     private let layouts: [String: CachedResourceLayout]
     private let state = Mutex(State())
+    /// Trees of objects the API server writes, taken instead of parsing the watched bytes.
+    let hints = WrittenObjectHints()
 
     static let registryPrefix = "/registry/"
 
@@ -132,7 +134,8 @@ public final class WatchCache: Sendable {
                 guard let prefix = Self.resourcePrefix(of: event.kv.key), let layout = layouts[prefix] else { continue }
                 var object: CachedObject?
                 if event.kind == .put {
-                    object = layout.entry(value: event.kv.value, modRevision: event.kv.modRevision)
+                    object = layout.entry(value: event.kv.value, modRevision: event.kv.modRevision,
+                                          parsed: hints.take(key: event.kv.key, bytes: event.kv.value))
                     if object == nil {
                         logger.warning("Stored value is not a JSON object; cached as deleted",
                                        metadata: ["key": "\(event.kv.key)"])
