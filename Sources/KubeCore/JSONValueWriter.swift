@@ -18,8 +18,9 @@ public enum JSONValueWriter {
     public static func write(_ value: JSONValue, into out: inout [UInt8]) {
         switch value {
         case .null: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
-        case .bool(let flag): out.append(contentsOf: Array((flag ? "true" : "false").utf8))
-        case .integer(let number): out.append(contentsOf: Array(String(number).utf8))
+        case .bool(let flag):
+            if flag { out.append(contentsOf: [0x74, 0x72, 0x75, 0x65]) } else { out.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65]) }
+        case .integer(let number): writeInteger(number, into: &out)
         case .number(let number): writeDouble(number, into: &out)
         case .string(let text): writeString(text, into: &out)
         case .array(let elements):
@@ -32,23 +33,57 @@ public enum JSONValueWriter {
         case .object(let members):
             out.append(UInt8(ascii: "{"))
             var first = true
-            for key in orderedKeys(members) {
+            for (key, member) in orderedMembers(members) {
                 if !first { out.append(UInt8(ascii: ",")) }
                 first = false
                 writeString(key, into: &out)
                 out.append(UInt8(ascii: ":"))
-                write(members[key]!, into: &out)
+                write(member, into: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
     }
 
-    static func orderedKeys(_ members: [String: JSONValue]) -> [String] {
-        var keys: [String] = []
-        keys.reserveCapacity(members.count)
-        for key in leadingKeys where members[key] != nil { keys.append(key) }
-        let rest = members.keys.filter { !leadingKeys.contains($0) }.sorted()
-        return keys + rest
+    /// The members in writing order: the leading keys present, in their order, then the rest sorted.
+    static func orderedMembers(_ members: [String: JSONValue]) -> [(key: String, value: JSONValue)] {
+        var leading: [(key: String, value: JSONValue)?] = [nil, nil, nil, nil, nil]
+        var rest: [(key: String, value: JSONValue)] = []
+        rest.reserveCapacity(members.count)
+        for member in members {
+            if let position = leadingKeys.firstIndex(of: member.key) {
+                leading[position] = member
+            } else {
+                rest.append(member)
+            }
+        }
+        rest.sort { $0.key < $1.key }
+        var ordered: [(key: String, value: JSONValue)] = []
+        ordered.reserveCapacity(members.count)
+        for member in leading { if let member { ordered.append(member) } }
+        ordered.append(contentsOf: rest)
+        return ordered
+    }
+
+    /// Decimal digits of `number`, without an intermediate `String`.
+    private static func writeInteger(_ number: Int64, into out: inout [UInt8]) {
+        if number == 0 {
+            out.append(UInt8(ascii: "0"))
+            return
+        }
+        var magnitude = number.magnitude
+        if number < 0 { out.append(UInt8(ascii: "-")) }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while magnitude > 0 {
+                buffer[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            }
+            out.append(contentsOf: buffer[(20 - count)...])
+        }
     }
 
     private static func writeDouble(_ number: Double, into out: inout [UInt8]) {
@@ -63,9 +98,24 @@ public enum JSONValueWriter {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
+    private static func needsEscaping(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "<")
+            || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "&")
+    }
+
     /// Writes `text` as a JSON string literal.
     public static func writeString(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Most strings need no escaping: copy them whole.
+        let copied = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard !bytes.contains(where: needsEscaping) else { return false }
+            out.append(contentsOf: bytes)
+            return true
+        }
+        if copied == true {
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
