@@ -48,20 +48,21 @@ struct FilterCycleState: Sendable {
     /// resources; a pod that requests nothing only needs a pod slot.
     static func resourceShortfall(pod: PodInfo, node: NodeInfo) -> ResourceShortfall? {
         let request = pod.requests
-        let tooManyPods = node.pods.count + 1 > node.allowedPodNumber
+        let capacity = node.capacity
+        let tooManyPods = capacity.podCount + 1 > capacity.allowedPodNumber
         let requestsNothing = request.milliCPU == 0 && request.memory == 0 && request.ephemeralStorage == 0
             && request.extended.isEmpty
         if requestsNothing {
             return tooManyPods ? ResourceShortfall(tooManyPods: true) : nil
         }
-        let allocatable = node.allocatable
-        let requested = node.requested
         var shortfall = ResourceShortfall(tooManyPods: tooManyPods)
-        shortfall.cpu = request.milliCPU > 0 && request.milliCPU > allocatable.milliCPU - requested.milliCPU
-        shortfall.memory = request.memory > 0 && request.memory > allocatable.memory - requested.memory
+        shortfall.cpu = request.milliCPU > 0 && request.milliCPU > capacity.allocatableCPU - capacity.requestedCPU
+        shortfall.memory = request.memory > 0 && request.memory > capacity.allocatableMemory - capacity.requestedMemory
         shortfall.ephemeralStorage = request.ephemeralStorage > 0
-            && request.ephemeralStorage > allocatable.ephemeralStorage - requested.ephemeralStorage
+            && request.ephemeralStorage > capacity.allocatableEphemeralStorage - capacity.requestedEphemeralStorage
         if !request.extended.isEmpty {
+            let allocatable = node.allocatable
+            let requested = node.requested
             for (name, amount) in request.extended.sorted(by: { $0.key < $1.key }) where amount > 0 {
                 let free = (allocatable.extended[name] ?? 0) - (requested.extended[name] ?? 0)
                 if amount > free { shortfall.extended.append(name) }

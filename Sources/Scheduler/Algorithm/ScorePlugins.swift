@@ -82,23 +82,20 @@ enum ScorePlugins {
     static func leastAllocated(pod: PodInfo, feasible: [Int], nodes: [NodeInfo]) -> [Int64] {
         let podCPU = pod.nonZeroRequests.milliCPU
         let podMemory = pod.nonZeroRequests.memory
-        // Fields are read in place: copying a whole NodeInfo per node retains every array and dictionary in it.
-        return nodes.withUnsafeBufferPointer { nodes in
-            feasible.map { nodeIndex in
-                let allocatable = nodes[nodeIndex].allocatable
-                let requested = nodes[nodeIndex].nonZeroRequested
-                var total: Int64 = 0
-                var weightSum: Int64 = 0
-                if allocatable.milliCPU != 0 {
-                    total += leastRequested(requested: requested.milliCPU + podCPU, capacity: allocatable.milliCPU)
-                    weightSum += 1
-                }
-                if allocatable.memory != 0 {
-                    total += leastRequested(requested: requested.memory + podMemory, capacity: allocatable.memory)
-                    weightSum += 1
-                }
-                return weightSum == 0 ? 0 : total / weightSum
+        return feasible.map { nodeIndex in
+            let capacity = nodes[nodeIndex].capacity
+            var total: Int64 = 0
+            var weightSum: Int64 = 0
+            if capacity.allocatableCPU != 0 {
+                total += leastRequested(requested: capacity.nonZeroRequestedCPU + podCPU, capacity: capacity.allocatableCPU)
+                weightSum += 1
             }
+            if capacity.allocatableMemory != 0 {
+                total += leastRequested(
+                    requested: capacity.nonZeroRequestedMemory + podMemory, capacity: capacity.allocatableMemory)
+                weightSum += 1
+            }
+            return weightSum == 0 ? 0 : total / weightSum
         }
     }
 
@@ -114,9 +111,8 @@ enum ScorePlugins {
         let podCPU = pod.requests.milliCPU
         let podMemory = pod.requests.memory
         guard podCPU != 0 || podMemory != 0 else { return nil }
-        return nodes.withUnsafeBufferPointer { nodes in feasible.map { nodeIndex in
-            let allocatable = nodes[nodeIndex].allocatable
-            let requested = nodes[nodeIndex].requested
+        return feasible.map { nodeIndex in
+            let capacity = nodes[nodeIndex].capacity
             var fractions: (Double, Double) = (0, 0)
             var count = 0
             func add(_ requested: Int64, _ allocatable: Int64) {
@@ -125,10 +121,10 @@ enum ScorePlugins {
                 if count == 0 { fractions.0 = fraction } else { fractions.1 = fraction }
                 count += 1
             }
-            add(requested.milliCPU + podCPU, allocatable.milliCPU)
-            add(requested.memory + podMemory, allocatable.memory)
+            add(capacity.requestedCPU + podCPU, capacity.allocatableCPU)
+            add(capacity.requestedMemory + podMemory, capacity.allocatableMemory)
             let deviation = count == 2 ? abs((fractions.0 - fractions.1) / 2) : 0
             return Int64((1 - deviation) * Double(maxNodeScore))
-        } }
+        }
     }
 }

@@ -10,6 +10,8 @@ import KubeCore
 /// rather than one per array and dictionary inside.
 public struct NodeInfo: Sendable {
     private var storage: Storage
+    /// The numbers every filter and score cycle reads for every node, kept inline (no pointer chase).
+    public private(set) var capacity = NodeCapacity()
 
     public var name: String { storage.name }
     public var labels: [String: String] { storage.labels }
@@ -61,6 +63,7 @@ public struct NodeInfo: Sendable {
         storage.allocatable = ResourceAmounts(node.status.allocatable)
         storage.allowedPodNumber = Int(node.status.allocatable[ResourceName.pods]?.value ?? 0)
         storage.hasHostnameLabel = storage.labels[PodTopologySpreadScoring.hostnameKey] != nil
+        refreshCapacity()
     }
 
     mutating func add(_ pod: PodInfo) {
@@ -71,6 +74,7 @@ public struct NodeInfo: Sendable {
         storage.usedPorts.append(contentsOf: pod.hostPorts)
         if pod.hasAffinity { storage.podsWithAffinity += 1 }
         if pod.hasRequiredAntiAffinity { storage.podsWithRequiredAntiAffinity += 1 }
+        refreshCapacity()
     }
 
     /// Removes the pod with `snapshotKey`; returns it when it was here.
@@ -85,7 +89,14 @@ public struct NodeInfo: Sendable {
         }
         if pod.hasAffinity { storage.podsWithAffinity -= 1 }
         if pod.hasRequiredAntiAffinity { storage.podsWithRequiredAntiAffinity -= 1 }
+        refreshCapacity()
         return pod
+    }
+
+    private mutating func refreshCapacity() {
+        capacity = NodeCapacity(
+            podCount: storage.pods.count, allowedPodNumber: storage.allowedPodNumber,
+            allocatable: storage.allocatable, requested: storage.requested, nonZeroRequested: storage.nonZeroRequested)
     }
 
     /// Whether any of `ports` conflicts with a port already used here.
@@ -143,5 +154,37 @@ public struct NodeInfo: Sendable {
             copy.hasHostnameLabel = hasHostnameLabel
             return copy
         }
+    }
+}
+
+/// A node's pod count and its cpu, memory and ephemeral-storage figures as plain numbers (extended
+/// resources stay in ``NodeInfo/allocatable`` and ``NodeInfo/requested``). Value type; Sendable; trivially
+/// copyable, so reading it for thousands of nodes per cycle costs no reference counting.
+public struct NodeCapacity: Sendable, Equatable {
+    public var podCount = 0
+    public var allowedPodNumber = 0
+    public var allocatableCPU: Int64 = 0
+    public var allocatableMemory: Int64 = 0
+    public var allocatableEphemeralStorage: Int64 = 0
+    public var requestedCPU: Int64 = 0
+    public var requestedMemory: Int64 = 0
+    public var requestedEphemeralStorage: Int64 = 0
+    public var nonZeroRequestedCPU: Int64 = 0
+    public var nonZeroRequestedMemory: Int64 = 0
+
+    init() {}
+
+    init(podCount: Int, allowedPodNumber: Int, allocatable: ResourceAmounts, requested: ResourceAmounts,
+         nonZeroRequested: ResourceAmounts) {
+        self.podCount = podCount
+        self.allowedPodNumber = allowedPodNumber
+        allocatableCPU = allocatable.milliCPU
+        allocatableMemory = allocatable.memory
+        allocatableEphemeralStorage = allocatable.ephemeralStorage
+        requestedCPU = requested.milliCPU
+        requestedMemory = requested.memory
+        requestedEphemeralStorage = requested.ephemeralStorage
+        nonZeroRequestedCPU = nonZeroRequested.milliCPU
+        nonZeroRequestedMemory = nonZeroRequested.memory
     }
 }
