@@ -9,7 +9,7 @@ public enum JSONValueWriter {
     /// The compact JSON text of `value`.
     public static func bytes(_ value: JSONValue) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(256)
+        out.reserveCapacity(1024)
         write(value, into: &out)
         return out
     }

@@ -51,3 +51,30 @@ import Testing
         #expect(WatchCacheTests.names(all) == ["hinted", "parsed"])
     }
 }
+
+/// Create responses are the stored bytes with `resourceVersion` spliced into `metadata`.
+@Suite struct CreateResponseJSONTests {
+    @Test func resourceVersionIsSplicedIntoTheStoredBytes() throws {
+        let object: JSONValue = ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "a", "uid": "u"],
+                                 "data": ["k": "v"]]
+        let stored = ObjectStore.encodeForStorage(object)
+        var expected = object
+        expected.set(["metadata", "resourceVersion"], "42")
+        let json = ObjectStore.json(stored: stored, resourceVersion: 42, object: expected)
+        #expect(try JSONValueParser.parse(json) == expected)
+        #expect(String(decoding: json, as: UTF8.self).contains(#""metadata":{"resourceVersion":"42","name":"a""#))
+    }
+
+    @Test func emptyOrMissingMetadataStillGetsTheVersion() throws {
+        let empty: JSONValue = ["kind": "X", "metadata": [:]]
+        var expectedEmpty = empty
+        expectedEmpty.set(["metadata", "resourceVersion"], "7")
+        let emptyJSON = ObjectStore.json(stored: ObjectStore.encodeForStorage(empty), resourceVersion: 7, object: expectedEmpty)
+        #expect(try JSONValueParser.parse(emptyJSON) == expectedEmpty)
+        let bare: JSONValue = ["kind": "X"]
+        var expectedBare = bare
+        expectedBare.set(["metadata", "resourceVersion"], "9")
+        let bareJSON = ObjectStore.json(stored: ObjectStore.encodeForStorage(bare), resourceVersion: 9, object: expectedBare)
+        #expect(try JSONValueParser.parse(bareJSON) == expectedBare)
+    }
+}

@@ -152,9 +152,9 @@ extension APIHandler {
         if context.isDryRun {
             return .json(object, status: 201, warnings: warnings)
         }
-        let created = try await objects.create(resource, object: object)
+        let (created, json) = try await objects.createReturningJSON(resource, object: object)
         await objectChanged(resource, object: created, change: .created)
-        return .json(created, status: 201, warnings: warnings)
+        return .json(bytes: json, status: 201, warnings: warnings)
     }
 
     /// Refuses creates in a namespace that does not exist (404) or is being terminated (403), reading the

@@ -83,11 +83,16 @@ public struct APIResponse: Sendable {
 
     /// A JSON body.
     static func json(_ value: JSONValue, status: Int = 200, warnings: [String] = []) -> APIResponse {
+        json(bytes: value.jsonBytes, status: status, warnings: warnings)
+    }
+
+    /// A JSON body already written.
+    static func json(bytes: [UInt8], status: Int = 200, warnings: [String] = []) -> APIResponse {
         var headers = [("Content-Type", jsonContentType)]
         for warning in warnings {
             headers.append(("Warning", "299 - \"\(warning.replacingOccurrences(of: "\"", with: "\\\""))\""))
         }
-        return APIResponse(status: status, headers: headers, body: .bytes(value.jsonBytes))
+        return APIResponse(status: status, headers: headers, body: .bytes(bytes))
     }
 
     /// A `Status` error body.

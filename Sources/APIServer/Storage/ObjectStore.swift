@@ -63,16 +63,39 @@ public struct ObjectStore: Sendable {
 
     /// Creates; `AlreadyExists` when the name is taken.
     func create(_ resource: ServedResource, object: JSONValue) async throws -> JSONValue {
+        try await createReturningJSON(resource, object: object).object
+    }
+
+    /// Creates `object`; returns it with its `resourceVersion` and its JSON: the stored bytes with the
+    /// `resourceVersion` spliced into `metadata`, so a response does not write the object a second time.
+    func createReturningJSON(_ resource: ServedResource, object: JSONValue) async throws
+        -> (object: JSONValue, json: [UInt8])
+    {
         let key = resource.key(namespace: object.namespace, name: object.name)
-        let outcome = try await store.create(key, value: bytesToWrite(object, key: key), ttlSeconds: nil)
+        let bytes = bytesToWrite(object, key: key)
+        let outcome = try await store.create(key, value: bytes, ttlSeconds: nil)
         switch outcome {
         case .committed(let revision, _):
             var created = object
             created.set(["metadata", "resourceVersion"], .string(String(revision)))
-            return created
+            return (created, Self.json(stored: bytes, resourceVersion: revision, object: created))
         case .conflict:
             throw APIError.alreadyExists(resource.groupResource, name: object.name)
         }
+    }
+
+    /// `stored` (an object's bytes without `resourceVersion`) with `"resourceVersion":"<revision>"` as the
+    /// first member of `metadata`; `object` is written instead when the bytes have no `metadata` object.
+    static func json(stored: [UInt8], resourceVersion revision: Revision, object: JSONValue) -> [UInt8] {
+        guard let (start, empty) = CachedObject.metadataObjectStart(stored) else { return object.jsonBytes }
+        let member = Array(#""resourceVersion":""#.utf8) + Array(String(revision).utf8) + [UInt8(ascii: "\"")]
+        var out: [UInt8] = []
+        out.reserveCapacity(stored.count + member.count + 1)
+        out.append(contentsOf: stored[..<start])
+        out.append(contentsOf: member)
+        if !empty { out.append(UInt8(ascii: ",")) }
+        out.append(contentsOf: stored[start...])
+        return out
     }
 
     /// Replaces the object stored at `expectedRevision`; `nil` when someone else wrote in between.
