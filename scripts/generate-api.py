@@ -412,10 +412,9 @@ def encode_stmt(f):
     method = "encodeOmitEmpty" if coding_kind(t) == "omit" and not always else "encode"
     return f"try container.{method}({prop}, forKey: {key})"
 
-def tree_decode_expr(f):
-    """The JSONTreeCodable counterpart of decode_expr (same Go member rules)."""
+def tree_decode_expr(f, member="jsonValue"):
+    """The JSONTreeCodable counterpart of decode_expr (same Go member rules) for the member's value."""
     t, kind, variant = f.type, f.type[0], bytes_variant(f.type)
-    member = f"jsonMembers[{literal(f.name)}]"
     if f.raw.get("pointer") or coding_kind(t) == "time":
         return f"JSONTree.optionalBytes({member})" if variant == "" else f"JSONTree.optional({member})"
     if variant is not None:
@@ -461,8 +460,14 @@ def tree_encode_stmt(f):
 def render_tree_coding(t, pub):
     out = ["", f"    {pub}init(jsonTree: JSONValue) throws(JSONTreeMismatch) {{"]
     if t.fields:
-        out.append("        let jsonMembers = try JSONTree.members(jsonTree)")
-        out += [f"        self.{escape(f.prop)} = try {tree_decode_expr(f)}" for f in t.fields]
+        # Start from the zero value and visit only the members present (most fields are absent, so this
+        # beats one hashed lookup per field).
+        out.append("        self.init()")
+        out.append("        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {")
+        out.append("            switch jsonKey {")
+        for f in t.fields:
+            out.append(f"            case {literal(f.name)}: self.{escape(f.prop)} = try {tree_decode_expr(f)}")
+        out += ["            default: break", "            }", "        }"]
     else:
         out.append("        _ = try JSONTree.members(jsonTree)")
     out += ["    }", "", f"    {pub}func jsonTree() throws(JSONTreeMismatch) -> JSONValue {{"]

@@ -43,10 +43,15 @@ public struct CustomResourceDefinition: Codable, JSONTreeCodable, Sendable, Equa
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: JSONValue.null)
-        self.status = try JSONTree.optional(jsonMembers["status"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "spec": self.spec = try JSONTree.value(jsonValue, orZero: JSONValue.null)
+            case "status": self.status = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {

@@ -43,10 +43,15 @@ public struct Deployment: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: DeploymentSpec())
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: DeploymentStatus())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "spec": self.spec = try JSONTree.value(jsonValue, orZero: DeploymentSpec())
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: DeploymentStatus())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -160,15 +165,20 @@ public struct DeploymentSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.replicas = try JSONTree.optional(jsonMembers["replicas"])
-        self.selector = try JSONTree.optional(jsonMembers["selector"])
-        self.template = try JSONTree.value(jsonMembers["template"], orZero: PodTemplateSpec())
-        self.strategy = try JSONTree.value(jsonMembers["strategy"], orZero: DeploymentStrategy())
-        self.minReadySeconds = try JSONTree.value(jsonMembers["minReadySeconds"], orZero: 0)
-        self.revisionHistoryLimit = try JSONTree.optional(jsonMembers["revisionHistoryLimit"])
-        self.paused = try JSONTree.value(jsonMembers["paused"], orZero: false)
-        self.progressDeadlineSeconds = try JSONTree.optional(jsonMembers["progressDeadlineSeconds"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "replicas": self.replicas = try JSONTree.optional(jsonValue)
+            case "selector": self.selector = try JSONTree.optional(jsonValue)
+            case "template": self.template = try JSONTree.value(jsonValue, orZero: PodTemplateSpec())
+            case "strategy": self.strategy = try JSONTree.value(jsonValue, orZero: DeploymentStrategy())
+            case "minReadySeconds": self.minReadySeconds = try JSONTree.value(jsonValue, orZero: 0)
+            case "revisionHistoryLimit": self.revisionHistoryLimit = try JSONTree.optional(jsonValue)
+            case "paused": self.paused = try JSONTree.value(jsonValue, orZero: false)
+            case "progressDeadlineSeconds": self.progressDeadlineSeconds = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -237,9 +247,14 @@ public struct DeploymentStrategy: Codable, JSONTreeCodable, Sendable, Equatable 
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
-        self.rollingUpdate = try JSONTree.optional(jsonMembers["rollingUpdate"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+            case "rollingUpdate": self.rollingUpdate = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -296,9 +311,14 @@ public struct RollingUpdateDeployment: Codable, JSONTreeCodable, Sendable, Equat
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.maxUnavailable = try JSONTree.optional(jsonMembers["maxUnavailable"])
-        self.maxSurge = try JSONTree.optional(jsonMembers["maxSurge"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "maxUnavailable": self.maxUnavailable = try JSONTree.optional(jsonValue)
+            case "maxSurge": self.maxSurge = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -404,16 +424,21 @@ public struct DeploymentStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.observedGeneration = try JSONTree.value(jsonMembers["observedGeneration"], orZero: 0)
-        self.replicas = try JSONTree.value(jsonMembers["replicas"], orZero: 0)
-        self.updatedReplicas = try JSONTree.value(jsonMembers["updatedReplicas"], orZero: 0)
-        self.readyReplicas = try JSONTree.value(jsonMembers["readyReplicas"], orZero: 0)
-        self.availableReplicas = try JSONTree.value(jsonMembers["availableReplicas"], orZero: 0)
-        self.unavailableReplicas = try JSONTree.value(jsonMembers["unavailableReplicas"], orZero: 0)
-        self.terminatingReplicas = try JSONTree.optional(jsonMembers["terminatingReplicas"])
-        self.conditions = try JSONTree.list(jsonMembers["conditions"], zeroElement: DeploymentCondition())
-        self.collisionCount = try JSONTree.optional(jsonMembers["collisionCount"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "observedGeneration": self.observedGeneration = try JSONTree.value(jsonValue, orZero: 0)
+            case "replicas": self.replicas = try JSONTree.value(jsonValue, orZero: 0)
+            case "updatedReplicas": self.updatedReplicas = try JSONTree.value(jsonValue, orZero: 0)
+            case "readyReplicas": self.readyReplicas = try JSONTree.value(jsonValue, orZero: 0)
+            case "availableReplicas": self.availableReplicas = try JSONTree.value(jsonValue, orZero: 0)
+            case "unavailableReplicas": self.unavailableReplicas = try JSONTree.value(jsonValue, orZero: 0)
+            case "terminatingReplicas": self.terminatingReplicas = try JSONTree.optional(jsonValue)
+            case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: DeploymentCondition())
+            case "collisionCount": self.collisionCount = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -512,13 +537,18 @@ public struct DeploymentCondition: Codable, JSONTreeCodable, Sendable, Equatable
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: "")
-        self.lastUpdateTime = try JSONTree.optional(jsonMembers["lastUpdateTime"])
-        self.lastTransitionTime = try JSONTree.optional(jsonMembers["lastTransitionTime"])
-        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
-        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
+            case "lastUpdateTime": self.lastUpdateTime = try JSONTree.optional(jsonValue)
+            case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
+            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+            case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -590,10 +620,15 @@ public struct ReplicaSet: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: ReplicaSetSpec())
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: ReplicaSetStatus())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "spec": self.spec = try JSONTree.value(jsonValue, orZero: ReplicaSetSpec())
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: ReplicaSetStatus())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -679,11 +714,16 @@ public struct ReplicaSetSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.replicas = try JSONTree.optional(jsonMembers["replicas"])
-        self.minReadySeconds = try JSONTree.value(jsonMembers["minReadySeconds"], orZero: 0)
-        self.selector = try JSONTree.optional(jsonMembers["selector"])
-        self.template = try JSONTree.value(jsonMembers["template"], orZero: PodTemplateSpec())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "replicas": self.replicas = try JSONTree.optional(jsonValue)
+            case "minReadySeconds": self.minReadySeconds = try JSONTree.value(jsonValue, orZero: 0)
+            case "selector": self.selector = try JSONTree.optional(jsonValue)
+            case "template": self.template = try JSONTree.value(jsonValue, orZero: PodTemplateSpec())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -779,14 +819,19 @@ public struct ReplicaSetStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.replicas = try JSONTree.value(jsonMembers["replicas"], orZero: 0)
-        self.fullyLabeledReplicas = try JSONTree.value(jsonMembers["fullyLabeledReplicas"], orZero: 0)
-        self.readyReplicas = try JSONTree.value(jsonMembers["readyReplicas"], orZero: 0)
-        self.availableReplicas = try JSONTree.value(jsonMembers["availableReplicas"], orZero: 0)
-        self.terminatingReplicas = try JSONTree.optional(jsonMembers["terminatingReplicas"])
-        self.observedGeneration = try JSONTree.value(jsonMembers["observedGeneration"], orZero: 0)
-        self.conditions = try JSONTree.list(jsonMembers["conditions"], zeroElement: ReplicaSetCondition())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "replicas": self.replicas = try JSONTree.value(jsonValue, orZero: 0)
+            case "fullyLabeledReplicas": self.fullyLabeledReplicas = try JSONTree.value(jsonValue, orZero: 0)
+            case "readyReplicas": self.readyReplicas = try JSONTree.value(jsonValue, orZero: 0)
+            case "availableReplicas": self.availableReplicas = try JSONTree.value(jsonValue, orZero: 0)
+            case "terminatingReplicas": self.terminatingReplicas = try JSONTree.optional(jsonValue)
+            case "observedGeneration": self.observedGeneration = try JSONTree.value(jsonValue, orZero: 0)
+            case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: ReplicaSetCondition())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -874,12 +919,17 @@ public struct ReplicaSetCondition: Codable, JSONTreeCodable, Sendable, Equatable
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: "")
-        self.lastTransitionTime = try JSONTree.optional(jsonMembers["lastTransitionTime"])
-        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
-        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
+            case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
+            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+            case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -949,10 +999,15 @@ public struct DaemonSet: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: DaemonSetSpec())
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: DaemonSetStatus())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "spec": self.spec = try JSONTree.value(jsonValue, orZero: DaemonSetSpec())
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: DaemonSetStatus())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1044,12 +1099,17 @@ public struct DaemonSetSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.selector = try JSONTree.optional(jsonMembers["selector"])
-        self.template = try JSONTree.value(jsonMembers["template"], orZero: PodTemplateSpec())
-        self.updateStrategy = try JSONTree.value(jsonMembers["updateStrategy"], orZero: DaemonSetUpdateStrategy())
-        self.minReadySeconds = try JSONTree.value(jsonMembers["minReadySeconds"], orZero: 0)
-        self.revisionHistoryLimit = try JSONTree.optional(jsonMembers["revisionHistoryLimit"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "selector": self.selector = try JSONTree.optional(jsonValue)
+            case "template": self.template = try JSONTree.value(jsonValue, orZero: PodTemplateSpec())
+            case "updateStrategy": self.updateStrategy = try JSONTree.value(jsonValue, orZero: DaemonSetUpdateStrategy())
+            case "minReadySeconds": self.minReadySeconds = try JSONTree.value(jsonValue, orZero: 0)
+            case "revisionHistoryLimit": self.revisionHistoryLimit = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1112,9 +1172,14 @@ public struct DaemonSetUpdateStrategy: Codable, JSONTreeCodable, Sendable, Equat
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
-        self.rollingUpdate = try JSONTree.optional(jsonMembers["rollingUpdate"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+            case "rollingUpdate": self.rollingUpdate = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1171,9 +1236,14 @@ public struct RollingUpdateDaemonSet: Codable, JSONTreeCodable, Sendable, Equata
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.maxUnavailable = try JSONTree.optional(jsonMembers["maxUnavailable"])
-        self.maxSurge = try JSONTree.optional(jsonMembers["maxSurge"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "maxUnavailable": self.maxUnavailable = try JSONTree.optional(jsonValue)
+            case "maxSurge": self.maxSurge = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1286,17 +1356,22 @@ public struct DaemonSetStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.currentNumberScheduled = try JSONTree.value(jsonMembers["currentNumberScheduled"], orZero: 0)
-        self.numberMisscheduled = try JSONTree.value(jsonMembers["numberMisscheduled"], orZero: 0)
-        self.desiredNumberScheduled = try JSONTree.value(jsonMembers["desiredNumberScheduled"], orZero: 0)
-        self.numberReady = try JSONTree.value(jsonMembers["numberReady"], orZero: 0)
-        self.observedGeneration = try JSONTree.value(jsonMembers["observedGeneration"], orZero: 0)
-        self.updatedNumberScheduled = try JSONTree.value(jsonMembers["updatedNumberScheduled"], orZero: 0)
-        self.numberAvailable = try JSONTree.value(jsonMembers["numberAvailable"], orZero: 0)
-        self.numberUnavailable = try JSONTree.value(jsonMembers["numberUnavailable"], orZero: 0)
-        self.collisionCount = try JSONTree.optional(jsonMembers["collisionCount"])
-        self.conditions = try JSONTree.list(jsonMembers["conditions"], zeroElement: DaemonSetCondition())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "currentNumberScheduled": self.currentNumberScheduled = try JSONTree.value(jsonValue, orZero: 0)
+            case "numberMisscheduled": self.numberMisscheduled = try JSONTree.value(jsonValue, orZero: 0)
+            case "desiredNumberScheduled": self.desiredNumberScheduled = try JSONTree.value(jsonValue, orZero: 0)
+            case "numberReady": self.numberReady = try JSONTree.value(jsonValue, orZero: 0)
+            case "observedGeneration": self.observedGeneration = try JSONTree.value(jsonValue, orZero: 0)
+            case "updatedNumberScheduled": self.updatedNumberScheduled = try JSONTree.value(jsonValue, orZero: 0)
+            case "numberAvailable": self.numberAvailable = try JSONTree.value(jsonValue, orZero: 0)
+            case "numberUnavailable": self.numberUnavailable = try JSONTree.value(jsonValue, orZero: 0)
+            case "collisionCount": self.collisionCount = try JSONTree.optional(jsonValue)
+            case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: DaemonSetCondition())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1390,12 +1465,17 @@ public struct DaemonSetCondition: Codable, JSONTreeCodable, Sendable, Equatable 
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: "")
-        self.lastTransitionTime = try JSONTree.optional(jsonMembers["lastTransitionTime"])
-        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
-        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
+            case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
+            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+            case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1465,10 +1545,15 @@ public struct StatefulSet: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: StatefulSetSpec())
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: StatefulSetStatus())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "spec": self.spec = try JSONTree.value(jsonValue, orZero: StatefulSetSpec())
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: StatefulSetStatus())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1603,18 +1688,23 @@ public struct StatefulSetSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.replicas = try JSONTree.optional(jsonMembers["replicas"])
-        self.selector = try JSONTree.optional(jsonMembers["selector"])
-        self.template = try JSONTree.value(jsonMembers["template"], orZero: PodTemplateSpec())
-        self.volumeClaimTemplates = try JSONTree.list(jsonMembers["volumeClaimTemplates"], zeroElement: PersistentVolumeClaim())
-        self.serviceName = try JSONTree.value(jsonMembers["serviceName"], orZero: "")
-        self.podManagementPolicy = try JSONTree.value(jsonMembers["podManagementPolicy"], orZero: "")
-        self.updateStrategy = try JSONTree.value(jsonMembers["updateStrategy"], orZero: StatefulSetUpdateStrategy())
-        self.revisionHistoryLimit = try JSONTree.optional(jsonMembers["revisionHistoryLimit"])
-        self.minReadySeconds = try JSONTree.value(jsonMembers["minReadySeconds"], orZero: 0)
-        self.persistentVolumeClaimRetentionPolicy = try JSONTree.optional(jsonMembers["persistentVolumeClaimRetentionPolicy"])
-        self.ordinals = try JSONTree.optional(jsonMembers["ordinals"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "replicas": self.replicas = try JSONTree.optional(jsonValue)
+            case "selector": self.selector = try JSONTree.optional(jsonValue)
+            case "template": self.template = try JSONTree.value(jsonValue, orZero: PodTemplateSpec())
+            case "volumeClaimTemplates": self.volumeClaimTemplates = try JSONTree.list(jsonValue, zeroElement: PersistentVolumeClaim())
+            case "serviceName": self.serviceName = try JSONTree.value(jsonValue, orZero: "")
+            case "podManagementPolicy": self.podManagementPolicy = try JSONTree.value(jsonValue, orZero: "")
+            case "updateStrategy": self.updateStrategy = try JSONTree.value(jsonValue, orZero: StatefulSetUpdateStrategy())
+            case "revisionHistoryLimit": self.revisionHistoryLimit = try JSONTree.optional(jsonValue)
+            case "minReadySeconds": self.minReadySeconds = try JSONTree.value(jsonValue, orZero: 0)
+            case "persistentVolumeClaimRetentionPolicy": self.persistentVolumeClaimRetentionPolicy = try JSONTree.optional(jsonValue)
+            case "ordinals": self.ordinals = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1689,9 +1779,14 @@ public struct StatefulSetUpdateStrategy: Codable, JSONTreeCodable, Sendable, Equ
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
-        self.rollingUpdate = try JSONTree.optional(jsonMembers["rollingUpdate"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+            case "rollingUpdate": self.rollingUpdate = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1748,9 +1843,14 @@ public struct RollingUpdateStatefulSetStrategy: Codable, JSONTreeCodable, Sendab
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.partition = try JSONTree.optional(jsonMembers["partition"])
-        self.maxUnavailable = try JSONTree.optional(jsonMembers["maxUnavailable"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "partition": self.partition = try JSONTree.optional(jsonValue)
+            case "maxUnavailable": self.maxUnavailable = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1807,9 +1907,14 @@ public struct StatefulSetPersistentVolumeClaimRetentionPolicy: Codable, JSONTree
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.whenDeleted = try JSONTree.value(jsonMembers["whenDeleted"], orZero: "")
-        self.whenScaled = try JSONTree.value(jsonMembers["whenScaled"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "whenDeleted": self.whenDeleted = try JSONTree.value(jsonValue, orZero: "")
+            case "whenScaled": self.whenScaled = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1859,8 +1964,13 @@ public struct StatefulSetOrdinals: Codable, JSONTreeCodable, Sendable, Equatable
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.start = try JSONTree.value(jsonMembers["start"], orZero: 0)
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "start": self.start = try JSONTree.value(jsonValue, orZero: 0)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1971,17 +2081,22 @@ public struct StatefulSetStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.observedGeneration = try JSONTree.value(jsonMembers["observedGeneration"], orZero: 0)
-        self.replicas = try JSONTree.value(jsonMembers["replicas"], orZero: 0)
-        self.readyReplicas = try JSONTree.value(jsonMembers["readyReplicas"], orZero: 0)
-        self.currentReplicas = try JSONTree.value(jsonMembers["currentReplicas"], orZero: 0)
-        self.updatedReplicas = try JSONTree.value(jsonMembers["updatedReplicas"], orZero: 0)
-        self.currentRevision = try JSONTree.value(jsonMembers["currentRevision"], orZero: "")
-        self.updateRevision = try JSONTree.value(jsonMembers["updateRevision"], orZero: "")
-        self.collisionCount = try JSONTree.optional(jsonMembers["collisionCount"])
-        self.conditions = try JSONTree.list(jsonMembers["conditions"], zeroElement: StatefulSetCondition())
-        self.availableReplicas = try JSONTree.value(jsonMembers["availableReplicas"], orZero: 0)
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "observedGeneration": self.observedGeneration = try JSONTree.value(jsonValue, orZero: 0)
+            case "replicas": self.replicas = try JSONTree.value(jsonValue, orZero: 0)
+            case "readyReplicas": self.readyReplicas = try JSONTree.value(jsonValue, orZero: 0)
+            case "currentReplicas": self.currentReplicas = try JSONTree.value(jsonValue, orZero: 0)
+            case "updatedReplicas": self.updatedReplicas = try JSONTree.value(jsonValue, orZero: 0)
+            case "currentRevision": self.currentRevision = try JSONTree.value(jsonValue, orZero: "")
+            case "updateRevision": self.updateRevision = try JSONTree.value(jsonValue, orZero: "")
+            case "collisionCount": self.collisionCount = try JSONTree.optional(jsonValue)
+            case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: StatefulSetCondition())
+            case "availableReplicas": self.availableReplicas = try JSONTree.value(jsonValue, orZero: 0)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -2075,12 +2190,17 @@ public struct StatefulSetCondition: Codable, JSONTreeCodable, Sendable, Equatabl
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: "")
-        self.lastTransitionTime = try JSONTree.optional(jsonMembers["lastTransitionTime"])
-        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
-        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
+            case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
+            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+            case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -2150,10 +2270,15 @@ public struct ControllerRevision: Codable, JSONTreeCodable, Sendable, Equatable 
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.data = try JSONTree.value(jsonMembers["data"], orZero: JSONValue.null)
-        self.revision = try JSONTree.value(jsonMembers["revision"], orZero: 0)
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "data": self.data = try JSONTree.value(jsonValue, orZero: JSONValue.null)
+            case "revision": self.revision = try JSONTree.value(jsonValue, orZero: 0)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {

@@ -43,10 +43,15 @@ public struct TokenReview: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: TokenReviewSpec())
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: TokenReviewStatus())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "spec": self.spec = try JSONTree.value(jsonValue, orZero: TokenReviewSpec())
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: TokenReviewStatus())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -113,9 +118,14 @@ public struct TokenReviewSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.token = try JSONTree.value(jsonMembers["token"], orZero: "")
-        self.audiences = try JSONTree.list(jsonMembers["audiences"], zeroElement: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "token": self.token = try JSONTree.value(jsonValue, orZero: "")
+            case "audiences": self.audiences = try JSONTree.list(jsonValue, zeroElement: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -186,11 +196,16 @@ public struct TokenReviewStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.authenticated = try JSONTree.value(jsonMembers["authenticated"], orZero: false)
-        self.user = try JSONTree.value(jsonMembers["user"], orZero: UserInfo())
-        self.audiences = try JSONTree.list(jsonMembers["audiences"], zeroElement: "")
-        self.error = try JSONTree.value(jsonMembers["error"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "authenticated": self.authenticated = try JSONTree.value(jsonValue, orZero: false)
+            case "user": self.user = try JSONTree.value(jsonValue, orZero: UserInfo())
+            case "audiences": self.audiences = try JSONTree.list(jsonValue, zeroElement: "")
+            case "error": self.error = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -265,11 +280,16 @@ public struct UserInfo: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.username = try JSONTree.value(jsonMembers["username"], orZero: "")
-        self.uid = try JSONTree.value(jsonMembers["uid"], orZero: "")
-        self.groups = try JSONTree.list(jsonMembers["groups"], zeroElement: "")
-        self.extra = try JSONTree.map(jsonMembers["extra"], zeroElement: [])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "username": self.username = try JSONTree.value(jsonValue, orZero: "")
+            case "uid": self.uid = try JSONTree.value(jsonValue, orZero: "")
+            case "groups": self.groups = try JSONTree.list(jsonValue, zeroElement: "")
+            case "extra": self.extra = try JSONTree.map(jsonValue, zeroElement: [])
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -337,10 +357,15 @@ public struct TokenRequest: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: TokenRequestSpec())
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: TokenRequestStatus())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "spec": self.spec = try JSONTree.value(jsonValue, orZero: TokenRequestSpec())
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: TokenRequestStatus())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -406,10 +431,15 @@ public struct TokenRequestSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.audiences = try JSONTree.list(jsonMembers["audiences"], zeroElement: "")
-        self.expirationSeconds = try JSONTree.optional(jsonMembers["expirationSeconds"])
-        self.boundObjectRef = try JSONTree.optional(jsonMembers["boundObjectRef"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "audiences": self.audiences = try JSONTree.list(jsonValue, zeroElement: "")
+            case "expirationSeconds": self.expirationSeconds = try JSONTree.optional(jsonValue)
+            case "boundObjectRef": self.boundObjectRef = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -468,9 +498,14 @@ public struct TokenRequestStatus: Codable, JSONTreeCodable, Sendable, Equatable 
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.token = try JSONTree.value(jsonMembers["token"], orZero: "")
-        self.expirationTimestamp = try JSONTree.optional(jsonMembers["expirationTimestamp"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "token": self.token = try JSONTree.value(jsonValue, orZero: "")
+            case "expirationTimestamp": self.expirationTimestamp = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -541,11 +576,16 @@ public struct BoundObjectReference: Codable, JSONTreeCodable, Sendable, Equatabl
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.kind = try JSONTree.value(jsonMembers["kind"], orZero: "")
-        self.apiVersion = try JSONTree.value(jsonMembers["apiVersion"], orZero: "")
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.uid = try JSONTree.value(jsonMembers["uid"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "kind": self.kind = try JSONTree.value(jsonValue, orZero: "")
+            case "apiVersion": self.apiVersion = try JSONTree.value(jsonValue, orZero: "")
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "uid": self.uid = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -606,9 +646,14 @@ public struct SelfSubjectReview: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: SelfSubjectReviewStatus())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: SelfSubjectReviewStatus())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -666,8 +711,13 @@ public struct SelfSubjectReviewStatus: Codable, JSONTreeCodable, Sendable, Equat
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.userInfo = try JSONTree.value(jsonMembers["userInfo"], orZero: UserInfo())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "userInfo": self.userInfo = try JSONTree.value(jsonValue, orZero: UserInfo())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {

@@ -43,10 +43,15 @@ public struct SubjectAccessReview: Codable, JSONTreeCodable, Sendable, Equatable
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: SubjectAccessReviewSpec())
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: SubjectAccessReviewStatus())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "spec": self.spec = try JSONTree.value(jsonValue, orZero: SubjectAccessReviewSpec())
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: SubjectAccessReviewStatus())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -120,10 +125,15 @@ public struct SelfSubjectAccessReview: Codable, JSONTreeCodable, Sendable, Equat
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: SelfSubjectAccessReviewSpec())
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: SubjectAccessReviewStatus())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "spec": self.spec = try JSONTree.value(jsonValue, orZero: SelfSubjectAccessReviewSpec())
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: SubjectAccessReviewStatus())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -197,10 +207,15 @@ public struct LocalSubjectAccessReview: Codable, JSONTreeCodable, Sendable, Equa
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: SubjectAccessReviewSpec())
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: SubjectAccessReviewStatus())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "spec": self.spec = try JSONTree.value(jsonValue, orZero: SubjectAccessReviewSpec())
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: SubjectAccessReviewStatus())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -274,10 +289,15 @@ public struct SelfSubjectRulesReview: Codable, JSONTreeCodable, Sendable, Equata
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: SelfSubjectRulesReviewSpec())
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: SubjectRulesReviewStatus())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "spec": self.spec = try JSONTree.value(jsonValue, orZero: SelfSubjectRulesReviewSpec())
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: SubjectRulesReviewStatus())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -393,16 +413,21 @@ public struct ResourceAttributes: Codable, JSONTreeCodable, Sendable, Equatable 
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.namespace = try JSONTree.value(jsonMembers["namespace"], orZero: "")
-        self.verb = try JSONTree.value(jsonMembers["verb"], orZero: "")
-        self.group = try JSONTree.value(jsonMembers["group"], orZero: "")
-        self.version = try JSONTree.value(jsonMembers["version"], orZero: "")
-        self.resource = try JSONTree.value(jsonMembers["resource"], orZero: "")
-        self.subresource = try JSONTree.value(jsonMembers["subresource"], orZero: "")
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.fieldSelector = try JSONTree.optional(jsonMembers["fieldSelector"])
-        self.labelSelector = try JSONTree.optional(jsonMembers["labelSelector"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "namespace": self.namespace = try JSONTree.value(jsonValue, orZero: "")
+            case "verb": self.verb = try JSONTree.value(jsonValue, orZero: "")
+            case "group": self.group = try JSONTree.value(jsonValue, orZero: "")
+            case "version": self.version = try JSONTree.value(jsonValue, orZero: "")
+            case "resource": self.resource = try JSONTree.value(jsonValue, orZero: "")
+            case "subresource": self.subresource = try JSONTree.value(jsonValue, orZero: "")
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "fieldSelector": self.fieldSelector = try JSONTree.optional(jsonValue)
+            case "labelSelector": self.labelSelector = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -473,9 +498,14 @@ public struct LabelSelectorAttributes: Codable, JSONTreeCodable, Sendable, Equat
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.rawSelector = try JSONTree.value(jsonMembers["rawSelector"], orZero: "")
-        self.requirements = try JSONTree.list(jsonMembers["requirements"], zeroElement: LabelSelectorRequirement(key: "", operator: ""))
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "rawSelector": self.rawSelector = try JSONTree.value(jsonValue, orZero: "")
+            case "requirements": self.requirements = try JSONTree.list(jsonValue, zeroElement: LabelSelectorRequirement(key: "", operator: ""))
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -532,9 +562,14 @@ public struct FieldSelectorAttributes: Codable, JSONTreeCodable, Sendable, Equat
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.rawSelector = try JSONTree.value(jsonMembers["rawSelector"], orZero: "")
-        self.requirements = try JSONTree.list(jsonMembers["requirements"], zeroElement: FieldSelectorRequirement())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "rawSelector": self.rawSelector = try JSONTree.value(jsonValue, orZero: "")
+            case "requirements": self.requirements = try JSONTree.list(jsonValue, zeroElement: FieldSelectorRequirement())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -591,9 +626,14 @@ public struct NonResourceAttributes: Codable, JSONTreeCodable, Sendable, Equatab
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.path = try JSONTree.value(jsonMembers["path"], orZero: "")
-        self.verb = try JSONTree.value(jsonMembers["verb"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "path": self.path = try JSONTree.value(jsonValue, orZero: "")
+            case "verb": self.verb = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -678,13 +718,18 @@ public struct SubjectAccessReviewSpec: Codable, JSONTreeCodable, Sendable, Equat
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.resourceAttributes = try JSONTree.optional(jsonMembers["resourceAttributes"])
-        self.nonResourceAttributes = try JSONTree.optional(jsonMembers["nonResourceAttributes"])
-        self.user = try JSONTree.value(jsonMembers["user"], orZero: "")
-        self.groups = try JSONTree.list(jsonMembers["groups"], zeroElement: "")
-        self.extra = try JSONTree.map(jsonMembers["extra"], zeroElement: [])
-        self.uid = try JSONTree.value(jsonMembers["uid"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "resourceAttributes": self.resourceAttributes = try JSONTree.optional(jsonValue)
+            case "nonResourceAttributes": self.nonResourceAttributes = try JSONTree.optional(jsonValue)
+            case "user": self.user = try JSONTree.value(jsonValue, orZero: "")
+            case "groups": self.groups = try JSONTree.list(jsonValue, zeroElement: "")
+            case "extra": self.extra = try JSONTree.map(jsonValue, zeroElement: [])
+            case "uid": self.uid = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -749,9 +794,14 @@ public struct SelfSubjectAccessReviewSpec: Codable, JSONTreeCodable, Sendable, E
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.resourceAttributes = try JSONTree.optional(jsonMembers["resourceAttributes"])
-        self.nonResourceAttributes = try JSONTree.optional(jsonMembers["nonResourceAttributes"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "resourceAttributes": self.resourceAttributes = try JSONTree.optional(jsonValue)
+            case "nonResourceAttributes": self.nonResourceAttributes = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -822,11 +872,16 @@ public struct SubjectAccessReviewStatus: Codable, JSONTreeCodable, Sendable, Equ
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.allowed = try JSONTree.value(jsonMembers["allowed"], orZero: false)
-        self.denied = try JSONTree.value(jsonMembers["denied"], orZero: false)
-        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
-        self.evaluationError = try JSONTree.value(jsonMembers["evaluationError"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "allowed": self.allowed = try JSONTree.value(jsonValue, orZero: false)
+            case "denied": self.denied = try JSONTree.value(jsonValue, orZero: false)
+            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+            case "evaluationError": self.evaluationError = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -880,8 +935,13 @@ public struct SelfSubjectRulesReviewSpec: Codable, JSONTreeCodable, Sendable, Eq
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.namespace = try JSONTree.value(jsonMembers["namespace"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "namespace": self.namespace = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -950,11 +1010,16 @@ public struct SubjectRulesReviewStatus: Codable, JSONTreeCodable, Sendable, Equa
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.resourceRules = try JSONTree.list(jsonMembers["resourceRules"], zeroElement: ResourceRule())
-        self.nonResourceRules = try JSONTree.list(jsonMembers["nonResourceRules"], zeroElement: NonResourceRule())
-        self.incomplete = try JSONTree.value(jsonMembers["incomplete"], orZero: false)
-        self.evaluationError = try JSONTree.value(jsonMembers["evaluationError"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "resourceRules": self.resourceRules = try JSONTree.list(jsonValue, zeroElement: ResourceRule())
+            case "nonResourceRules": self.nonResourceRules = try JSONTree.list(jsonValue, zeroElement: NonResourceRule())
+            case "incomplete": self.incomplete = try JSONTree.value(jsonValue, orZero: false)
+            case "evaluationError": self.evaluationError = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1029,11 +1094,16 @@ public struct ResourceRule: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.verbs = try JSONTree.list(jsonMembers["verbs"], zeroElement: "")
-        self.apiGroups = try JSONTree.list(jsonMembers["apiGroups"], zeroElement: "")
-        self.resources = try JSONTree.list(jsonMembers["resources"], zeroElement: "")
-        self.resourceNames = try JSONTree.list(jsonMembers["resourceNames"], zeroElement: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "verbs": self.verbs = try JSONTree.list(jsonValue, zeroElement: "")
+            case "apiGroups": self.apiGroups = try JSONTree.list(jsonValue, zeroElement: "")
+            case "resources": self.resources = try JSONTree.list(jsonValue, zeroElement: "")
+            case "resourceNames": self.resourceNames = try JSONTree.list(jsonValue, zeroElement: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1094,9 +1164,14 @@ public struct NonResourceRule: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.verbs = try JSONTree.list(jsonMembers["verbs"], zeroElement: "")
-        self.nonResourceURLs = try JSONTree.list(jsonMembers["nonResourceURLs"], zeroElement: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "verbs": self.verbs = try JSONTree.list(jsonValue, zeroElement: "")
+            case "nonResourceURLs": self.nonResourceURLs = try JSONTree.list(jsonValue, zeroElement: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {

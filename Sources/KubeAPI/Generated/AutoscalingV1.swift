@@ -43,10 +43,15 @@ public struct Scale: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: ScaleSpec())
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: ScaleStatus())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "spec": self.spec = try JSONTree.value(jsonValue, orZero: ScaleSpec())
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: ScaleStatus())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -98,8 +103,13 @@ public struct ScaleSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.replicas = try JSONTree.value(jsonMembers["replicas"], orZero: 0)
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "replicas": self.replicas = try JSONTree.value(jsonValue, orZero: 0)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -154,9 +164,14 @@ public struct ScaleStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.replicas = try JSONTree.value(jsonMembers["replicas"], orZero: 0)
-        self.selector = try JSONTree.value(jsonMembers["selector"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "replicas": self.replicas = try JSONTree.value(jsonValue, orZero: 0)
+            case "selector": self.selector = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {

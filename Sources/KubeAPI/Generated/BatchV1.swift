@@ -43,10 +43,15 @@ public struct Job: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: JobSpec())
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: JobStatus())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "spec": self.spec = try JSONTree.value(jsonValue, orZero: JobSpec())
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: JobStatus())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -214,23 +219,28 @@ public struct JobSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.parallelism = try JSONTree.optional(jsonMembers["parallelism"])
-        self.completions = try JSONTree.optional(jsonMembers["completions"])
-        self.activeDeadlineSeconds = try JSONTree.optional(jsonMembers["activeDeadlineSeconds"])
-        self.podFailurePolicy = try JSONTree.optional(jsonMembers["podFailurePolicy"])
-        self.successPolicy = try JSONTree.optional(jsonMembers["successPolicy"])
-        self.backoffLimit = try JSONTree.optional(jsonMembers["backoffLimit"])
-        self.backoffLimitPerIndex = try JSONTree.optional(jsonMembers["backoffLimitPerIndex"])
-        self.maxFailedIndexes = try JSONTree.optional(jsonMembers["maxFailedIndexes"])
-        self.selector = try JSONTree.optional(jsonMembers["selector"])
-        self.manualSelector = try JSONTree.optional(jsonMembers["manualSelector"])
-        self.template = try JSONTree.value(jsonMembers["template"], orZero: PodTemplateSpec())
-        self.ttlSecondsAfterFinished = try JSONTree.optional(jsonMembers["ttlSecondsAfterFinished"])
-        self.completionMode = try JSONTree.optional(jsonMembers["completionMode"])
-        self.suspend = try JSONTree.optional(jsonMembers["suspend"])
-        self.podReplacementPolicy = try JSONTree.optional(jsonMembers["podReplacementPolicy"])
-        self.managedBy = try JSONTree.optional(jsonMembers["managedBy"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "parallelism": self.parallelism = try JSONTree.optional(jsonValue)
+            case "completions": self.completions = try JSONTree.optional(jsonValue)
+            case "activeDeadlineSeconds": self.activeDeadlineSeconds = try JSONTree.optional(jsonValue)
+            case "podFailurePolicy": self.podFailurePolicy = try JSONTree.optional(jsonValue)
+            case "successPolicy": self.successPolicy = try JSONTree.optional(jsonValue)
+            case "backoffLimit": self.backoffLimit = try JSONTree.optional(jsonValue)
+            case "backoffLimitPerIndex": self.backoffLimitPerIndex = try JSONTree.optional(jsonValue)
+            case "maxFailedIndexes": self.maxFailedIndexes = try JSONTree.optional(jsonValue)
+            case "selector": self.selector = try JSONTree.optional(jsonValue)
+            case "manualSelector": self.manualSelector = try JSONTree.optional(jsonValue)
+            case "template": self.template = try JSONTree.value(jsonValue, orZero: PodTemplateSpec())
+            case "ttlSecondsAfterFinished": self.ttlSecondsAfterFinished = try JSONTree.optional(jsonValue)
+            case "completionMode": self.completionMode = try JSONTree.optional(jsonValue)
+            case "suspend": self.suspend = try JSONTree.optional(jsonValue)
+            case "podReplacementPolicy": self.podReplacementPolicy = try JSONTree.optional(jsonValue)
+            case "managedBy": self.managedBy = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -308,8 +318,13 @@ public struct PodFailurePolicy: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.rules = try JSONTree.list(jsonMembers["rules"], zeroElement: PodFailurePolicyRule())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "rules": self.rules = try JSONTree.list(jsonValue, zeroElement: PodFailurePolicyRule())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -371,10 +386,15 @@ public struct PodFailurePolicyRule: Codable, JSONTreeCodable, Sendable, Equatabl
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.action = try JSONTree.value(jsonMembers["action"], orZero: "")
-        self.onExitCodes = try JSONTree.optional(jsonMembers["onExitCodes"])
-        self.onPodConditions = try JSONTree.list(jsonMembers["onPodConditions"], zeroElement: PodFailurePolicyOnPodConditionsPattern())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "action": self.action = try JSONTree.value(jsonValue, orZero: "")
+            case "onExitCodes": self.onExitCodes = try JSONTree.optional(jsonValue)
+            case "onPodConditions": self.onPodConditions = try JSONTree.list(jsonValue, zeroElement: PodFailurePolicyOnPodConditionsPattern())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -440,10 +460,15 @@ public struct PodFailurePolicyOnExitCodesRequirement: Codable, JSONTreeCodable, 
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.containerName = try JSONTree.optional(jsonMembers["containerName"])
-        self.`operator` = try JSONTree.value(jsonMembers["operator"], orZero: "")
-        self.values = try JSONTree.list(jsonMembers["values"], zeroElement: 0)
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "containerName": self.containerName = try JSONTree.optional(jsonValue)
+            case "operator": self.`operator` = try JSONTree.value(jsonValue, orZero: "")
+            case "values": self.values = try JSONTree.list(jsonValue, zeroElement: 0)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -502,9 +527,14 @@ public struct PodFailurePolicyOnPodConditionsPattern: Codable, JSONTreeCodable, 
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -554,8 +584,13 @@ public struct SuccessPolicy: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.rules = try JSONTree.list(jsonMembers["rules"], zeroElement: SuccessPolicyRule())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "rules": self.rules = try JSONTree.list(jsonValue, zeroElement: SuccessPolicyRule())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -610,9 +645,14 @@ public struct SuccessPolicyRule: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.succeededIndexes = try JSONTree.optional(jsonMembers["succeededIndexes"])
-        self.succeededCount = try JSONTree.optional(jsonMembers["succeededCount"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "succeededIndexes": self.succeededIndexes = try JSONTree.optional(jsonValue)
+            case "succeededCount": self.succeededCount = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -732,18 +772,23 @@ public struct JobStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.conditions = try JSONTree.list(jsonMembers["conditions"], zeroElement: JobCondition())
-        self.startTime = try JSONTree.optional(jsonMembers["startTime"])
-        self.completionTime = try JSONTree.optional(jsonMembers["completionTime"])
-        self.active = try JSONTree.value(jsonMembers["active"], orZero: 0)
-        self.succeeded = try JSONTree.value(jsonMembers["succeeded"], orZero: 0)
-        self.failed = try JSONTree.value(jsonMembers["failed"], orZero: 0)
-        self.terminating = try JSONTree.optional(jsonMembers["terminating"])
-        self.completedIndexes = try JSONTree.value(jsonMembers["completedIndexes"], orZero: "")
-        self.failedIndexes = try JSONTree.optional(jsonMembers["failedIndexes"])
-        self.uncountedTerminatedPods = try JSONTree.optional(jsonMembers["uncountedTerminatedPods"])
-        self.ready = try JSONTree.optional(jsonMembers["ready"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: JobCondition())
+            case "startTime": self.startTime = try JSONTree.optional(jsonValue)
+            case "completionTime": self.completionTime = try JSONTree.optional(jsonValue)
+            case "active": self.active = try JSONTree.value(jsonValue, orZero: 0)
+            case "succeeded": self.succeeded = try JSONTree.value(jsonValue, orZero: 0)
+            case "failed": self.failed = try JSONTree.value(jsonValue, orZero: 0)
+            case "terminating": self.terminating = try JSONTree.optional(jsonValue)
+            case "completedIndexes": self.completedIndexes = try JSONTree.value(jsonValue, orZero: "")
+            case "failedIndexes": self.failedIndexes = try JSONTree.optional(jsonValue)
+            case "uncountedTerminatedPods": self.uncountedTerminatedPods = try JSONTree.optional(jsonValue)
+            case "ready": self.ready = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -846,13 +891,18 @@ public struct JobCondition: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: "")
-        self.lastProbeTime = try JSONTree.optional(jsonMembers["lastProbeTime"])
-        self.lastTransitionTime = try JSONTree.optional(jsonMembers["lastTransitionTime"])
-        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
-        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
+            case "lastProbeTime": self.lastProbeTime = try JSONTree.optional(jsonValue)
+            case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
+            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+            case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -917,9 +967,14 @@ public struct UncountedTerminatedPods: Codable, JSONTreeCodable, Sendable, Equat
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.succeeded = try JSONTree.list(jsonMembers["succeeded"], zeroElement: "")
-        self.failed = try JSONTree.list(jsonMembers["failed"], zeroElement: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "succeeded": self.succeeded = try JSONTree.list(jsonValue, zeroElement: "")
+            case "failed": self.failed = try JSONTree.list(jsonValue, zeroElement: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -983,10 +1038,15 @@ public struct CronJob: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: CronJobSpec())
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: CronJobStatus())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "spec": self.spec = try JSONTree.value(jsonValue, orZero: CronJobSpec())
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: CronJobStatus())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1099,15 +1159,20 @@ public struct CronJobSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.schedule = try JSONTree.value(jsonMembers["schedule"], orZero: "")
-        self.timeZone = try JSONTree.optional(jsonMembers["timeZone"])
-        self.startingDeadlineSeconds = try JSONTree.optional(jsonMembers["startingDeadlineSeconds"])
-        self.concurrencyPolicy = try JSONTree.value(jsonMembers["concurrencyPolicy"], orZero: "")
-        self.suspend = try JSONTree.optional(jsonMembers["suspend"])
-        self.jobTemplate = try JSONTree.value(jsonMembers["jobTemplate"], orZero: JobTemplateSpec())
-        self.successfulJobsHistoryLimit = try JSONTree.optional(jsonMembers["successfulJobsHistoryLimit"])
-        self.failedJobsHistoryLimit = try JSONTree.optional(jsonMembers["failedJobsHistoryLimit"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "schedule": self.schedule = try JSONTree.value(jsonValue, orZero: "")
+            case "timeZone": self.timeZone = try JSONTree.optional(jsonValue)
+            case "startingDeadlineSeconds": self.startingDeadlineSeconds = try JSONTree.optional(jsonValue)
+            case "concurrencyPolicy": self.concurrencyPolicy = try JSONTree.value(jsonValue, orZero: "")
+            case "suspend": self.suspend = try JSONTree.optional(jsonValue)
+            case "jobTemplate": self.jobTemplate = try JSONTree.value(jsonValue, orZero: JobTemplateSpec())
+            case "successfulJobsHistoryLimit": self.successfulJobsHistoryLimit = try JSONTree.optional(jsonValue)
+            case "failedJobsHistoryLimit": self.failedJobsHistoryLimit = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1176,9 +1241,14 @@ public struct JobTemplateSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: JobSpec())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "spec": self.spec = try JSONTree.value(jsonValue, orZero: JobSpec())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1242,10 +1312,15 @@ public struct CronJobStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.active = try JSONTree.list(jsonMembers["active"], zeroElement: ObjectReference())
-        self.lastScheduleTime = try JSONTree.optional(jsonMembers["lastScheduleTime"])
-        self.lastSuccessfulTime = try JSONTree.optional(jsonMembers["lastSuccessfulTime"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "active": self.active = try JSONTree.list(jsonValue, zeroElement: ObjectReference())
+            case "lastScheduleTime": self.lastScheduleTime = try JSONTree.optional(jsonValue)
+            case "lastSuccessfulTime": self.lastSuccessfulTime = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {

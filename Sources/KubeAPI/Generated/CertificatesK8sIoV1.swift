@@ -43,10 +43,15 @@ public struct CertificateSigningRequest: Codable, JSONTreeCodable, Sendable, Equ
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: CertificateSigningRequestSpec())
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: CertificateSigningRequestStatus())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "spec": self.spec = try JSONTree.value(jsonValue, orZero: CertificateSigningRequestSpec())
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: CertificateSigningRequestStatus())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -159,15 +164,20 @@ public struct CertificateSigningRequestSpec: Codable, JSONTreeCodable, Sendable,
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.request = try JSONTree.bytes(jsonMembers["request"])
-        self.signerName = try JSONTree.value(jsonMembers["signerName"], orZero: "")
-        self.expirationSeconds = try JSONTree.optional(jsonMembers["expirationSeconds"])
-        self.usages = try JSONTree.list(jsonMembers["usages"], zeroElement: "")
-        self.username = try JSONTree.value(jsonMembers["username"], orZero: "")
-        self.uid = try JSONTree.value(jsonMembers["uid"], orZero: "")
-        self.groups = try JSONTree.list(jsonMembers["groups"], zeroElement: "")
-        self.extra = try JSONTree.map(jsonMembers["extra"], zeroElement: [])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "request": self.request = try JSONTree.bytes(jsonValue)
+            case "signerName": self.signerName = try JSONTree.value(jsonValue, orZero: "")
+            case "expirationSeconds": self.expirationSeconds = try JSONTree.optional(jsonValue)
+            case "usages": self.usages = try JSONTree.list(jsonValue, zeroElement: "")
+            case "username": self.username = try JSONTree.value(jsonValue, orZero: "")
+            case "uid": self.uid = try JSONTree.value(jsonValue, orZero: "")
+            case "groups": self.groups = try JSONTree.list(jsonValue, zeroElement: "")
+            case "extra": self.extra = try JSONTree.map(jsonValue, zeroElement: [])
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -236,9 +246,14 @@ public struct CertificateSigningRequestStatus: Codable, JSONTreeCodable, Sendabl
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.conditions = try JSONTree.list(jsonMembers["conditions"], zeroElement: CertificateSigningRequestCondition())
-        self.certificate = try JSONTree.bytes(jsonMembers["certificate"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: CertificateSigningRequestCondition())
+            case "certificate": self.certificate = try JSONTree.bytes(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -323,13 +338,18 @@ public struct CertificateSigningRequestCondition: Codable, JSONTreeCodable, Send
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: "")
-        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
-        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
-        self.lastUpdateTime = try JSONTree.optional(jsonMembers["lastUpdateTime"])
-        self.lastTransitionTime = try JSONTree.optional(jsonMembers["lastTransitionTime"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
+            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+            case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+            case "lastUpdateTime": self.lastUpdateTime = try JSONTree.optional(jsonValue)
+            case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {

@@ -36,9 +36,14 @@ public struct Lease: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: LeaseSpec())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "spec": self.spec = try JSONTree.value(jsonValue, orZero: LeaseSpec())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -137,14 +142,19 @@ public struct LeaseSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.holderIdentity = try JSONTree.optional(jsonMembers["holderIdentity"])
-        self.leaseDurationSeconds = try JSONTree.optional(jsonMembers["leaseDurationSeconds"])
-        self.acquireTime = try JSONTree.optional(jsonMembers["acquireTime"])
-        self.renewTime = try JSONTree.optional(jsonMembers["renewTime"])
-        self.leaseTransitions = try JSONTree.optional(jsonMembers["leaseTransitions"])
-        self.strategy = try JSONTree.optional(jsonMembers["strategy"])
-        self.preferredHolder = try JSONTree.optional(jsonMembers["preferredHolder"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "holderIdentity": self.holderIdentity = try JSONTree.optional(jsonValue)
+            case "leaseDurationSeconds": self.leaseDurationSeconds = try JSONTree.optional(jsonValue)
+            case "acquireTime": self.acquireTime = try JSONTree.optional(jsonValue)
+            case "renewTime": self.renewTime = try JSONTree.optional(jsonValue)
+            case "leaseTransitions": self.leaseTransitions = try JSONTree.optional(jsonValue)
+            case "strategy": self.strategy = try JSONTree.optional(jsonValue)
+            case "preferredHolder": self.preferredHolder = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {

@@ -50,11 +50,16 @@ public struct ConfigMap: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.data = try JSONTree.map(jsonMembers["data"], zeroElement: "")
-        self.binaryData = try JSONTree.bytesMap(jsonMembers["binaryData"])
-        self.immutable = try JSONTree.optional(jsonMembers["immutable"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "data": self.data = try JSONTree.map(jsonValue, zeroElement: "")
+            case "binaryData": self.binaryData = try JSONTree.bytesMap(jsonValue)
+            case "immutable": self.immutable = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -130,10 +135,15 @@ public struct Pod: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: PodSpec())
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: PodStatus())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "spec": self.spec = try JSONTree.value(jsonValue, orZero: PodSpec())
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: PodStatus())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -483,48 +493,53 @@ public struct PodSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.volumes = try JSONTree.list(jsonMembers["volumes"], zeroElement: Volume())
-        self.initContainers = try JSONTree.list(jsonMembers["initContainers"], zeroElement: Container())
-        self.containers = try JSONTree.list(jsonMembers["containers"], zeroElement: Container())
-        self.ephemeralContainers = try JSONTree.list(jsonMembers["ephemeralContainers"], zeroElement: EphemeralContainer())
-        self.restartPolicy = try JSONTree.value(jsonMembers["restartPolicy"], orZero: "")
-        self.terminationGracePeriodSeconds = try JSONTree.optional(jsonMembers["terminationGracePeriodSeconds"])
-        self.activeDeadlineSeconds = try JSONTree.optional(jsonMembers["activeDeadlineSeconds"])
-        self.dnsPolicy = try JSONTree.value(jsonMembers["dnsPolicy"], orZero: "")
-        self.nodeSelector = try JSONTree.map(jsonMembers["nodeSelector"], zeroElement: "")
-        self.serviceAccountName = try JSONTree.value(jsonMembers["serviceAccountName"], orZero: "")
-        self.serviceAccount = try JSONTree.value(jsonMembers["serviceAccount"], orZero: "")
-        self.automountServiceAccountToken = try JSONTree.optional(jsonMembers["automountServiceAccountToken"])
-        self.nodeName = try JSONTree.value(jsonMembers["nodeName"], orZero: "")
-        self.hostNetwork = try JSONTree.value(jsonMembers["hostNetwork"], orZero: false)
-        self.hostPID = try JSONTree.value(jsonMembers["hostPID"], orZero: false)
-        self.hostIPC = try JSONTree.value(jsonMembers["hostIPC"], orZero: false)
-        self.shareProcessNamespace = try JSONTree.optional(jsonMembers["shareProcessNamespace"])
-        self.securityContext = try JSONTree.optional(jsonMembers["securityContext"])
-        self.imagePullSecrets = try JSONTree.list(jsonMembers["imagePullSecrets"], zeroElement: LocalObjectReference())
-        self.hostname = try JSONTree.value(jsonMembers["hostname"], orZero: "")
-        self.subdomain = try JSONTree.value(jsonMembers["subdomain"], orZero: "")
-        self.affinity = try JSONTree.optional(jsonMembers["affinity"])
-        self.schedulerName = try JSONTree.value(jsonMembers["schedulerName"], orZero: "")
-        self.tolerations = try JSONTree.list(jsonMembers["tolerations"], zeroElement: Toleration())
-        self.hostAliases = try JSONTree.list(jsonMembers["hostAliases"], zeroElement: HostAlias())
-        self.priorityClassName = try JSONTree.value(jsonMembers["priorityClassName"], orZero: "")
-        self.priority = try JSONTree.optional(jsonMembers["priority"])
-        self.dnsConfig = try JSONTree.optional(jsonMembers["dnsConfig"])
-        self.readinessGates = try JSONTree.list(jsonMembers["readinessGates"], zeroElement: PodReadinessGate())
-        self.runtimeClassName = try JSONTree.optional(jsonMembers["runtimeClassName"])
-        self.enableServiceLinks = try JSONTree.optional(jsonMembers["enableServiceLinks"])
-        self.preemptionPolicy = try JSONTree.optional(jsonMembers["preemptionPolicy"])
-        self.overhead = try JSONTree.map(jsonMembers["overhead"], zeroElement: Quantity(0))
-        self.topologySpreadConstraints = try JSONTree.list(jsonMembers["topologySpreadConstraints"], zeroElement: TopologySpreadConstraint())
-        self.setHostnameAsFQDN = try JSONTree.optional(jsonMembers["setHostnameAsFQDN"])
-        self.os = try JSONTree.optional(jsonMembers["os"])
-        self.hostUsers = try JSONTree.optional(jsonMembers["hostUsers"])
-        self.schedulingGates = try JSONTree.list(jsonMembers["schedulingGates"], zeroElement: PodSchedulingGate())
-        self.resourceClaims = try JSONTree.list(jsonMembers["resourceClaims"], zeroElement: PodResourceClaim())
-        self.resources = try JSONTree.optional(jsonMembers["resources"])
-        self.hostnameOverride = try JSONTree.optional(jsonMembers["hostnameOverride"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "volumes": self.volumes = try JSONTree.list(jsonValue, zeroElement: Volume())
+            case "initContainers": self.initContainers = try JSONTree.list(jsonValue, zeroElement: Container())
+            case "containers": self.containers = try JSONTree.list(jsonValue, zeroElement: Container())
+            case "ephemeralContainers": self.ephemeralContainers = try JSONTree.list(jsonValue, zeroElement: EphemeralContainer())
+            case "restartPolicy": self.restartPolicy = try JSONTree.value(jsonValue, orZero: "")
+            case "terminationGracePeriodSeconds": self.terminationGracePeriodSeconds = try JSONTree.optional(jsonValue)
+            case "activeDeadlineSeconds": self.activeDeadlineSeconds = try JSONTree.optional(jsonValue)
+            case "dnsPolicy": self.dnsPolicy = try JSONTree.value(jsonValue, orZero: "")
+            case "nodeSelector": self.nodeSelector = try JSONTree.map(jsonValue, zeroElement: "")
+            case "serviceAccountName": self.serviceAccountName = try JSONTree.value(jsonValue, orZero: "")
+            case "serviceAccount": self.serviceAccount = try JSONTree.value(jsonValue, orZero: "")
+            case "automountServiceAccountToken": self.automountServiceAccountToken = try JSONTree.optional(jsonValue)
+            case "nodeName": self.nodeName = try JSONTree.value(jsonValue, orZero: "")
+            case "hostNetwork": self.hostNetwork = try JSONTree.value(jsonValue, orZero: false)
+            case "hostPID": self.hostPID = try JSONTree.value(jsonValue, orZero: false)
+            case "hostIPC": self.hostIPC = try JSONTree.value(jsonValue, orZero: false)
+            case "shareProcessNamespace": self.shareProcessNamespace = try JSONTree.optional(jsonValue)
+            case "securityContext": self.securityContext = try JSONTree.optional(jsonValue)
+            case "imagePullSecrets": self.imagePullSecrets = try JSONTree.list(jsonValue, zeroElement: LocalObjectReference())
+            case "hostname": self.hostname = try JSONTree.value(jsonValue, orZero: "")
+            case "subdomain": self.subdomain = try JSONTree.value(jsonValue, orZero: "")
+            case "affinity": self.affinity = try JSONTree.optional(jsonValue)
+            case "schedulerName": self.schedulerName = try JSONTree.value(jsonValue, orZero: "")
+            case "tolerations": self.tolerations = try JSONTree.list(jsonValue, zeroElement: Toleration())
+            case "hostAliases": self.hostAliases = try JSONTree.list(jsonValue, zeroElement: HostAlias())
+            case "priorityClassName": self.priorityClassName = try JSONTree.value(jsonValue, orZero: "")
+            case "priority": self.priority = try JSONTree.optional(jsonValue)
+            case "dnsConfig": self.dnsConfig = try JSONTree.optional(jsonValue)
+            case "readinessGates": self.readinessGates = try JSONTree.list(jsonValue, zeroElement: PodReadinessGate())
+            case "runtimeClassName": self.runtimeClassName = try JSONTree.optional(jsonValue)
+            case "enableServiceLinks": self.enableServiceLinks = try JSONTree.optional(jsonValue)
+            case "preemptionPolicy": self.preemptionPolicy = try JSONTree.optional(jsonValue)
+            case "overhead": self.overhead = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+            case "topologySpreadConstraints": self.topologySpreadConstraints = try JSONTree.list(jsonValue, zeroElement: TopologySpreadConstraint())
+            case "setHostnameAsFQDN": self.setHostnameAsFQDN = try JSONTree.optional(jsonValue)
+            case "os": self.os = try JSONTree.optional(jsonValue)
+            case "hostUsers": self.hostUsers = try JSONTree.optional(jsonValue)
+            case "schedulingGates": self.schedulingGates = try JSONTree.list(jsonValue, zeroElement: PodSchedulingGate())
+            case "resourceClaims": self.resourceClaims = try JSONTree.list(jsonValue, zeroElement: PodResourceClaim())
+            case "resources": self.resources = try JSONTree.optional(jsonValue)
+            case "hostnameOverride": self.hostnameOverride = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -764,24 +779,29 @@ public struct PodStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.observedGeneration = try JSONTree.value(jsonMembers["observedGeneration"], orZero: 0)
-        self.phase = try JSONTree.value(jsonMembers["phase"], orZero: "")
-        self.conditions = try JSONTree.list(jsonMembers["conditions"], zeroElement: PodCondition())
-        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
-        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
-        self.nominatedNodeName = try JSONTree.value(jsonMembers["nominatedNodeName"], orZero: "")
-        self.hostIP = try JSONTree.value(jsonMembers["hostIP"], orZero: "")
-        self.hostIPs = try JSONTree.list(jsonMembers["hostIPs"], zeroElement: HostIP())
-        self.podIP = try JSONTree.value(jsonMembers["podIP"], orZero: "")
-        self.podIPs = try JSONTree.list(jsonMembers["podIPs"], zeroElement: PodIP())
-        self.startTime = try JSONTree.optional(jsonMembers["startTime"])
-        self.initContainerStatuses = try JSONTree.list(jsonMembers["initContainerStatuses"], zeroElement: ContainerStatus())
-        self.containerStatuses = try JSONTree.list(jsonMembers["containerStatuses"], zeroElement: ContainerStatus())
-        self.qosClass = try JSONTree.value(jsonMembers["qosClass"], orZero: "")
-        self.ephemeralContainerStatuses = try JSONTree.list(jsonMembers["ephemeralContainerStatuses"], zeroElement: ContainerStatus())
-        self.resize = try JSONTree.value(jsonMembers["resize"], orZero: "")
-        self.resourceClaimStatuses = try JSONTree.list(jsonMembers["resourceClaimStatuses"], zeroElement: PodResourceClaimStatus())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "observedGeneration": self.observedGeneration = try JSONTree.value(jsonValue, orZero: 0)
+            case "phase": self.phase = try JSONTree.value(jsonValue, orZero: "")
+            case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: PodCondition())
+            case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+            case "nominatedNodeName": self.nominatedNodeName = try JSONTree.value(jsonValue, orZero: "")
+            case "hostIP": self.hostIP = try JSONTree.value(jsonValue, orZero: "")
+            case "hostIPs": self.hostIPs = try JSONTree.list(jsonValue, zeroElement: HostIP())
+            case "podIP": self.podIP = try JSONTree.value(jsonValue, orZero: "")
+            case "podIPs": self.podIPs = try JSONTree.list(jsonValue, zeroElement: PodIP())
+            case "startTime": self.startTime = try JSONTree.optional(jsonValue)
+            case "initContainerStatuses": self.initContainerStatuses = try JSONTree.list(jsonValue, zeroElement: ContainerStatus())
+            case "containerStatuses": self.containerStatuses = try JSONTree.list(jsonValue, zeroElement: ContainerStatus())
+            case "qosClass": self.qosClass = try JSONTree.value(jsonValue, orZero: "")
+            case "ephemeralContainerStatuses": self.ephemeralContainerStatuses = try JSONTree.list(jsonValue, zeroElement: ContainerStatus())
+            case "resize": self.resize = try JSONTree.value(jsonValue, orZero: "")
+            case "resourceClaimStatuses": self.resourceClaimStatuses = try JSONTree.list(jsonValue, zeroElement: PodResourceClaimStatus())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -903,14 +923,19 @@ public struct PodCondition: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
-        self.observedGeneration = try JSONTree.value(jsonMembers["observedGeneration"], orZero: 0)
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: "")
-        self.lastProbeTime = try JSONTree.optional(jsonMembers["lastProbeTime"])
-        self.lastTransitionTime = try JSONTree.optional(jsonMembers["lastTransitionTime"])
-        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
-        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+            case "observedGeneration": self.observedGeneration = try JSONTree.value(jsonValue, orZero: 0)
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
+            case "lastProbeTime": self.lastProbeTime = try JSONTree.optional(jsonValue)
+            case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
+            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+            case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -970,8 +995,13 @@ public struct HostIP: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.ip = try JSONTree.value(jsonMembers["ip"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "ip": self.ip = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1019,8 +1049,13 @@ public struct PodIP: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.ip = try JSONTree.value(jsonMembers["ip"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "ip": self.ip = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1075,9 +1110,14 @@ public struct PodResourceClaimStatus: Codable, JSONTreeCodable, Sendable, Equata
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.resourceClaimName = try JSONTree.optional(jsonMembers["resourceClaimName"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "resourceClaimName": self.resourceClaimName = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1218,21 +1258,26 @@ public struct ContainerStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.state = try JSONTree.value(jsonMembers["state"], orZero: ContainerState())
-        self.lastState = try JSONTree.value(jsonMembers["lastState"], orZero: ContainerState())
-        self.ready = try JSONTree.value(jsonMembers["ready"], orZero: false)
-        self.restartCount = try JSONTree.value(jsonMembers["restartCount"], orZero: 0)
-        self.image = try JSONTree.value(jsonMembers["image"], orZero: "")
-        self.imageID = try JSONTree.value(jsonMembers["imageID"], orZero: "")
-        self.containerID = try JSONTree.value(jsonMembers["containerID"], orZero: "")
-        self.started = try JSONTree.optional(jsonMembers["started"])
-        self.allocatedResources = try JSONTree.map(jsonMembers["allocatedResources"], zeroElement: Quantity(0))
-        self.resources = try JSONTree.optional(jsonMembers["resources"])
-        self.volumeMounts = try JSONTree.list(jsonMembers["volumeMounts"], zeroElement: VolumeMountStatus())
-        self.user = try JSONTree.optional(jsonMembers["user"])
-        self.stopSignal = try JSONTree.optional(jsonMembers["stopSignal"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "state": self.state = try JSONTree.value(jsonValue, orZero: ContainerState())
+            case "lastState": self.lastState = try JSONTree.value(jsonValue, orZero: ContainerState())
+            case "ready": self.ready = try JSONTree.value(jsonValue, orZero: false)
+            case "restartCount": self.restartCount = try JSONTree.value(jsonValue, orZero: 0)
+            case "image": self.image = try JSONTree.value(jsonValue, orZero: "")
+            case "imageID": self.imageID = try JSONTree.value(jsonValue, orZero: "")
+            case "containerID": self.containerID = try JSONTree.value(jsonValue, orZero: "")
+            case "started": self.started = try JSONTree.optional(jsonValue)
+            case "allocatedResources": self.allocatedResources = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+            case "resources": self.resources = try JSONTree.optional(jsonValue)
+            case "volumeMounts": self.volumeMounts = try JSONTree.list(jsonValue, zeroElement: VolumeMountStatus())
+            case "user": self.user = try JSONTree.optional(jsonValue)
+            case "stopSignal": self.stopSignal = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1320,10 +1365,15 @@ public struct ContainerState: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.waiting = try JSONTree.optional(jsonMembers["waiting"])
-        self.running = try JSONTree.optional(jsonMembers["running"])
-        self.terminated = try JSONTree.optional(jsonMembers["terminated"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "waiting": self.waiting = try JSONTree.optional(jsonValue)
+            case "running": self.running = try JSONTree.optional(jsonValue)
+            case "terminated": self.terminated = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1382,9 +1432,14 @@ public struct ContainerStateWaiting: Codable, JSONTreeCodable, Sendable, Equatab
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
-        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+            case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1434,8 +1489,13 @@ public struct ContainerStateRunning: Codable, JSONTreeCodable, Sendable, Equatab
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.startedAt = try JSONTree.optional(jsonMembers["startedAt"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "startedAt": self.startedAt = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1525,14 +1585,19 @@ public struct ContainerStateTerminated: Codable, JSONTreeCodable, Sendable, Equa
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.exitCode = try JSONTree.value(jsonMembers["exitCode"], orZero: 0)
-        self.signal = try JSONTree.value(jsonMembers["signal"], orZero: 0)
-        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
-        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
-        self.startedAt = try JSONTree.optional(jsonMembers["startedAt"])
-        self.finishedAt = try JSONTree.optional(jsonMembers["finishedAt"])
-        self.containerID = try JSONTree.value(jsonMembers["containerID"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "exitCode": self.exitCode = try JSONTree.value(jsonValue, orZero: 0)
+            case "signal": self.signal = try JSONTree.value(jsonValue, orZero: 0)
+            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+            case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+            case "startedAt": self.startedAt = try JSONTree.optional(jsonValue)
+            case "finishedAt": self.finishedAt = try JSONTree.optional(jsonValue)
+            case "containerID": self.containerID = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1613,11 +1678,16 @@ public struct VolumeMountStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.mountPath = try JSONTree.value(jsonMembers["mountPath"], orZero: "")
-        self.readOnly = try JSONTree.value(jsonMembers["readOnly"], orZero: false)
-        self.recursiveReadOnly = try JSONTree.optional(jsonMembers["recursiveReadOnly"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "mountPath": self.mountPath = try JSONTree.value(jsonValue, orZero: "")
+            case "readOnly": self.readOnly = try JSONTree.value(jsonValue, orZero: false)
+            case "recursiveReadOnly": self.recursiveReadOnly = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1671,8 +1741,13 @@ public struct ContainerUser: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.linux = try JSONTree.optional(jsonMembers["linux"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "linux": self.linux = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1734,10 +1809,15 @@ public struct LinuxContainerUser: Codable, JSONTreeCodable, Sendable, Equatable 
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.uid = try JSONTree.value(jsonMembers["uid"], orZero: 0)
-        self.gid = try JSONTree.value(jsonMembers["gid"], orZero: 0)
-        self.supplementalGroups = try JSONTree.list(jsonMembers["supplementalGroups"], zeroElement: 0)
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "uid": self.uid = try JSONTree.value(jsonValue, orZero: 0)
+            case "gid": self.gid = try JSONTree.value(jsonValue, orZero: 0)
+            case "supplementalGroups": self.supplementalGroups = try JSONTree.list(jsonValue, zeroElement: 0)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1957,32 +2037,37 @@ public struct Container: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.image = try JSONTree.value(jsonMembers["image"], orZero: "")
-        self.command = try JSONTree.list(jsonMembers["command"], zeroElement: "")
-        self.args = try JSONTree.list(jsonMembers["args"], zeroElement: "")
-        self.workingDir = try JSONTree.value(jsonMembers["workingDir"], orZero: "")
-        self.ports = try JSONTree.list(jsonMembers["ports"], zeroElement: ContainerPort())
-        self.envFrom = try JSONTree.list(jsonMembers["envFrom"], zeroElement: EnvFromSource())
-        self.env = try JSONTree.list(jsonMembers["env"], zeroElement: EnvVar())
-        self.resources = try JSONTree.value(jsonMembers["resources"], orZero: ResourceRequirements())
-        self.resizePolicy = try JSONTree.list(jsonMembers["resizePolicy"], zeroElement: ContainerResizePolicy())
-        self.restartPolicy = try JSONTree.optional(jsonMembers["restartPolicy"])
-        self.restartPolicyRules = try JSONTree.list(jsonMembers["restartPolicyRules"], zeroElement: ContainerRestartRule())
-        self.volumeMounts = try JSONTree.list(jsonMembers["volumeMounts"], zeroElement: VolumeMount())
-        self.volumeDevices = try JSONTree.list(jsonMembers["volumeDevices"], zeroElement: VolumeDevice())
-        self.livenessProbe = try JSONTree.optional(jsonMembers["livenessProbe"])
-        self.readinessProbe = try JSONTree.optional(jsonMembers["readinessProbe"])
-        self.startupProbe = try JSONTree.optional(jsonMembers["startupProbe"])
-        self.lifecycle = try JSONTree.optional(jsonMembers["lifecycle"])
-        self.terminationMessagePath = try JSONTree.value(jsonMembers["terminationMessagePath"], orZero: "")
-        self.terminationMessagePolicy = try JSONTree.value(jsonMembers["terminationMessagePolicy"], orZero: "")
-        self.imagePullPolicy = try JSONTree.value(jsonMembers["imagePullPolicy"], orZero: "")
-        self.securityContext = try JSONTree.optional(jsonMembers["securityContext"])
-        self.stdin = try JSONTree.value(jsonMembers["stdin"], orZero: false)
-        self.stdinOnce = try JSONTree.value(jsonMembers["stdinOnce"], orZero: false)
-        self.tty = try JSONTree.value(jsonMembers["tty"], orZero: false)
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "image": self.image = try JSONTree.value(jsonValue, orZero: "")
+            case "command": self.command = try JSONTree.list(jsonValue, zeroElement: "")
+            case "args": self.args = try JSONTree.list(jsonValue, zeroElement: "")
+            case "workingDir": self.workingDir = try JSONTree.value(jsonValue, orZero: "")
+            case "ports": self.ports = try JSONTree.list(jsonValue, zeroElement: ContainerPort())
+            case "envFrom": self.envFrom = try JSONTree.list(jsonValue, zeroElement: EnvFromSource())
+            case "env": self.env = try JSONTree.list(jsonValue, zeroElement: EnvVar())
+            case "resources": self.resources = try JSONTree.value(jsonValue, orZero: ResourceRequirements())
+            case "resizePolicy": self.resizePolicy = try JSONTree.list(jsonValue, zeroElement: ContainerResizePolicy())
+            case "restartPolicy": self.restartPolicy = try JSONTree.optional(jsonValue)
+            case "restartPolicyRules": self.restartPolicyRules = try JSONTree.list(jsonValue, zeroElement: ContainerRestartRule())
+            case "volumeMounts": self.volumeMounts = try JSONTree.list(jsonValue, zeroElement: VolumeMount())
+            case "volumeDevices": self.volumeDevices = try JSONTree.list(jsonValue, zeroElement: VolumeDevice())
+            case "livenessProbe": self.livenessProbe = try JSONTree.optional(jsonValue)
+            case "readinessProbe": self.readinessProbe = try JSONTree.optional(jsonValue)
+            case "startupProbe": self.startupProbe = try JSONTree.optional(jsonValue)
+            case "lifecycle": self.lifecycle = try JSONTree.optional(jsonValue)
+            case "terminationMessagePath": self.terminationMessagePath = try JSONTree.value(jsonValue, orZero: "")
+            case "terminationMessagePolicy": self.terminationMessagePolicy = try JSONTree.value(jsonValue, orZero: "")
+            case "imagePullPolicy": self.imagePullPolicy = try JSONTree.value(jsonValue, orZero: "")
+            case "securityContext": self.securityContext = try JSONTree.optional(jsonValue)
+            case "stdin": self.stdin = try JSONTree.value(jsonValue, orZero: false)
+            case "stdinOnce": self.stdinOnce = try JSONTree.value(jsonValue, orZero: false)
+            case "tty": self.tty = try JSONTree.value(jsonValue, orZero: false)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -2253,33 +2338,38 @@ public struct EphemeralContainer: Codable, JSONTreeCodable, Sendable, Equatable 
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.image = try JSONTree.value(jsonMembers["image"], orZero: "")
-        self.command = try JSONTree.list(jsonMembers["command"], zeroElement: "")
-        self.args = try JSONTree.list(jsonMembers["args"], zeroElement: "")
-        self.workingDir = try JSONTree.value(jsonMembers["workingDir"], orZero: "")
-        self.ports = try JSONTree.list(jsonMembers["ports"], zeroElement: ContainerPort())
-        self.envFrom = try JSONTree.list(jsonMembers["envFrom"], zeroElement: EnvFromSource())
-        self.env = try JSONTree.list(jsonMembers["env"], zeroElement: EnvVar())
-        self.resources = try JSONTree.value(jsonMembers["resources"], orZero: ResourceRequirements())
-        self.resizePolicy = try JSONTree.list(jsonMembers["resizePolicy"], zeroElement: ContainerResizePolicy())
-        self.restartPolicy = try JSONTree.optional(jsonMembers["restartPolicy"])
-        self.restartPolicyRules = try JSONTree.list(jsonMembers["restartPolicyRules"], zeroElement: ContainerRestartRule())
-        self.volumeMounts = try JSONTree.list(jsonMembers["volumeMounts"], zeroElement: VolumeMount())
-        self.volumeDevices = try JSONTree.list(jsonMembers["volumeDevices"], zeroElement: VolumeDevice())
-        self.livenessProbe = try JSONTree.optional(jsonMembers["livenessProbe"])
-        self.readinessProbe = try JSONTree.optional(jsonMembers["readinessProbe"])
-        self.startupProbe = try JSONTree.optional(jsonMembers["startupProbe"])
-        self.lifecycle = try JSONTree.optional(jsonMembers["lifecycle"])
-        self.terminationMessagePath = try JSONTree.value(jsonMembers["terminationMessagePath"], orZero: "")
-        self.terminationMessagePolicy = try JSONTree.value(jsonMembers["terminationMessagePolicy"], orZero: "")
-        self.imagePullPolicy = try JSONTree.value(jsonMembers["imagePullPolicy"], orZero: "")
-        self.securityContext = try JSONTree.optional(jsonMembers["securityContext"])
-        self.stdin = try JSONTree.value(jsonMembers["stdin"], orZero: false)
-        self.stdinOnce = try JSONTree.value(jsonMembers["stdinOnce"], orZero: false)
-        self.tty = try JSONTree.value(jsonMembers["tty"], orZero: false)
-        self.targetContainerName = try JSONTree.value(jsonMembers["targetContainerName"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "image": self.image = try JSONTree.value(jsonValue, orZero: "")
+            case "command": self.command = try JSONTree.list(jsonValue, zeroElement: "")
+            case "args": self.args = try JSONTree.list(jsonValue, zeroElement: "")
+            case "workingDir": self.workingDir = try JSONTree.value(jsonValue, orZero: "")
+            case "ports": self.ports = try JSONTree.list(jsonValue, zeroElement: ContainerPort())
+            case "envFrom": self.envFrom = try JSONTree.list(jsonValue, zeroElement: EnvFromSource())
+            case "env": self.env = try JSONTree.list(jsonValue, zeroElement: EnvVar())
+            case "resources": self.resources = try JSONTree.value(jsonValue, orZero: ResourceRequirements())
+            case "resizePolicy": self.resizePolicy = try JSONTree.list(jsonValue, zeroElement: ContainerResizePolicy())
+            case "restartPolicy": self.restartPolicy = try JSONTree.optional(jsonValue)
+            case "restartPolicyRules": self.restartPolicyRules = try JSONTree.list(jsonValue, zeroElement: ContainerRestartRule())
+            case "volumeMounts": self.volumeMounts = try JSONTree.list(jsonValue, zeroElement: VolumeMount())
+            case "volumeDevices": self.volumeDevices = try JSONTree.list(jsonValue, zeroElement: VolumeDevice())
+            case "livenessProbe": self.livenessProbe = try JSONTree.optional(jsonValue)
+            case "readinessProbe": self.readinessProbe = try JSONTree.optional(jsonValue)
+            case "startupProbe": self.startupProbe = try JSONTree.optional(jsonValue)
+            case "lifecycle": self.lifecycle = try JSONTree.optional(jsonValue)
+            case "terminationMessagePath": self.terminationMessagePath = try JSONTree.value(jsonValue, orZero: "")
+            case "terminationMessagePolicy": self.terminationMessagePolicy = try JSONTree.value(jsonValue, orZero: "")
+            case "imagePullPolicy": self.imagePullPolicy = try JSONTree.value(jsonValue, orZero: "")
+            case "securityContext": self.securityContext = try JSONTree.optional(jsonValue)
+            case "stdin": self.stdin = try JSONTree.value(jsonValue, orZero: false)
+            case "stdinOnce": self.stdinOnce = try JSONTree.value(jsonValue, orZero: false)
+            case "tty": self.tty = try JSONTree.value(jsonValue, orZero: false)
+            case "targetContainerName": self.targetContainerName = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -2405,12 +2495,17 @@ public struct ContainerPort: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.hostPort = try JSONTree.value(jsonMembers["hostPort"], orZero: 0)
-        self.containerPort = try JSONTree.value(jsonMembers["containerPort"], orZero: 0)
-        self.`protocol` = try JSONTree.value(jsonMembers["protocol"], orZero: "")
-        self.hostIP = try JSONTree.value(jsonMembers["hostIP"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "hostPort": self.hostPort = try JSONTree.value(jsonValue, orZero: 0)
+            case "containerPort": self.containerPort = try JSONTree.value(jsonValue, orZero: 0)
+            case "protocol": self.`protocol` = try JSONTree.value(jsonValue, orZero: "")
+            case "hostIP": self.hostIP = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -2480,10 +2575,15 @@ public struct EnvVar: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.value = try JSONTree.value(jsonMembers["value"], orZero: "")
-        self.valueFrom = try JSONTree.optional(jsonMembers["valueFrom"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "value": self.value = try JSONTree.value(jsonValue, orZero: "")
+            case "valueFrom": self.valueFrom = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -2563,12 +2663,17 @@ public struct EnvVarSource: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.fieldRef = try JSONTree.optional(jsonMembers["fieldRef"])
-        self.resourceFieldRef = try JSONTree.optional(jsonMembers["resourceFieldRef"])
-        self.configMapKeyRef = try JSONTree.optional(jsonMembers["configMapKeyRef"])
-        self.secretKeyRef = try JSONTree.optional(jsonMembers["secretKeyRef"])
-        self.fileKeyRef = try JSONTree.optional(jsonMembers["fileKeyRef"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "fieldRef": self.fieldRef = try JSONTree.optional(jsonValue)
+            case "resourceFieldRef": self.resourceFieldRef = try JSONTree.optional(jsonValue)
+            case "configMapKeyRef": self.configMapKeyRef = try JSONTree.optional(jsonValue)
+            case "secretKeyRef": self.secretKeyRef = try JSONTree.optional(jsonValue)
+            case "fileKeyRef": self.fileKeyRef = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -2638,10 +2743,15 @@ public struct ConfigMapKeySelector: Codable, JSONTreeCodable, Sendable, Equatabl
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.key = try JSONTree.value(jsonMembers["key"], orZero: "")
-        self.optional = try JSONTree.optional(jsonMembers["optional"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "key": self.key = try JSONTree.value(jsonValue, orZero: "")
+            case "optional": self.optional = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -2708,10 +2818,15 @@ public struct SecretKeySelector: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.key = try JSONTree.value(jsonMembers["key"], orZero: "")
-        self.optional = try JSONTree.optional(jsonMembers["optional"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "key": self.key = try JSONTree.value(jsonValue, orZero: "")
+            case "optional": self.optional = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -2771,9 +2886,14 @@ public struct ObjectFieldSelector: Codable, JSONTreeCodable, Sendable, Equatable
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.apiVersion = try JSONTree.value(jsonMembers["apiVersion"], orZero: "")
-        self.fieldPath = try JSONTree.value(jsonMembers["fieldPath"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "apiVersion": self.apiVersion = try JSONTree.value(jsonValue, orZero: "")
+            case "fieldPath": self.fieldPath = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -2838,10 +2958,15 @@ public struct ResourceFieldSelector: Codable, JSONTreeCodable, Sendable, Equatab
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.containerName = try JSONTree.value(jsonMembers["containerName"], orZero: "")
-        self.resource = try JSONTree.value(jsonMembers["resource"], orZero: "")
-        self.divisor = try JSONTree.value(jsonMembers["divisor"], orZero: Quantity(0))
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "containerName": self.containerName = try JSONTree.value(jsonValue, orZero: "")
+            case "resource": self.resource = try JSONTree.value(jsonValue, orZero: "")
+            case "divisor": self.divisor = try JSONTree.value(jsonValue, orZero: Quantity(0))
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -2915,11 +3040,16 @@ public struct FileKeySelector: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.volumeName = try JSONTree.value(jsonMembers["volumeName"], orZero: "")
-        self.path = try JSONTree.value(jsonMembers["path"], orZero: "")
-        self.key = try JSONTree.value(jsonMembers["key"], orZero: "")
-        self.optional = try JSONTree.optional(jsonMembers["optional"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "volumeName": self.volumeName = try JSONTree.value(jsonValue, orZero: "")
+            case "path": self.path = try JSONTree.value(jsonValue, orZero: "")
+            case "key": self.key = try JSONTree.value(jsonValue, orZero: "")
+            case "optional": self.optional = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -2988,10 +3118,15 @@ public struct EnvFromSource: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.prefix = try JSONTree.value(jsonMembers["prefix"], orZero: "")
-        self.configMapRef = try JSONTree.optional(jsonMembers["configMapRef"])
-        self.secretRef = try JSONTree.optional(jsonMembers["secretRef"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "prefix": self.prefix = try JSONTree.value(jsonValue, orZero: "")
+            case "configMapRef": self.configMapRef = try JSONTree.optional(jsonValue)
+            case "secretRef": self.secretRef = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -3050,9 +3185,14 @@ public struct ConfigMapEnvSource: Codable, JSONTreeCodable, Sendable, Equatable 
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.optional = try JSONTree.optional(jsonMembers["optional"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "optional": self.optional = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -3109,9 +3249,14 @@ public struct SecretEnvSource: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.optional = try JSONTree.optional(jsonMembers["optional"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "optional": self.optional = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -3175,10 +3320,15 @@ public struct ResourceRequirements: Codable, JSONTreeCodable, Sendable, Equatabl
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.limits = try JSONTree.map(jsonMembers["limits"], zeroElement: Quantity(0))
-        self.requests = try JSONTree.map(jsonMembers["requests"], zeroElement: Quantity(0))
-        self.claims = try JSONTree.list(jsonMembers["claims"], zeroElement: ResourceClaim())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "limits": self.limits = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+            case "requests": self.requests = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+            case "claims": self.claims = try JSONTree.list(jsonValue, zeroElement: ResourceClaim())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -3237,9 +3387,14 @@ public struct ResourceClaim: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.request = try JSONTree.value(jsonMembers["request"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "request": self.request = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -3296,9 +3451,14 @@ public struct ContainerResizePolicy: Codable, JSONTreeCodable, Sendable, Equatab
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.resourceName = try JSONTree.value(jsonMembers["resourceName"], orZero: "")
-        self.restartPolicy = try JSONTree.value(jsonMembers["restartPolicy"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "resourceName": self.resourceName = try JSONTree.value(jsonValue, orZero: "")
+            case "restartPolicy": self.restartPolicy = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -3355,9 +3515,14 @@ public struct ContainerRestartRule: Codable, JSONTreeCodable, Sendable, Equatabl
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.action = try JSONTree.value(jsonMembers["action"], orZero: "")
-        self.exitCodes = try JSONTree.optional(jsonMembers["exitCodes"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "action": self.action = try JSONTree.value(jsonValue, orZero: "")
+            case "exitCodes": self.exitCodes = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -3414,9 +3579,14 @@ public struct ContainerRestartRuleOnExitCodes: Codable, JSONTreeCodable, Sendabl
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.`operator` = try JSONTree.value(jsonMembers["operator"], orZero: "")
-        self.values = try JSONTree.list(jsonMembers["values"], zeroElement: 0)
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "operator": self.`operator` = try JSONTree.value(jsonValue, orZero: "")
+            case "values": self.values = try JSONTree.list(jsonValue, zeroElement: 0)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -3508,14 +3678,19 @@ public struct VolumeMount: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.readOnly = try JSONTree.value(jsonMembers["readOnly"], orZero: false)
-        self.recursiveReadOnly = try JSONTree.optional(jsonMembers["recursiveReadOnly"])
-        self.mountPath = try JSONTree.value(jsonMembers["mountPath"], orZero: "")
-        self.subPath = try JSONTree.value(jsonMembers["subPath"], orZero: "")
-        self.mountPropagation = try JSONTree.optional(jsonMembers["mountPropagation"])
-        self.subPathExpr = try JSONTree.value(jsonMembers["subPathExpr"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "readOnly": self.readOnly = try JSONTree.value(jsonValue, orZero: false)
+            case "recursiveReadOnly": self.recursiveReadOnly = try JSONTree.optional(jsonValue)
+            case "mountPath": self.mountPath = try JSONTree.value(jsonValue, orZero: "")
+            case "subPath": self.subPath = try JSONTree.value(jsonValue, orZero: "")
+            case "mountPropagation": self.mountPropagation = try JSONTree.optional(jsonValue)
+            case "subPathExpr": self.subPathExpr = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -3582,9 +3757,14 @@ public struct VolumeDevice: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.devicePath = try JSONTree.value(jsonMembers["devicePath"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "devicePath": self.devicePath = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -3697,17 +3877,22 @@ public struct Probe: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.exec = try JSONTree.optional(jsonMembers["exec"])
-        self.httpGet = try JSONTree.optional(jsonMembers["httpGet"])
-        self.tcpSocket = try JSONTree.optional(jsonMembers["tcpSocket"])
-        self.grpc = try JSONTree.optional(jsonMembers["grpc"])
-        self.initialDelaySeconds = try JSONTree.value(jsonMembers["initialDelaySeconds"], orZero: 0)
-        self.timeoutSeconds = try JSONTree.value(jsonMembers["timeoutSeconds"], orZero: 0)
-        self.periodSeconds = try JSONTree.value(jsonMembers["periodSeconds"], orZero: 0)
-        self.successThreshold = try JSONTree.value(jsonMembers["successThreshold"], orZero: 0)
-        self.failureThreshold = try JSONTree.value(jsonMembers["failureThreshold"], orZero: 0)
-        self.terminationGracePeriodSeconds = try JSONTree.optional(jsonMembers["terminationGracePeriodSeconds"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "exec": self.exec = try JSONTree.optional(jsonValue)
+            case "httpGet": self.httpGet = try JSONTree.optional(jsonValue)
+            case "tcpSocket": self.tcpSocket = try JSONTree.optional(jsonValue)
+            case "grpc": self.grpc = try JSONTree.optional(jsonValue)
+            case "initialDelaySeconds": self.initialDelaySeconds = try JSONTree.value(jsonValue, orZero: 0)
+            case "timeoutSeconds": self.timeoutSeconds = try JSONTree.value(jsonValue, orZero: 0)
+            case "periodSeconds": self.periodSeconds = try JSONTree.value(jsonValue, orZero: 0)
+            case "successThreshold": self.successThreshold = try JSONTree.value(jsonValue, orZero: 0)
+            case "failureThreshold": self.failureThreshold = try JSONTree.value(jsonValue, orZero: 0)
+            case "terminationGracePeriodSeconds": self.terminationGracePeriodSeconds = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -3773,8 +3958,13 @@ public struct ExecAction: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.command = try JSONTree.list(jsonMembers["command"], zeroElement: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "command": self.command = try JSONTree.list(jsonValue, zeroElement: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -3850,12 +4040,17 @@ public struct HTTPGetAction: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.path = try JSONTree.value(jsonMembers["path"], orZero: "")
-        self.port = try JSONTree.value(jsonMembers["port"], orZero: IntOrString.int(0))
-        self.host = try JSONTree.value(jsonMembers["host"], orZero: "")
-        self.scheme = try JSONTree.value(jsonMembers["scheme"], orZero: "")
-        self.httpHeaders = try JSONTree.list(jsonMembers["httpHeaders"], zeroElement: HTTPHeader())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "path": self.path = try JSONTree.value(jsonValue, orZero: "")
+            case "port": self.port = try JSONTree.value(jsonValue, orZero: IntOrString.int(0))
+            case "host": self.host = try JSONTree.value(jsonValue, orZero: "")
+            case "scheme": self.scheme = try JSONTree.value(jsonValue, orZero: "")
+            case "httpHeaders": self.httpHeaders = try JSONTree.list(jsonValue, zeroElement: HTTPHeader())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -3918,9 +4113,14 @@ public struct HTTPHeader: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.value = try JSONTree.value(jsonMembers["value"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "value": self.value = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -3977,9 +4177,14 @@ public struct TCPSocketAction: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.port = try JSONTree.value(jsonMembers["port"], orZero: IntOrString.int(0))
-        self.host = try JSONTree.value(jsonMembers["host"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "port": self.port = try JSONTree.value(jsonValue, orZero: IntOrString.int(0))
+            case "host": self.host = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -4036,9 +4241,14 @@ public struct GRPCAction: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.port = try JSONTree.value(jsonMembers["port"], orZero: 0)
-        self.service = try JSONTree.optional(jsonMembers["service"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "port": self.port = try JSONTree.value(jsonValue, orZero: 0)
+            case "service": self.service = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -4102,10 +4312,15 @@ public struct Lifecycle: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.postStart = try JSONTree.optional(jsonMembers["postStart"])
-        self.preStop = try JSONTree.optional(jsonMembers["preStop"])
-        self.stopSignal = try JSONTree.optional(jsonMembers["stopSignal"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "postStart": self.postStart = try JSONTree.optional(jsonValue)
+            case "preStop": self.preStop = try JSONTree.optional(jsonValue)
+            case "stopSignal": self.stopSignal = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -4178,11 +4393,16 @@ public struct LifecycleHandler: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.exec = try JSONTree.optional(jsonMembers["exec"])
-        self.httpGet = try JSONTree.optional(jsonMembers["httpGet"])
-        self.tcpSocket = try JSONTree.optional(jsonMembers["tcpSocket"])
-        self.sleep = try JSONTree.optional(jsonMembers["sleep"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "exec": self.exec = try JSONTree.optional(jsonValue)
+            case "httpGet": self.httpGet = try JSONTree.optional(jsonValue)
+            case "tcpSocket": self.tcpSocket = try JSONTree.optional(jsonValue)
+            case "sleep": self.sleep = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -4236,8 +4456,13 @@ public struct SleepAction: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.seconds = try JSONTree.value(jsonMembers["seconds"], orZero: 0)
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "seconds": self.seconds = try JSONTree.value(jsonValue, orZero: 0)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -4362,19 +4587,24 @@ public struct SecurityContext: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.capabilities = try JSONTree.optional(jsonMembers["capabilities"])
-        self.privileged = try JSONTree.optional(jsonMembers["privileged"])
-        self.seLinuxOptions = try JSONTree.optional(jsonMembers["seLinuxOptions"])
-        self.windowsOptions = try JSONTree.optional(jsonMembers["windowsOptions"])
-        self.runAsUser = try JSONTree.optional(jsonMembers["runAsUser"])
-        self.runAsGroup = try JSONTree.optional(jsonMembers["runAsGroup"])
-        self.runAsNonRoot = try JSONTree.optional(jsonMembers["runAsNonRoot"])
-        self.readOnlyRootFilesystem = try JSONTree.optional(jsonMembers["readOnlyRootFilesystem"])
-        self.allowPrivilegeEscalation = try JSONTree.optional(jsonMembers["allowPrivilegeEscalation"])
-        self.procMount = try JSONTree.optional(jsonMembers["procMount"])
-        self.seccompProfile = try JSONTree.optional(jsonMembers["seccompProfile"])
-        self.appArmorProfile = try JSONTree.optional(jsonMembers["appArmorProfile"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "capabilities": self.capabilities = try JSONTree.optional(jsonValue)
+            case "privileged": self.privileged = try JSONTree.optional(jsonValue)
+            case "seLinuxOptions": self.seLinuxOptions = try JSONTree.optional(jsonValue)
+            case "windowsOptions": self.windowsOptions = try JSONTree.optional(jsonValue)
+            case "runAsUser": self.runAsUser = try JSONTree.optional(jsonValue)
+            case "runAsGroup": self.runAsGroup = try JSONTree.optional(jsonValue)
+            case "runAsNonRoot": self.runAsNonRoot = try JSONTree.optional(jsonValue)
+            case "readOnlyRootFilesystem": self.readOnlyRootFilesystem = try JSONTree.optional(jsonValue)
+            case "allowPrivilegeEscalation": self.allowPrivilegeEscalation = try JSONTree.optional(jsonValue)
+            case "procMount": self.procMount = try JSONTree.optional(jsonValue)
+            case "seccompProfile": self.seccompProfile = try JSONTree.optional(jsonValue)
+            case "appArmorProfile": self.appArmorProfile = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -4528,20 +4758,25 @@ public struct PodSecurityContext: Codable, JSONTreeCodable, Sendable, Equatable 
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.seLinuxOptions = try JSONTree.optional(jsonMembers["seLinuxOptions"])
-        self.windowsOptions = try JSONTree.optional(jsonMembers["windowsOptions"])
-        self.runAsUser = try JSONTree.optional(jsonMembers["runAsUser"])
-        self.runAsGroup = try JSONTree.optional(jsonMembers["runAsGroup"])
-        self.runAsNonRoot = try JSONTree.optional(jsonMembers["runAsNonRoot"])
-        self.supplementalGroups = try JSONTree.list(jsonMembers["supplementalGroups"], zeroElement: 0)
-        self.supplementalGroupsPolicy = try JSONTree.optional(jsonMembers["supplementalGroupsPolicy"])
-        self.fsGroup = try JSONTree.optional(jsonMembers["fsGroup"])
-        self.sysctls = try JSONTree.list(jsonMembers["sysctls"], zeroElement: Sysctl())
-        self.fsGroupChangePolicy = try JSONTree.optional(jsonMembers["fsGroupChangePolicy"])
-        self.seccompProfile = try JSONTree.optional(jsonMembers["seccompProfile"])
-        self.appArmorProfile = try JSONTree.optional(jsonMembers["appArmorProfile"])
-        self.seLinuxChangePolicy = try JSONTree.optional(jsonMembers["seLinuxChangePolicy"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "seLinuxOptions": self.seLinuxOptions = try JSONTree.optional(jsonValue)
+            case "windowsOptions": self.windowsOptions = try JSONTree.optional(jsonValue)
+            case "runAsUser": self.runAsUser = try JSONTree.optional(jsonValue)
+            case "runAsGroup": self.runAsGroup = try JSONTree.optional(jsonValue)
+            case "runAsNonRoot": self.runAsNonRoot = try JSONTree.optional(jsonValue)
+            case "supplementalGroups": self.supplementalGroups = try JSONTree.list(jsonValue, zeroElement: 0)
+            case "supplementalGroupsPolicy": self.supplementalGroupsPolicy = try JSONTree.optional(jsonValue)
+            case "fsGroup": self.fsGroup = try JSONTree.optional(jsonValue)
+            case "sysctls": self.sysctls = try JSONTree.list(jsonValue, zeroElement: Sysctl())
+            case "fsGroupChangePolicy": self.fsGroupChangePolicy = try JSONTree.optional(jsonValue)
+            case "seccompProfile": self.seccompProfile = try JSONTree.optional(jsonValue)
+            case "appArmorProfile": self.appArmorProfile = try JSONTree.optional(jsonValue)
+            case "seLinuxChangePolicy": self.seLinuxChangePolicy = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -4620,9 +4855,14 @@ public struct Capabilities: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.add = try JSONTree.list(jsonMembers["add"], zeroElement: "")
-        self.drop = try JSONTree.list(jsonMembers["drop"], zeroElement: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "add": self.add = try JSONTree.list(jsonValue, zeroElement: "")
+            case "drop": self.drop = try JSONTree.list(jsonValue, zeroElement: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -4686,10 +4926,15 @@ public struct SELinuxOptions: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.role = try JSONTree.value(jsonMembers["role"], orZero: "")
-        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
-        self.level = try JSONTree.value(jsonMembers["level"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "role": self.role = try JSONTree.value(jsonValue, orZero: "")
+            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+            case "level": self.level = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -4748,9 +4993,14 @@ public struct SeccompProfile: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
-        self.localhostProfile = try JSONTree.optional(jsonMembers["localhostProfile"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+            case "localhostProfile": self.localhostProfile = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -4807,9 +5057,14 @@ public struct AppArmorProfile: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
-        self.localhostProfile = try JSONTree.optional(jsonMembers["localhostProfile"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+            case "localhostProfile": self.localhostProfile = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -4880,11 +5135,16 @@ public struct WindowsSecurityContextOptions: Codable, JSONTreeCodable, Sendable,
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.gmsaCredentialSpecName = try JSONTree.optional(jsonMembers["gmsaCredentialSpecName"])
-        self.gmsaCredentialSpec = try JSONTree.optional(jsonMembers["gmsaCredentialSpec"])
-        self.runAsUserName = try JSONTree.optional(jsonMembers["runAsUserName"])
-        self.hostProcess = try JSONTree.optional(jsonMembers["hostProcess"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "gmsaCredentialSpecName": self.gmsaCredentialSpecName = try JSONTree.optional(jsonValue)
+            case "gmsaCredentialSpec": self.gmsaCredentialSpec = try JSONTree.optional(jsonValue)
+            case "runAsUserName": self.runAsUserName = try JSONTree.optional(jsonValue)
+            case "hostProcess": self.hostProcess = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -4945,9 +5205,14 @@ public struct Sysctl: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.value = try JSONTree.value(jsonMembers["value"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "value": self.value = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -5067,18 +5332,23 @@ public struct Volume: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.hostPath = try JSONTree.optional(jsonMembers["hostPath"])
-        self.emptyDir = try JSONTree.optional(jsonMembers["emptyDir"])
-        self.secret = try JSONTree.optional(jsonMembers["secret"])
-        self.nfs = try JSONTree.optional(jsonMembers["nfs"])
-        self.persistentVolumeClaim = try JSONTree.optional(jsonMembers["persistentVolumeClaim"])
-        self.downwardAPI = try JSONTree.optional(jsonMembers["downwardAPI"])
-        self.configMap = try JSONTree.optional(jsonMembers["configMap"])
-        self.projected = try JSONTree.optional(jsonMembers["projected"])
-        self.csi = try JSONTree.optional(jsonMembers["csi"])
-        self.image = try JSONTree.optional(jsonMembers["image"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "hostPath": self.hostPath = try JSONTree.optional(jsonValue)
+            case "emptyDir": self.emptyDir = try JSONTree.optional(jsonValue)
+            case "secret": self.secret = try JSONTree.optional(jsonValue)
+            case "nfs": self.nfs = try JSONTree.optional(jsonValue)
+            case "persistentVolumeClaim": self.persistentVolumeClaim = try JSONTree.optional(jsonValue)
+            case "downwardAPI": self.downwardAPI = try JSONTree.optional(jsonValue)
+            case "configMap": self.configMap = try JSONTree.optional(jsonValue)
+            case "projected": self.projected = try JSONTree.optional(jsonValue)
+            case "csi": self.csi = try JSONTree.optional(jsonValue)
+            case "image": self.image = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -5153,9 +5423,14 @@ public struct EmptyDirVolumeSource: Codable, JSONTreeCodable, Sendable, Equatabl
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.medium = try JSONTree.value(jsonMembers["medium"], orZero: "")
-        self.sizeLimit = try JSONTree.optional(jsonMembers["sizeLimit"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "medium": self.medium = try JSONTree.value(jsonValue, orZero: "")
+            case "sizeLimit": self.sizeLimit = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -5212,9 +5487,14 @@ public struct HostPathVolumeSource: Codable, JSONTreeCodable, Sendable, Equatabl
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.path = try JSONTree.value(jsonMembers["path"], orZero: "")
-        self.type = try JSONTree.optional(jsonMembers["type"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "path": self.path = try JSONTree.value(jsonValue, orZero: "")
+            case "type": self.type = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -5285,11 +5565,16 @@ public struct ConfigMapVolumeSource: Codable, JSONTreeCodable, Sendable, Equatab
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.items = try JSONTree.list(jsonMembers["items"], zeroElement: KeyToPath())
-        self.defaultMode = try JSONTree.optional(jsonMembers["defaultMode"])
-        self.optional = try JSONTree.optional(jsonMembers["optional"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "items": self.items = try JSONTree.list(jsonValue, zeroElement: KeyToPath())
+            case "defaultMode": self.defaultMode = try JSONTree.optional(jsonValue)
+            case "optional": self.optional = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -5364,11 +5649,16 @@ public struct SecretVolumeSource: Codable, JSONTreeCodable, Sendable, Equatable 
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.secretName = try JSONTree.value(jsonMembers["secretName"], orZero: "")
-        self.items = try JSONTree.list(jsonMembers["items"], zeroElement: KeyToPath())
-        self.defaultMode = try JSONTree.optional(jsonMembers["defaultMode"])
-        self.optional = try JSONTree.optional(jsonMembers["optional"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "secretName": self.secretName = try JSONTree.value(jsonValue, orZero: "")
+            case "items": self.items = try JSONTree.list(jsonValue, zeroElement: KeyToPath())
+            case "defaultMode": self.defaultMode = try JSONTree.optional(jsonValue)
+            case "optional": self.optional = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -5429,9 +5719,14 @@ public struct PersistentVolumeClaimVolumeSource: Codable, JSONTreeCodable, Senda
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.claimName = try JSONTree.value(jsonMembers["claimName"], orZero: "")
-        self.readOnly = try JSONTree.value(jsonMembers["readOnly"], orZero: false)
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "claimName": self.claimName = try JSONTree.value(jsonValue, orZero: "")
+            case "readOnly": self.readOnly = try JSONTree.value(jsonValue, orZero: false)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -5488,9 +5783,14 @@ public struct ProjectedVolumeSource: Codable, JSONTreeCodable, Sendable, Equatab
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.sources = try JSONTree.list(jsonMembers["sources"], zeroElement: VolumeProjection())
-        self.defaultMode = try JSONTree.optional(jsonMembers["defaultMode"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "sources": self.sources = try JSONTree.list(jsonValue, zeroElement: VolumeProjection())
+            case "defaultMode": self.defaultMode = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -5568,12 +5868,17 @@ public struct VolumeProjection: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.secret = try JSONTree.optional(jsonMembers["secret"])
-        self.downwardAPI = try JSONTree.optional(jsonMembers["downwardAPI"])
-        self.configMap = try JSONTree.optional(jsonMembers["configMap"])
-        self.serviceAccountToken = try JSONTree.optional(jsonMembers["serviceAccountToken"])
-        self.clusterTrustBundle = try JSONTree.optional(jsonMembers["clusterTrustBundle"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "secret": self.secret = try JSONTree.optional(jsonValue)
+            case "downwardAPI": self.downwardAPI = try JSONTree.optional(jsonValue)
+            case "configMap": self.configMap = try JSONTree.optional(jsonValue)
+            case "serviceAccountToken": self.serviceAccountToken = try JSONTree.optional(jsonValue)
+            case "clusterTrustBundle": self.clusterTrustBundle = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -5643,10 +5948,15 @@ public struct SecretProjection: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.items = try JSONTree.list(jsonMembers["items"], zeroElement: KeyToPath())
-        self.optional = try JSONTree.optional(jsonMembers["optional"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "items": self.items = try JSONTree.list(jsonValue, zeroElement: KeyToPath())
+            case "optional": self.optional = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -5712,10 +6022,15 @@ public struct ConfigMapProjection: Codable, JSONTreeCodable, Sendable, Equatable
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.items = try JSONTree.list(jsonMembers["items"], zeroElement: KeyToPath())
-        self.optional = try JSONTree.optional(jsonMembers["optional"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "items": self.items = try JSONTree.list(jsonValue, zeroElement: KeyToPath())
+            case "optional": self.optional = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -5767,8 +6082,13 @@ public struct DownwardAPIProjection: Codable, JSONTreeCodable, Sendable, Equatab
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.items = try JSONTree.list(jsonMembers["items"], zeroElement: DownwardAPIVolumeFile())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "items": self.items = try JSONTree.list(jsonValue, zeroElement: DownwardAPIVolumeFile())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -5830,10 +6150,15 @@ public struct ServiceAccountTokenProjection: Codable, JSONTreeCodable, Sendable,
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.audience = try JSONTree.value(jsonMembers["audience"], orZero: "")
-        self.expirationSeconds = try JSONTree.optional(jsonMembers["expirationSeconds"])
-        self.path = try JSONTree.value(jsonMembers["path"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "audience": self.audience = try JSONTree.value(jsonValue, orZero: "")
+            case "expirationSeconds": self.expirationSeconds = try JSONTree.optional(jsonValue)
+            case "path": self.path = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -5913,12 +6238,17 @@ public struct ClusterTrustBundleProjection: Codable, JSONTreeCodable, Sendable, 
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.optional(jsonMembers["name"])
-        self.signerName = try JSONTree.optional(jsonMembers["signerName"])
-        self.labelSelector = try JSONTree.optional(jsonMembers["labelSelector"])
-        self.optional = try JSONTree.optional(jsonMembers["optional"])
-        self.path = try JSONTree.value(jsonMembers["path"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.optional(jsonValue)
+            case "signerName": self.signerName = try JSONTree.optional(jsonValue)
+            case "labelSelector": self.labelSelector = try JSONTree.optional(jsonValue)
+            case "optional": self.optional = try JSONTree.optional(jsonValue)
+            case "path": self.path = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -5981,9 +6311,14 @@ public struct DownwardAPIVolumeSource: Codable, JSONTreeCodable, Sendable, Equat
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.items = try JSONTree.list(jsonMembers["items"], zeroElement: DownwardAPIVolumeFile())
-        self.defaultMode = try JSONTree.optional(jsonMembers["defaultMode"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "items": self.items = try JSONTree.list(jsonValue, zeroElement: DownwardAPIVolumeFile())
+            case "defaultMode": self.defaultMode = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -6054,11 +6389,16 @@ public struct DownwardAPIVolumeFile: Codable, JSONTreeCodable, Sendable, Equatab
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.path = try JSONTree.value(jsonMembers["path"], orZero: "")
-        self.fieldRef = try JSONTree.optional(jsonMembers["fieldRef"])
-        self.resourceFieldRef = try JSONTree.optional(jsonMembers["resourceFieldRef"])
-        self.mode = try JSONTree.optional(jsonMembers["mode"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "path": self.path = try JSONTree.value(jsonValue, orZero: "")
+            case "fieldRef": self.fieldRef = try JSONTree.optional(jsonValue)
+            case "resourceFieldRef": self.resourceFieldRef = try JSONTree.optional(jsonValue)
+            case "mode": self.mode = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -6126,10 +6466,15 @@ public struct KeyToPath: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.key = try JSONTree.value(jsonMembers["key"], orZero: "")
-        self.path = try JSONTree.value(jsonMembers["path"], orZero: "")
-        self.mode = try JSONTree.optional(jsonMembers["mode"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "key": self.key = try JSONTree.value(jsonValue, orZero: "")
+            case "path": self.path = try JSONTree.value(jsonValue, orZero: "")
+            case "mode": self.mode = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -6209,12 +6554,17 @@ public struct CSIVolumeSource: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.driver = try JSONTree.value(jsonMembers["driver"], orZero: "")
-        self.readOnly = try JSONTree.optional(jsonMembers["readOnly"])
-        self.fsType = try JSONTree.optional(jsonMembers["fsType"])
-        self.volumeAttributes = try JSONTree.map(jsonMembers["volumeAttributes"], zeroElement: "")
-        self.nodePublishSecretRef = try JSONTree.optional(jsonMembers["nodePublishSecretRef"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "driver": self.driver = try JSONTree.value(jsonValue, orZero: "")
+            case "readOnly": self.readOnly = try JSONTree.optional(jsonValue)
+            case "fsType": self.fsType = try JSONTree.optional(jsonValue)
+            case "volumeAttributes": self.volumeAttributes = try JSONTree.map(jsonValue, zeroElement: "")
+            case "nodePublishSecretRef": self.nodePublishSecretRef = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -6277,9 +6627,14 @@ public struct ImageVolumeSource: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.reference = try JSONTree.value(jsonMembers["reference"], orZero: "")
-        self.pullPolicy = try JSONTree.value(jsonMembers["pullPolicy"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "reference": self.reference = try JSONTree.value(jsonValue, orZero: "")
+            case "pullPolicy": self.pullPolicy = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -6343,10 +6698,15 @@ public struct NFSVolumeSource: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.server = try JSONTree.value(jsonMembers["server"], orZero: "")
-        self.path = try JSONTree.value(jsonMembers["path"], orZero: "")
-        self.readOnly = try JSONTree.value(jsonMembers["readOnly"], orZero: false)
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "server": self.server = try JSONTree.value(jsonValue, orZero: "")
+            case "path": self.path = try JSONTree.value(jsonValue, orZero: "")
+            case "readOnly": self.readOnly = try JSONTree.value(jsonValue, orZero: false)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -6412,10 +6772,15 @@ public struct Affinity: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.nodeAffinity = try JSONTree.optional(jsonMembers["nodeAffinity"])
-        self.podAffinity = try JSONTree.optional(jsonMembers["podAffinity"])
-        self.podAntiAffinity = try JSONTree.optional(jsonMembers["podAntiAffinity"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "nodeAffinity": self.nodeAffinity = try JSONTree.optional(jsonValue)
+            case "podAffinity": self.podAffinity = try JSONTree.optional(jsonValue)
+            case "podAntiAffinity": self.podAntiAffinity = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -6474,9 +6839,14 @@ public struct NodeAffinity: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.requiredDuringSchedulingIgnoredDuringExecution = try JSONTree.optional(jsonMembers["requiredDuringSchedulingIgnoredDuringExecution"])
-        self.preferredDuringSchedulingIgnoredDuringExecution = try JSONTree.list(jsonMembers["preferredDuringSchedulingIgnoredDuringExecution"], zeroElement: PreferredSchedulingTerm())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "requiredDuringSchedulingIgnoredDuringExecution": self.requiredDuringSchedulingIgnoredDuringExecution = try JSONTree.optional(jsonValue)
+            case "preferredDuringSchedulingIgnoredDuringExecution": self.preferredDuringSchedulingIgnoredDuringExecution = try JSONTree.list(jsonValue, zeroElement: PreferredSchedulingTerm())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -6533,9 +6903,14 @@ public struct PodAffinity: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.requiredDuringSchedulingIgnoredDuringExecution = try JSONTree.list(jsonMembers["requiredDuringSchedulingIgnoredDuringExecution"], zeroElement: PodAffinityTerm())
-        self.preferredDuringSchedulingIgnoredDuringExecution = try JSONTree.list(jsonMembers["preferredDuringSchedulingIgnoredDuringExecution"], zeroElement: WeightedPodAffinityTerm())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "requiredDuringSchedulingIgnoredDuringExecution": self.requiredDuringSchedulingIgnoredDuringExecution = try JSONTree.list(jsonValue, zeroElement: PodAffinityTerm())
+            case "preferredDuringSchedulingIgnoredDuringExecution": self.preferredDuringSchedulingIgnoredDuringExecution = try JSONTree.list(jsonValue, zeroElement: WeightedPodAffinityTerm())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -6592,9 +6967,14 @@ public struct PodAntiAffinity: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.requiredDuringSchedulingIgnoredDuringExecution = try JSONTree.list(jsonMembers["requiredDuringSchedulingIgnoredDuringExecution"], zeroElement: PodAffinityTerm())
-        self.preferredDuringSchedulingIgnoredDuringExecution = try JSONTree.list(jsonMembers["preferredDuringSchedulingIgnoredDuringExecution"], zeroElement: WeightedPodAffinityTerm())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "requiredDuringSchedulingIgnoredDuringExecution": self.requiredDuringSchedulingIgnoredDuringExecution = try JSONTree.list(jsonValue, zeroElement: PodAffinityTerm())
+            case "preferredDuringSchedulingIgnoredDuringExecution": self.preferredDuringSchedulingIgnoredDuringExecution = try JSONTree.list(jsonValue, zeroElement: WeightedPodAffinityTerm())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -6644,8 +7024,13 @@ public struct NodeSelector: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.nodeSelectorTerms = try JSONTree.list(jsonMembers["nodeSelectorTerms"], zeroElement: NodeSelectorTerm())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "nodeSelectorTerms": self.nodeSelectorTerms = try JSONTree.list(jsonValue, zeroElement: NodeSelectorTerm())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -6701,9 +7086,14 @@ public struct NodeSelectorTerm: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.matchExpressions = try JSONTree.list(jsonMembers["matchExpressions"], zeroElement: NodeSelectorRequirement())
-        self.matchFields = try JSONTree.list(jsonMembers["matchFields"], zeroElement: NodeSelectorRequirement())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "matchExpressions": self.matchExpressions = try JSONTree.list(jsonValue, zeroElement: NodeSelectorRequirement())
+            case "matchFields": self.matchFields = try JSONTree.list(jsonValue, zeroElement: NodeSelectorRequirement())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -6768,10 +7158,15 @@ public struct NodeSelectorRequirement: Codable, JSONTreeCodable, Sendable, Equat
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.key = try JSONTree.value(jsonMembers["key"], orZero: "")
-        self.`operator` = try JSONTree.value(jsonMembers["operator"], orZero: "")
-        self.values = try JSONTree.list(jsonMembers["values"], zeroElement: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "key": self.key = try JSONTree.value(jsonValue, orZero: "")
+            case "operator": self.`operator` = try JSONTree.value(jsonValue, orZero: "")
+            case "values": self.values = try JSONTree.list(jsonValue, zeroElement: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -6830,9 +7225,14 @@ public struct PreferredSchedulingTerm: Codable, JSONTreeCodable, Sendable, Equat
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.weight = try JSONTree.value(jsonMembers["weight"], orZero: 0)
-        self.preference = try JSONTree.value(jsonMembers["preference"], orZero: NodeSelectorTerm())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "weight": self.weight = try JSONTree.value(jsonValue, orZero: 0)
+            case "preference": self.preference = try JSONTree.value(jsonValue, orZero: NodeSelectorTerm())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -6917,13 +7317,18 @@ public struct PodAffinityTerm: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.labelSelector = try JSONTree.optional(jsonMembers["labelSelector"])
-        self.namespaces = try JSONTree.list(jsonMembers["namespaces"], zeroElement: "")
-        self.topologyKey = try JSONTree.value(jsonMembers["topologyKey"], orZero: "")
-        self.namespaceSelector = try JSONTree.optional(jsonMembers["namespaceSelector"])
-        self.matchLabelKeys = try JSONTree.list(jsonMembers["matchLabelKeys"], zeroElement: "")
-        self.mismatchLabelKeys = try JSONTree.list(jsonMembers["mismatchLabelKeys"], zeroElement: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "labelSelector": self.labelSelector = try JSONTree.optional(jsonValue)
+            case "namespaces": self.namespaces = try JSONTree.list(jsonValue, zeroElement: "")
+            case "topologyKey": self.topologyKey = try JSONTree.value(jsonValue, orZero: "")
+            case "namespaceSelector": self.namespaceSelector = try JSONTree.optional(jsonValue)
+            case "matchLabelKeys": self.matchLabelKeys = try JSONTree.list(jsonValue, zeroElement: "")
+            case "mismatchLabelKeys": self.mismatchLabelKeys = try JSONTree.list(jsonValue, zeroElement: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -6988,9 +7393,14 @@ public struct WeightedPodAffinityTerm: Codable, JSONTreeCodable, Sendable, Equat
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.weight = try JSONTree.value(jsonMembers["weight"], orZero: 0)
-        self.podAffinityTerm = try JSONTree.value(jsonMembers["podAffinityTerm"], orZero: PodAffinityTerm())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "weight": self.weight = try JSONTree.value(jsonValue, orZero: 0)
+            case "podAffinityTerm": self.podAffinityTerm = try JSONTree.value(jsonValue, orZero: PodAffinityTerm())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -7068,12 +7478,17 @@ public struct Toleration: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.key = try JSONTree.value(jsonMembers["key"], orZero: "")
-        self.`operator` = try JSONTree.value(jsonMembers["operator"], orZero: "")
-        self.value = try JSONTree.value(jsonMembers["value"], orZero: "")
-        self.effect = try JSONTree.value(jsonMembers["effect"], orZero: "")
-        self.tolerationSeconds = try JSONTree.optional(jsonMembers["tolerationSeconds"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "key": self.key = try JSONTree.value(jsonValue, orZero: "")
+            case "operator": self.`operator` = try JSONTree.value(jsonValue, orZero: "")
+            case "value": self.value = try JSONTree.value(jsonValue, orZero: "")
+            case "effect": self.effect = try JSONTree.value(jsonValue, orZero: "")
+            case "tolerationSeconds": self.tolerationSeconds = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -7178,15 +7593,20 @@ public struct TopologySpreadConstraint: Codable, JSONTreeCodable, Sendable, Equa
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.maxSkew = try JSONTree.value(jsonMembers["maxSkew"], orZero: 0)
-        self.topologyKey = try JSONTree.value(jsonMembers["topologyKey"], orZero: "")
-        self.whenUnsatisfiable = try JSONTree.value(jsonMembers["whenUnsatisfiable"], orZero: "")
-        self.labelSelector = try JSONTree.optional(jsonMembers["labelSelector"])
-        self.minDomains = try JSONTree.optional(jsonMembers["minDomains"])
-        self.nodeAffinityPolicy = try JSONTree.optional(jsonMembers["nodeAffinityPolicy"])
-        self.nodeTaintsPolicy = try JSONTree.optional(jsonMembers["nodeTaintsPolicy"])
-        self.matchLabelKeys = try JSONTree.list(jsonMembers["matchLabelKeys"], zeroElement: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "maxSkew": self.maxSkew = try JSONTree.value(jsonValue, orZero: 0)
+            case "topologyKey": self.topologyKey = try JSONTree.value(jsonValue, orZero: "")
+            case "whenUnsatisfiable": self.whenUnsatisfiable = try JSONTree.value(jsonValue, orZero: "")
+            case "labelSelector": self.labelSelector = try JSONTree.optional(jsonValue)
+            case "minDomains": self.minDomains = try JSONTree.optional(jsonValue)
+            case "nodeAffinityPolicy": self.nodeAffinityPolicy = try JSONTree.optional(jsonValue)
+            case "nodeTaintsPolicy": self.nodeTaintsPolicy = try JSONTree.optional(jsonValue)
+            case "matchLabelKeys": self.matchLabelKeys = try JSONTree.list(jsonValue, zeroElement: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -7262,10 +7682,15 @@ public struct PodDNSConfig: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.nameservers = try JSONTree.list(jsonMembers["nameservers"], zeroElement: "")
-        self.searches = try JSONTree.list(jsonMembers["searches"], zeroElement: "")
-        self.options = try JSONTree.list(jsonMembers["options"], zeroElement: PodDNSConfigOption())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "nameservers": self.nameservers = try JSONTree.list(jsonValue, zeroElement: "")
+            case "searches": self.searches = try JSONTree.list(jsonValue, zeroElement: "")
+            case "options": self.options = try JSONTree.list(jsonValue, zeroElement: PodDNSConfigOption())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -7324,9 +7749,14 @@ public struct PodDNSConfigOption: Codable, JSONTreeCodable, Sendable, Equatable 
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.value = try JSONTree.optional(jsonMembers["value"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "value": self.value = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -7383,9 +7813,14 @@ public struct HostAlias: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.ip = try JSONTree.value(jsonMembers["ip"], orZero: "")
-        self.hostnames = try JSONTree.list(jsonMembers["hostnames"], zeroElement: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "ip": self.ip = try JSONTree.value(jsonValue, orZero: "")
+            case "hostnames": self.hostnames = try JSONTree.list(jsonValue, zeroElement: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -7435,8 +7870,13 @@ public struct LocalObjectReference: Codable, JSONTreeCodable, Sendable, Equatabl
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -7485,8 +7925,13 @@ public struct PodReadinessGate: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.conditionType = try JSONTree.value(jsonMembers["conditionType"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "conditionType": self.conditionType = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -7534,8 +7979,13 @@ public struct PodSchedulingGate: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -7583,8 +8033,13 @@ public struct PodOS: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -7646,10 +8101,15 @@ public struct PodResourceClaim: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.resourceClaimName = try JSONTree.optional(jsonMembers["resourceClaimName"])
-        self.resourceClaimTemplateName = try JSONTree.optional(jsonMembers["resourceClaimTemplateName"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "resourceClaimName": self.resourceClaimName = try JSONTree.optional(jsonValue)
+            case "resourceClaimTemplateName": self.resourceClaimTemplateName = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -7708,9 +8168,14 @@ public struct PodTemplateSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: PodSpec())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "spec": self.spec = try JSONTree.value(jsonValue, orZero: PodSpec())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -7767,9 +8232,14 @@ public struct PodTemplate: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.template = try JSONTree.value(jsonMembers["template"], orZero: PodTemplateSpec())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "template": self.template = try JSONTree.value(jsonValue, orZero: PodTemplateSpec())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -7840,10 +8310,15 @@ public struct ReplicationController: Codable, JSONTreeCodable, Sendable, Equatab
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: ReplicationControllerSpec())
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: ReplicationControllerStatus())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "spec": self.spec = try JSONTree.value(jsonValue, orZero: ReplicationControllerSpec())
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: ReplicationControllerStatus())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -7929,11 +8404,16 @@ public struct ReplicationControllerSpec: Codable, JSONTreeCodable, Sendable, Equ
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.replicas = try JSONTree.optional(jsonMembers["replicas"])
-        self.minReadySeconds = try JSONTree.value(jsonMembers["minReadySeconds"], orZero: 0)
-        self.selector = try JSONTree.map(jsonMembers["selector"], zeroElement: "")
-        self.template = try JSONTree.optional(jsonMembers["template"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "replicas": self.replicas = try JSONTree.optional(jsonValue)
+            case "minReadySeconds": self.minReadySeconds = try JSONTree.value(jsonValue, orZero: 0)
+            case "selector": self.selector = try JSONTree.map(jsonValue, zeroElement: "")
+            case "template": self.template = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -8022,13 +8502,18 @@ public struct ReplicationControllerStatus: Codable, JSONTreeCodable, Sendable, E
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.replicas = try JSONTree.value(jsonMembers["replicas"], orZero: 0)
-        self.fullyLabeledReplicas = try JSONTree.value(jsonMembers["fullyLabeledReplicas"], orZero: 0)
-        self.readyReplicas = try JSONTree.value(jsonMembers["readyReplicas"], orZero: 0)
-        self.availableReplicas = try JSONTree.value(jsonMembers["availableReplicas"], orZero: 0)
-        self.observedGeneration = try JSONTree.value(jsonMembers["observedGeneration"], orZero: 0)
-        self.conditions = try JSONTree.list(jsonMembers["conditions"], zeroElement: ReplicationControllerCondition())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "replicas": self.replicas = try JSONTree.value(jsonValue, orZero: 0)
+            case "fullyLabeledReplicas": self.fullyLabeledReplicas = try JSONTree.value(jsonValue, orZero: 0)
+            case "readyReplicas": self.readyReplicas = try JSONTree.value(jsonValue, orZero: 0)
+            case "availableReplicas": self.availableReplicas = try JSONTree.value(jsonValue, orZero: 0)
+            case "observedGeneration": self.observedGeneration = try JSONTree.value(jsonValue, orZero: 0)
+            case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: ReplicationControllerCondition())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -8114,12 +8599,17 @@ public struct ReplicationControllerCondition: Codable, JSONTreeCodable, Sendable
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: "")
-        self.lastTransitionTime = try JSONTree.optional(jsonMembers["lastTransitionTime"])
-        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
-        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
+            case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
+            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+            case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -8182,9 +8672,14 @@ public struct Binding: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.target = try JSONTree.value(jsonMembers["target"], orZero: ObjectReference())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "target": self.target = try JSONTree.value(jsonValue, orZero: ObjectReference())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -8276,14 +8771,19 @@ public struct ObjectReference: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.kind = try JSONTree.value(jsonMembers["kind"], orZero: "")
-        self.namespace = try JSONTree.value(jsonMembers["namespace"], orZero: "")
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.uid = try JSONTree.value(jsonMembers["uid"], orZero: "")
-        self.apiVersion = try JSONTree.value(jsonMembers["apiVersion"], orZero: "")
-        self.resourceVersion = try JSONTree.value(jsonMembers["resourceVersion"], orZero: "")
-        self.fieldPath = try JSONTree.value(jsonMembers["fieldPath"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "kind": self.kind = try JSONTree.value(jsonValue, orZero: "")
+            case "namespace": self.namespace = try JSONTree.value(jsonValue, orZero: "")
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "uid": self.uid = try JSONTree.value(jsonValue, orZero: "")
+            case "apiVersion": self.apiVersion = try JSONTree.value(jsonValue, orZero: "")
+            case "resourceVersion": self.resourceVersion = try JSONTree.value(jsonValue, orZero: "")
+            case "fieldPath": self.fieldPath = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {

@@ -43,10 +43,15 @@ public struct Service: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: ServiceSpec())
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: ServiceStatus())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "spec": self.spec = try JSONTree.value(jsonValue, orZero: ServiceSpec())
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: ServiceStatus())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -243,27 +248,32 @@ public struct ServiceSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.ports = try JSONTree.list(jsonMembers["ports"], zeroElement: ServicePort())
-        self.selector = try JSONTree.map(jsonMembers["selector"], zeroElement: "")
-        self.clusterIP = try JSONTree.value(jsonMembers["clusterIP"], orZero: "")
-        self.clusterIPs = try JSONTree.list(jsonMembers["clusterIPs"], zeroElement: "")
-        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
-        self.externalIPs = try JSONTree.list(jsonMembers["externalIPs"], zeroElement: "")
-        self.sessionAffinity = try JSONTree.value(jsonMembers["sessionAffinity"], orZero: "")
-        self.loadBalancerIP = try JSONTree.value(jsonMembers["loadBalancerIP"], orZero: "")
-        self.loadBalancerSourceRanges = try JSONTree.list(jsonMembers["loadBalancerSourceRanges"], zeroElement: "")
-        self.externalName = try JSONTree.value(jsonMembers["externalName"], orZero: "")
-        self.externalTrafficPolicy = try JSONTree.value(jsonMembers["externalTrafficPolicy"], orZero: "")
-        self.healthCheckNodePort = try JSONTree.value(jsonMembers["healthCheckNodePort"], orZero: 0)
-        self.publishNotReadyAddresses = try JSONTree.value(jsonMembers["publishNotReadyAddresses"], orZero: false)
-        self.sessionAffinityConfig = try JSONTree.optional(jsonMembers["sessionAffinityConfig"])
-        self.ipFamilies = try JSONTree.list(jsonMembers["ipFamilies"], zeroElement: "")
-        self.ipFamilyPolicy = try JSONTree.optional(jsonMembers["ipFamilyPolicy"])
-        self.allocateLoadBalancerNodePorts = try JSONTree.optional(jsonMembers["allocateLoadBalancerNodePorts"])
-        self.loadBalancerClass = try JSONTree.optional(jsonMembers["loadBalancerClass"])
-        self.internalTrafficPolicy = try JSONTree.optional(jsonMembers["internalTrafficPolicy"])
-        self.trafficDistribution = try JSONTree.optional(jsonMembers["trafficDistribution"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "ports": self.ports = try JSONTree.list(jsonValue, zeroElement: ServicePort())
+            case "selector": self.selector = try JSONTree.map(jsonValue, zeroElement: "")
+            case "clusterIP": self.clusterIP = try JSONTree.value(jsonValue, orZero: "")
+            case "clusterIPs": self.clusterIPs = try JSONTree.list(jsonValue, zeroElement: "")
+            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+            case "externalIPs": self.externalIPs = try JSONTree.list(jsonValue, zeroElement: "")
+            case "sessionAffinity": self.sessionAffinity = try JSONTree.value(jsonValue, orZero: "")
+            case "loadBalancerIP": self.loadBalancerIP = try JSONTree.value(jsonValue, orZero: "")
+            case "loadBalancerSourceRanges": self.loadBalancerSourceRanges = try JSONTree.list(jsonValue, zeroElement: "")
+            case "externalName": self.externalName = try JSONTree.value(jsonValue, orZero: "")
+            case "externalTrafficPolicy": self.externalTrafficPolicy = try JSONTree.value(jsonValue, orZero: "")
+            case "healthCheckNodePort": self.healthCheckNodePort = try JSONTree.value(jsonValue, orZero: 0)
+            case "publishNotReadyAddresses": self.publishNotReadyAddresses = try JSONTree.value(jsonValue, orZero: false)
+            case "sessionAffinityConfig": self.sessionAffinityConfig = try JSONTree.optional(jsonValue)
+            case "ipFamilies": self.ipFamilies = try JSONTree.list(jsonValue, zeroElement: "")
+            case "ipFamilyPolicy": self.ipFamilyPolicy = try JSONTree.optional(jsonValue)
+            case "allocateLoadBalancerNodePorts": self.allocateLoadBalancerNodePorts = try JSONTree.optional(jsonValue)
+            case "loadBalancerClass": self.loadBalancerClass = try JSONTree.optional(jsonValue)
+            case "internalTrafficPolicy": self.internalTrafficPolicy = try JSONTree.optional(jsonValue)
+            case "trafficDistribution": self.trafficDistribution = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -384,13 +394,18 @@ public struct ServicePort: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.`protocol` = try JSONTree.value(jsonMembers["protocol"], orZero: "")
-        self.appProtocol = try JSONTree.optional(jsonMembers["appProtocol"])
-        self.port = try JSONTree.value(jsonMembers["port"], orZero: 0)
-        self.targetPort = try JSONTree.value(jsonMembers["targetPort"], orZero: IntOrString.int(0))
-        self.nodePort = try JSONTree.value(jsonMembers["nodePort"], orZero: 0)
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "protocol": self.`protocol` = try JSONTree.value(jsonValue, orZero: "")
+            case "appProtocol": self.appProtocol = try JSONTree.optional(jsonValue)
+            case "port": self.port = try JSONTree.value(jsonValue, orZero: 0)
+            case "targetPort": self.targetPort = try JSONTree.value(jsonValue, orZero: IntOrString.int(0))
+            case "nodePort": self.nodePort = try JSONTree.value(jsonValue, orZero: 0)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -448,8 +463,13 @@ public struct SessionAffinityConfig: Codable, JSONTreeCodable, Sendable, Equatab
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.clientIP = try JSONTree.optional(jsonMembers["clientIP"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "clientIP": self.clientIP = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -497,8 +517,13 @@ public struct ClientIPConfig: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.timeoutSeconds = try JSONTree.optional(jsonMembers["timeoutSeconds"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "timeoutSeconds": self.timeoutSeconds = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -553,9 +578,14 @@ public struct ServiceStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.loadBalancer = try JSONTree.value(jsonMembers["loadBalancer"], orZero: LoadBalancerStatus())
-        self.conditions = try JSONTree.list(jsonMembers["conditions"], zeroElement: Condition())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "loadBalancer": self.loadBalancer = try JSONTree.value(jsonValue, orZero: LoadBalancerStatus())
+            case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: Condition())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -605,8 +635,13 @@ public struct LoadBalancerStatus: Codable, JSONTreeCodable, Sendable, Equatable 
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.ingress = try JSONTree.list(jsonMembers["ingress"], zeroElement: LoadBalancerIngress())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "ingress": self.ingress = try JSONTree.list(jsonValue, zeroElement: LoadBalancerIngress())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -675,11 +710,16 @@ public struct LoadBalancerIngress: Codable, JSONTreeCodable, Sendable, Equatable
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.ip = try JSONTree.value(jsonMembers["ip"], orZero: "")
-        self.hostname = try JSONTree.value(jsonMembers["hostname"], orZero: "")
-        self.ipMode = try JSONTree.optional(jsonMembers["ipMode"])
-        self.ports = try JSONTree.list(jsonMembers["ports"], zeroElement: PortStatus())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "ip": self.ip = try JSONTree.value(jsonValue, orZero: "")
+            case "hostname": self.hostname = try JSONTree.value(jsonValue, orZero: "")
+            case "ipMode": self.ipMode = try JSONTree.optional(jsonValue)
+            case "ports": self.ports = try JSONTree.list(jsonValue, zeroElement: PortStatus())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -747,10 +787,15 @@ public struct PortStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.port = try JSONTree.value(jsonMembers["port"], orZero: 0)
-        self.`protocol` = try JSONTree.value(jsonMembers["protocol"], orZero: "")
-        self.error = try JSONTree.optional(jsonMembers["error"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "port": self.port = try JSONTree.value(jsonValue, orZero: 0)
+            case "protocol": self.`protocol` = try JSONTree.value(jsonValue, orZero: "")
+            case "error": self.error = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -809,9 +854,14 @@ public struct Endpoints: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.subsets = try JSONTree.list(jsonMembers["subsets"], zeroElement: EndpointSubset())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "subsets": self.subsets = try JSONTree.list(jsonValue, zeroElement: EndpointSubset())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -883,10 +933,15 @@ public struct EndpointSubset: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.addresses = try JSONTree.list(jsonMembers["addresses"], zeroElement: EndpointAddress())
-        self.notReadyAddresses = try JSONTree.list(jsonMembers["notReadyAddresses"], zeroElement: EndpointAddress())
-        self.ports = try JSONTree.list(jsonMembers["ports"], zeroElement: EndpointPort())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "addresses": self.addresses = try JSONTree.list(jsonValue, zeroElement: EndpointAddress())
+            case "notReadyAddresses": self.notReadyAddresses = try JSONTree.list(jsonValue, zeroElement: EndpointAddress())
+            case "ports": self.ports = try JSONTree.list(jsonValue, zeroElement: EndpointPort())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -959,11 +1014,16 @@ public struct EndpointAddress: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.ip = try JSONTree.value(jsonMembers["ip"], orZero: "")
-        self.hostname = try JSONTree.value(jsonMembers["hostname"], orZero: "")
-        self.nodeName = try JSONTree.optional(jsonMembers["nodeName"])
-        self.targetRef = try JSONTree.optional(jsonMembers["targetRef"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "ip": self.ip = try JSONTree.value(jsonValue, orZero: "")
+            case "hostname": self.hostname = try JSONTree.value(jsonValue, orZero: "")
+            case "nodeName": self.nodeName = try JSONTree.optional(jsonValue)
+            case "targetRef": self.targetRef = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1039,11 +1099,16 @@ public struct EndpointPort: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.port = try JSONTree.value(jsonMembers["port"], orZero: 0)
-        self.`protocol` = try JSONTree.value(jsonMembers["protocol"], orZero: "")
-        self.appProtocol = try JSONTree.optional(jsonMembers["appProtocol"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "port": self.port = try JSONTree.value(jsonValue, orZero: 0)
+            case "protocol": self.`protocol` = try JSONTree.value(jsonValue, orZero: "")
+            case "appProtocol": self.appProtocol = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1126,12 +1191,17 @@ public struct Secret: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.immutable = try JSONTree.optional(jsonMembers["immutable"])
-        self.data = try JSONTree.bytesMap(jsonMembers["data"])
-        self.stringData = try JSONTree.map(jsonMembers["stringData"], zeroElement: "")
-        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "immutable": self.immutable = try JSONTree.optional(jsonValue)
+            case "data": self.data = try JSONTree.bytesMap(jsonValue)
+            case "stringData": self.stringData = try JSONTree.map(jsonValue, zeroElement: "")
+            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1208,10 +1278,15 @@ public struct Namespace: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: NamespaceSpec())
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: NamespaceStatus())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "spec": self.spec = try JSONTree.value(jsonValue, orZero: NamespaceSpec())
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: NamespaceStatus())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1275,8 +1350,13 @@ public struct NamespaceSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.finalizers = try JSONTree.list(jsonMembers["finalizers"], zeroElement: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "finalizers": self.finalizers = try JSONTree.list(jsonValue, zeroElement: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1331,9 +1411,14 @@ public struct NamespaceStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.phase = try JSONTree.value(jsonMembers["phase"], orZero: "")
-        self.conditions = try JSONTree.list(jsonMembers["conditions"], zeroElement: NamespaceCondition())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "phase": self.phase = try JSONTree.value(jsonValue, orZero: "")
+            case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: NamespaceCondition())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1411,12 +1496,17 @@ public struct NamespaceCondition: Codable, JSONTreeCodable, Sendable, Equatable 
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: "")
-        self.lastTransitionTime = try JSONTree.optional(jsonMembers["lastTransitionTime"])
-        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
-        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
+            case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
+            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+            case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1486,10 +1576,15 @@ public struct Node: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: NodeSpec())
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: NodeStatus())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "spec": self.spec = try JSONTree.value(jsonValue, orZero: NodeSpec())
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: NodeStatus())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1595,14 +1690,19 @@ public struct NodeSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.podCIDR = try JSONTree.value(jsonMembers["podCIDR"], orZero: "")
-        self.podCIDRs = try JSONTree.list(jsonMembers["podCIDRs"], zeroElement: "")
-        self.providerID = try JSONTree.value(jsonMembers["providerID"], orZero: "")
-        self.unschedulable = try JSONTree.value(jsonMembers["unschedulable"], orZero: false)
-        self.taints = try JSONTree.list(jsonMembers["taints"], zeroElement: Taint())
-        self.configSource = try JSONTree.optional(jsonMembers["configSource"])
-        self.externalID = try JSONTree.value(jsonMembers["externalID"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "podCIDR": self.podCIDR = try JSONTree.value(jsonValue, orZero: "")
+            case "podCIDRs": self.podCIDRs = try JSONTree.list(jsonValue, zeroElement: "")
+            case "providerID": self.providerID = try JSONTree.value(jsonValue, orZero: "")
+            case "unschedulable": self.unschedulable = try JSONTree.value(jsonValue, orZero: false)
+            case "taints": self.taints = try JSONTree.list(jsonValue, zeroElement: Taint())
+            case "configSource": self.configSource = try JSONTree.optional(jsonValue)
+            case "externalID": self.externalID = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1683,11 +1783,16 @@ public struct Taint: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.key = try JSONTree.value(jsonMembers["key"], orZero: "")
-        self.value = try JSONTree.value(jsonMembers["value"], orZero: "")
-        self.effect = try JSONTree.value(jsonMembers["effect"], orZero: "")
-        self.timeAdded = try JSONTree.optional(jsonMembers["timeAdded"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "key": self.key = try JSONTree.value(jsonValue, orZero: "")
+            case "value": self.value = try JSONTree.value(jsonValue, orZero: "")
+            case "effect": self.effect = try JSONTree.value(jsonValue, orZero: "")
+            case "timeAdded": self.timeAdded = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1741,8 +1846,13 @@ public struct NodeConfigSource: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.configMap = try JSONTree.optional(jsonMembers["configMap"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "configMap": self.configMap = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1818,12 +1928,17 @@ public struct ConfigMapNodeConfigSource: Codable, JSONTreeCodable, Sendable, Equ
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.namespace = try JSONTree.value(jsonMembers["namespace"], orZero: "")
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.uid = try JSONTree.value(jsonMembers["uid"], orZero: "")
-        self.resourceVersion = try JSONTree.value(jsonMembers["resourceVersion"], orZero: "")
-        self.kubeletConfigKey = try JSONTree.value(jsonMembers["kubeletConfigKey"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "namespace": self.namespace = try JSONTree.value(jsonValue, orZero: "")
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "uid": self.uid = try JSONTree.value(jsonValue, orZero: "")
+            case "resourceVersion": self.resourceVersion = try JSONTree.value(jsonValue, orZero: "")
+            case "kubeletConfigKey": self.kubeletConfigKey = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -1970,21 +2085,26 @@ public struct NodeStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.capacity = try JSONTree.map(jsonMembers["capacity"], zeroElement: Quantity(0))
-        self.allocatable = try JSONTree.map(jsonMembers["allocatable"], zeroElement: Quantity(0))
-        self.phase = try JSONTree.value(jsonMembers["phase"], orZero: "")
-        self.conditions = try JSONTree.list(jsonMembers["conditions"], zeroElement: NodeCondition())
-        self.addresses = try JSONTree.list(jsonMembers["addresses"], zeroElement: NodeAddress())
-        self.daemonEndpoints = try JSONTree.value(jsonMembers["daemonEndpoints"], orZero: NodeDaemonEndpoints())
-        self.nodeInfo = try JSONTree.value(jsonMembers["nodeInfo"], orZero: NodeSystemInfo())
-        self.images = try JSONTree.list(jsonMembers["images"], zeroElement: ContainerImage())
-        self.volumesInUse = try JSONTree.list(jsonMembers["volumesInUse"], zeroElement: "")
-        self.volumesAttached = try JSONTree.list(jsonMembers["volumesAttached"], zeroElement: AttachedVolume())
-        self.config = try JSONTree.optional(jsonMembers["config"])
-        self.runtimeHandlers = try JSONTree.list(jsonMembers["runtimeHandlers"], zeroElement: NodeRuntimeHandler())
-        self.features = try JSONTree.optional(jsonMembers["features"])
-        self.declaredFeatures = try JSONTree.list(jsonMembers["declaredFeatures"], zeroElement: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "capacity": self.capacity = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+            case "allocatable": self.allocatable = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+            case "phase": self.phase = try JSONTree.value(jsonValue, orZero: "")
+            case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: NodeCondition())
+            case "addresses": self.addresses = try JSONTree.list(jsonValue, zeroElement: NodeAddress())
+            case "daemonEndpoints": self.daemonEndpoints = try JSONTree.value(jsonValue, orZero: NodeDaemonEndpoints())
+            case "nodeInfo": self.nodeInfo = try JSONTree.value(jsonValue, orZero: NodeSystemInfo())
+            case "images": self.images = try JSONTree.list(jsonValue, zeroElement: ContainerImage())
+            case "volumesInUse": self.volumesInUse = try JSONTree.list(jsonValue, zeroElement: "")
+            case "volumesAttached": self.volumesAttached = try JSONTree.list(jsonValue, zeroElement: AttachedVolume())
+            case "config": self.config = try JSONTree.optional(jsonValue)
+            case "runtimeHandlers": self.runtimeHandlers = try JSONTree.list(jsonValue, zeroElement: NodeRuntimeHandler())
+            case "features": self.features = try JSONTree.optional(jsonValue)
+            case "declaredFeatures": self.declaredFeatures = try JSONTree.list(jsonValue, zeroElement: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -2093,13 +2213,18 @@ public struct NodeCondition: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: "")
-        self.lastHeartbeatTime = try JSONTree.optional(jsonMembers["lastHeartbeatTime"])
-        self.lastTransitionTime = try JSONTree.optional(jsonMembers["lastTransitionTime"])
-        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
-        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
+            case "lastHeartbeatTime": self.lastHeartbeatTime = try JSONTree.optional(jsonValue)
+            case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
+            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+            case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -2164,9 +2289,14 @@ public struct NodeAddress: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
-        self.address = try JSONTree.value(jsonMembers["address"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+            case "address": self.address = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -2216,8 +2346,13 @@ public struct NodeDaemonEndpoints: Codable, JSONTreeCodable, Sendable, Equatable
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.kubeletEndpoint = try JSONTree.value(jsonMembers["kubeletEndpoint"], orZero: DaemonEndpoint())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "kubeletEndpoint": self.kubeletEndpoint = try JSONTree.value(jsonValue, orZero: DaemonEndpoint())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -2265,8 +2400,13 @@ public struct DaemonEndpoint: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.Port = try JSONTree.value(jsonMembers["Port"], orZero: 0)
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "Port": self.Port = try JSONTree.value(jsonValue, orZero: 0)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -2384,18 +2524,23 @@ public struct NodeSystemInfo: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.machineID = try JSONTree.value(jsonMembers["machineID"], orZero: "")
-        self.systemUUID = try JSONTree.value(jsonMembers["systemUUID"], orZero: "")
-        self.bootID = try JSONTree.value(jsonMembers["bootID"], orZero: "")
-        self.kernelVersion = try JSONTree.value(jsonMembers["kernelVersion"], orZero: "")
-        self.osImage = try JSONTree.value(jsonMembers["osImage"], orZero: "")
-        self.containerRuntimeVersion = try JSONTree.value(jsonMembers["containerRuntimeVersion"], orZero: "")
-        self.kubeletVersion = try JSONTree.value(jsonMembers["kubeletVersion"], orZero: "")
-        self.kubeProxyVersion = try JSONTree.value(jsonMembers["kubeProxyVersion"], orZero: "")
-        self.operatingSystem = try JSONTree.value(jsonMembers["operatingSystem"], orZero: "")
-        self.architecture = try JSONTree.value(jsonMembers["architecture"], orZero: "")
-        self.swap = try JSONTree.optional(jsonMembers["swap"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "machineID": self.machineID = try JSONTree.value(jsonValue, orZero: "")
+            case "systemUUID": self.systemUUID = try JSONTree.value(jsonValue, orZero: "")
+            case "bootID": self.bootID = try JSONTree.value(jsonValue, orZero: "")
+            case "kernelVersion": self.kernelVersion = try JSONTree.value(jsonValue, orZero: "")
+            case "osImage": self.osImage = try JSONTree.value(jsonValue, orZero: "")
+            case "containerRuntimeVersion": self.containerRuntimeVersion = try JSONTree.value(jsonValue, orZero: "")
+            case "kubeletVersion": self.kubeletVersion = try JSONTree.value(jsonValue, orZero: "")
+            case "kubeProxyVersion": self.kubeProxyVersion = try JSONTree.value(jsonValue, orZero: "")
+            case "operatingSystem": self.operatingSystem = try JSONTree.value(jsonValue, orZero: "")
+            case "architecture": self.architecture = try JSONTree.value(jsonValue, orZero: "")
+            case "swap": self.swap = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -2463,8 +2608,13 @@ public struct NodeSwapStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.capacity = try JSONTree.optional(jsonMembers["capacity"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "capacity": self.capacity = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -2519,9 +2669,14 @@ public struct ContainerImage: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.names = try JSONTree.list(jsonMembers["names"], zeroElement: "")
-        self.sizeBytes = try JSONTree.value(jsonMembers["sizeBytes"], orZero: 0)
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "names": self.names = try JSONTree.list(jsonValue, zeroElement: "")
+            case "sizeBytes": self.sizeBytes = try JSONTree.value(jsonValue, orZero: 0)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -2578,9 +2733,14 @@ public struct AttachedVolume: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.devicePath = try JSONTree.value(jsonMembers["devicePath"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "devicePath": self.devicePath = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -2651,11 +2811,16 @@ public struct NodeConfigStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.assigned = try JSONTree.optional(jsonMembers["assigned"])
-        self.active = try JSONTree.optional(jsonMembers["active"])
-        self.lastKnownGood = try JSONTree.optional(jsonMembers["lastKnownGood"])
-        self.error = try JSONTree.value(jsonMembers["error"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "assigned": self.assigned = try JSONTree.optional(jsonValue)
+            case "active": self.active = try JSONTree.optional(jsonValue)
+            case "lastKnownGood": self.lastKnownGood = try JSONTree.optional(jsonValue)
+            case "error": self.error = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -2716,9 +2881,14 @@ public struct NodeRuntimeHandler: Codable, JSONTreeCodable, Sendable, Equatable 
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.features = try JSONTree.optional(jsonMembers["features"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "features": self.features = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -2775,9 +2945,14 @@ public struct NodeRuntimeHandlerFeatures: Codable, JSONTreeCodable, Sendable, Eq
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.recursiveReadOnlyMounts = try JSONTree.optional(jsonMembers["recursiveReadOnlyMounts"])
-        self.userNamespaces = try JSONTree.optional(jsonMembers["userNamespaces"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "recursiveReadOnlyMounts": self.recursiveReadOnlyMounts = try JSONTree.optional(jsonValue)
+            case "userNamespaces": self.userNamespaces = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -2827,8 +3002,13 @@ public struct NodeFeatures: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.supplementalGroupsPolicy = try JSONTree.optional(jsonMembers["supplementalGroupsPolicy"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "supplementalGroupsPolicy": self.supplementalGroupsPolicy = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -2974,22 +3154,27 @@ public struct Event: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.involvedObject = try JSONTree.value(jsonMembers["involvedObject"], orZero: ObjectReference())
-        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
-        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
-        self.source = try JSONTree.value(jsonMembers["source"], orZero: EventSource())
-        self.firstTimestamp = try JSONTree.optional(jsonMembers["firstTimestamp"])
-        self.lastTimestamp = try JSONTree.optional(jsonMembers["lastTimestamp"])
-        self.count = try JSONTree.value(jsonMembers["count"], orZero: 0)
-        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
-        self.eventTime = try JSONTree.optional(jsonMembers["eventTime"])
-        self.series = try JSONTree.optional(jsonMembers["series"])
-        self.action = try JSONTree.value(jsonMembers["action"], orZero: "")
-        self.related = try JSONTree.optional(jsonMembers["related"])
-        self.reportingComponent = try JSONTree.value(jsonMembers["reportingComponent"], orZero: "")
-        self.reportingInstance = try JSONTree.value(jsonMembers["reportingInstance"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "involvedObject": self.involvedObject = try JSONTree.value(jsonValue, orZero: ObjectReference())
+            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+            case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+            case "source": self.source = try JSONTree.value(jsonValue, orZero: EventSource())
+            case "firstTimestamp": self.firstTimestamp = try JSONTree.optional(jsonValue)
+            case "lastTimestamp": self.lastTimestamp = try JSONTree.optional(jsonValue)
+            case "count": self.count = try JSONTree.value(jsonValue, orZero: 0)
+            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+            case "eventTime": self.eventTime = try JSONTree.optional(jsonValue)
+            case "series": self.series = try JSONTree.optional(jsonValue)
+            case "action": self.action = try JSONTree.value(jsonValue, orZero: "")
+            case "related": self.related = try JSONTree.optional(jsonValue)
+            case "reportingComponent": self.reportingComponent = try JSONTree.value(jsonValue, orZero: "")
+            case "reportingInstance": self.reportingInstance = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -3080,9 +3265,14 @@ public struct EventSource: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.component = try JSONTree.value(jsonMembers["component"], orZero: "")
-        self.host = try JSONTree.value(jsonMembers["host"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "component": self.component = try JSONTree.value(jsonValue, orZero: "")
+            case "host": self.host = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -3139,9 +3329,14 @@ public struct EventSeries: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.count = try JSONTree.value(jsonMembers["count"], orZero: 0)
-        self.lastObservedTime = try JSONTree.optional(jsonMembers["lastObservedTime"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "count": self.count = try JSONTree.value(jsonValue, orZero: 0)
+            case "lastObservedTime": self.lastObservedTime = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -3212,11 +3407,16 @@ public struct ServiceAccount: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.secrets = try JSONTree.list(jsonMembers["secrets"], zeroElement: ObjectReference())
-        self.imagePullSecrets = try JSONTree.list(jsonMembers["imagePullSecrets"], zeroElement: LocalObjectReference())
-        self.automountServiceAccountToken = try JSONTree.optional(jsonMembers["automountServiceAccountToken"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "secrets": self.secrets = try JSONTree.list(jsonValue, zeroElement: ObjectReference())
+            case "imagePullSecrets": self.imagePullSecrets = try JSONTree.list(jsonValue, zeroElement: LocalObjectReference())
+            case "automountServiceAccountToken": self.automountServiceAccountToken = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -3295,10 +3495,15 @@ public struct PersistentVolume: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: PersistentVolumeSpec())
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: PersistentVolumeStatus())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "spec": self.spec = try JSONTree.value(jsonValue, orZero: PersistentVolumeSpec())
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: PersistentVolumeStatus())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -3445,20 +3650,25 @@ public struct PersistentVolumeSpec: Codable, JSONTreeCodable, Sendable, Equatabl
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.capacity = try JSONTree.map(jsonMembers["capacity"], zeroElement: Quantity(0))
-        self.hostPath = try JSONTree.optional(jsonMembers["hostPath"])
-        self.nfs = try JSONTree.optional(jsonMembers["nfs"])
-        self.local = try JSONTree.optional(jsonMembers["local"])
-        self.csi = try JSONTree.optional(jsonMembers["csi"])
-        self.accessModes = try JSONTree.list(jsonMembers["accessModes"], zeroElement: "")
-        self.claimRef = try JSONTree.optional(jsonMembers["claimRef"])
-        self.persistentVolumeReclaimPolicy = try JSONTree.value(jsonMembers["persistentVolumeReclaimPolicy"], orZero: "")
-        self.storageClassName = try JSONTree.value(jsonMembers["storageClassName"], orZero: "")
-        self.mountOptions = try JSONTree.list(jsonMembers["mountOptions"], zeroElement: "")
-        self.volumeMode = try JSONTree.optional(jsonMembers["volumeMode"])
-        self.nodeAffinity = try JSONTree.optional(jsonMembers["nodeAffinity"])
-        self.volumeAttributesClassName = try JSONTree.optional(jsonMembers["volumeAttributesClassName"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "capacity": self.capacity = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+            case "hostPath": self.hostPath = try JSONTree.optional(jsonValue)
+            case "nfs": self.nfs = try JSONTree.optional(jsonValue)
+            case "local": self.local = try JSONTree.optional(jsonValue)
+            case "csi": self.csi = try JSONTree.optional(jsonValue)
+            case "accessModes": self.accessModes = try JSONTree.list(jsonValue, zeroElement: "")
+            case "claimRef": self.claimRef = try JSONTree.optional(jsonValue)
+            case "persistentVolumeReclaimPolicy": self.persistentVolumeReclaimPolicy = try JSONTree.value(jsonValue, orZero: "")
+            case "storageClassName": self.storageClassName = try JSONTree.value(jsonValue, orZero: "")
+            case "mountOptions": self.mountOptions = try JSONTree.list(jsonValue, zeroElement: "")
+            case "volumeMode": self.volumeMode = try JSONTree.optional(jsonValue)
+            case "nodeAffinity": self.nodeAffinity = try JSONTree.optional(jsonValue)
+            case "volumeAttributesClassName": self.volumeAttributesClassName = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -3537,9 +3747,14 @@ public struct LocalVolumeSource: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.path = try JSONTree.value(jsonMembers["path"], orZero: "")
-        self.fsType = try JSONTree.optional(jsonMembers["fsType"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "path": self.path = try JSONTree.value(jsonValue, orZero: "")
+            case "fsType": self.fsType = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -3652,17 +3867,22 @@ public struct CSIPersistentVolumeSource: Codable, JSONTreeCodable, Sendable, Equ
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.driver = try JSONTree.value(jsonMembers["driver"], orZero: "")
-        self.volumeHandle = try JSONTree.value(jsonMembers["volumeHandle"], orZero: "")
-        self.readOnly = try JSONTree.value(jsonMembers["readOnly"], orZero: false)
-        self.fsType = try JSONTree.value(jsonMembers["fsType"], orZero: "")
-        self.volumeAttributes = try JSONTree.map(jsonMembers["volumeAttributes"], zeroElement: "")
-        self.controllerPublishSecretRef = try JSONTree.optional(jsonMembers["controllerPublishSecretRef"])
-        self.nodeStageSecretRef = try JSONTree.optional(jsonMembers["nodeStageSecretRef"])
-        self.nodePublishSecretRef = try JSONTree.optional(jsonMembers["nodePublishSecretRef"])
-        self.controllerExpandSecretRef = try JSONTree.optional(jsonMembers["controllerExpandSecretRef"])
-        self.nodeExpandSecretRef = try JSONTree.optional(jsonMembers["nodeExpandSecretRef"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "driver": self.driver = try JSONTree.value(jsonValue, orZero: "")
+            case "volumeHandle": self.volumeHandle = try JSONTree.value(jsonValue, orZero: "")
+            case "readOnly": self.readOnly = try JSONTree.value(jsonValue, orZero: false)
+            case "fsType": self.fsType = try JSONTree.value(jsonValue, orZero: "")
+            case "volumeAttributes": self.volumeAttributes = try JSONTree.map(jsonValue, zeroElement: "")
+            case "controllerPublishSecretRef": self.controllerPublishSecretRef = try JSONTree.optional(jsonValue)
+            case "nodeStageSecretRef": self.nodeStageSecretRef = try JSONTree.optional(jsonValue)
+            case "nodePublishSecretRef": self.nodePublishSecretRef = try JSONTree.optional(jsonValue)
+            case "controllerExpandSecretRef": self.controllerExpandSecretRef = try JSONTree.optional(jsonValue)
+            case "nodeExpandSecretRef": self.nodeExpandSecretRef = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -3735,9 +3955,14 @@ public struct SecretReference: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.namespace = try JSONTree.value(jsonMembers["namespace"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "namespace": self.namespace = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -3788,8 +4013,13 @@ public struct VolumeNodeAffinity: Codable, JSONTreeCodable, Sendable, Equatable 
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.required = try JSONTree.optional(jsonMembers["required"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "required": self.required = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -3858,11 +4088,16 @@ public struct PersistentVolumeStatus: Codable, JSONTreeCodable, Sendable, Equata
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.phase = try JSONTree.value(jsonMembers["phase"], orZero: "")
-        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
-        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
-        self.lastPhaseTransitionTime = try JSONTree.optional(jsonMembers["lastPhaseTransitionTime"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "phase": self.phase = try JSONTree.value(jsonValue, orZero: "")
+            case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+            case "lastPhaseTransitionTime": self.lastPhaseTransitionTime = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -3930,10 +4165,15 @@ public struct PersistentVolumeClaim: Codable, JSONTreeCodable, Sendable, Equatab
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: PersistentVolumeClaimSpec())
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: PersistentVolumeClaimStatus())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "spec": self.spec = try JSONTree.value(jsonValue, orZero: PersistentVolumeClaimSpec())
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: PersistentVolumeClaimStatus())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -4052,16 +4292,21 @@ public struct PersistentVolumeClaimSpec: Codable, JSONTreeCodable, Sendable, Equ
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.accessModes = try JSONTree.list(jsonMembers["accessModes"], zeroElement: "")
-        self.selector = try JSONTree.optional(jsonMembers["selector"])
-        self.resources = try JSONTree.value(jsonMembers["resources"], orZero: VolumeResourceRequirements())
-        self.volumeName = try JSONTree.value(jsonMembers["volumeName"], orZero: "")
-        self.storageClassName = try JSONTree.optional(jsonMembers["storageClassName"])
-        self.volumeMode = try JSONTree.optional(jsonMembers["volumeMode"])
-        self.dataSource = try JSONTree.optional(jsonMembers["dataSource"])
-        self.dataSourceRef = try JSONTree.optional(jsonMembers["dataSourceRef"])
-        self.volumeAttributesClassName = try JSONTree.optional(jsonMembers["volumeAttributesClassName"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "accessModes": self.accessModes = try JSONTree.list(jsonValue, zeroElement: "")
+            case "selector": self.selector = try JSONTree.optional(jsonValue)
+            case "resources": self.resources = try JSONTree.value(jsonValue, orZero: VolumeResourceRequirements())
+            case "volumeName": self.volumeName = try JSONTree.value(jsonValue, orZero: "")
+            case "storageClassName": self.storageClassName = try JSONTree.optional(jsonValue)
+            case "volumeMode": self.volumeMode = try JSONTree.optional(jsonValue)
+            case "dataSource": self.dataSource = try JSONTree.optional(jsonValue)
+            case "dataSourceRef": self.dataSourceRef = try JSONTree.optional(jsonValue)
+            case "volumeAttributesClassName": self.volumeAttributesClassName = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -4132,9 +4377,14 @@ public struct VolumeResourceRequirements: Codable, JSONTreeCodable, Sendable, Eq
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.limits = try JSONTree.map(jsonMembers["limits"], zeroElement: Quantity(0))
-        self.requests = try JSONTree.map(jsonMembers["requests"], zeroElement: Quantity(0))
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "limits": self.limits = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+            case "requests": self.requests = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -4198,10 +4448,15 @@ public struct TypedLocalObjectReference: Codable, JSONTreeCodable, Sendable, Equ
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.apiGroup = try JSONTree.optional(jsonMembers["apiGroup"])
-        self.kind = try JSONTree.value(jsonMembers["kind"], orZero: "")
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "apiGroup": self.apiGroup = try JSONTree.optional(jsonValue)
+            case "kind": self.kind = try JSONTree.value(jsonValue, orZero: "")
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -4275,11 +4530,16 @@ public struct TypedObjectReference: Codable, JSONTreeCodable, Sendable, Equatabl
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.apiGroup = try JSONTree.optional(jsonMembers["apiGroup"])
-        self.kind = try JSONTree.value(jsonMembers["kind"], orZero: "")
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.namespace = try JSONTree.optional(jsonMembers["namespace"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "apiGroup": self.apiGroup = try JSONTree.optional(jsonValue)
+            case "kind": self.kind = try JSONTree.value(jsonValue, orZero: "")
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "namespace": self.namespace = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -4382,15 +4642,20 @@ public struct PersistentVolumeClaimStatus: Codable, JSONTreeCodable, Sendable, E
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.phase = try JSONTree.value(jsonMembers["phase"], orZero: "")
-        self.accessModes = try JSONTree.list(jsonMembers["accessModes"], zeroElement: "")
-        self.capacity = try JSONTree.map(jsonMembers["capacity"], zeroElement: Quantity(0))
-        self.conditions = try JSONTree.list(jsonMembers["conditions"], zeroElement: PersistentVolumeClaimCondition())
-        self.allocatedResources = try JSONTree.map(jsonMembers["allocatedResources"], zeroElement: Quantity(0))
-        self.allocatedResourceStatuses = try JSONTree.map(jsonMembers["allocatedResourceStatuses"], zeroElement: "")
-        self.currentVolumeAttributesClassName = try JSONTree.optional(jsonMembers["currentVolumeAttributesClassName"])
-        self.modifyVolumeStatus = try JSONTree.optional(jsonMembers["modifyVolumeStatus"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "phase": self.phase = try JSONTree.value(jsonValue, orZero: "")
+            case "accessModes": self.accessModes = try JSONTree.list(jsonValue, zeroElement: "")
+            case "capacity": self.capacity = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+            case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: PersistentVolumeClaimCondition())
+            case "allocatedResources": self.allocatedResources = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+            case "allocatedResourceStatuses": self.allocatedResourceStatuses = try JSONTree.map(jsonValue, zeroElement: "")
+            case "currentVolumeAttributesClassName": self.currentVolumeAttributesClassName = try JSONTree.optional(jsonValue)
+            case "modifyVolumeStatus": self.modifyVolumeStatus = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -4487,13 +4752,18 @@ public struct PersistentVolumeClaimCondition: Codable, JSONTreeCodable, Sendable
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: "")
-        self.lastProbeTime = try JSONTree.optional(jsonMembers["lastProbeTime"])
-        self.lastTransitionTime = try JSONTree.optional(jsonMembers["lastTransitionTime"])
-        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
-        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
+            case "lastProbeTime": self.lastProbeTime = try JSONTree.optional(jsonValue)
+            case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
+            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+            case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -4558,9 +4828,14 @@ public struct ModifyVolumeStatus: Codable, JSONTreeCodable, Sendable, Equatable 
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.targetVolumeAttributesClassName = try JSONTree.value(jsonMembers["targetVolumeAttributesClassName"], orZero: "")
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "targetVolumeAttributesClassName": self.targetVolumeAttributesClassName = try JSONTree.value(jsonValue, orZero: "")
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -4617,9 +4892,14 @@ public struct LimitRange: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: LimitRangeSpec())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "spec": self.spec = try JSONTree.value(jsonValue, orZero: LimitRangeSpec())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -4677,8 +4957,13 @@ public struct LimitRangeSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.limits = try JSONTree.list(jsonMembers["limits"], zeroElement: LimitRangeItem())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "limits": self.limits = try JSONTree.list(jsonValue, zeroElement: LimitRangeItem())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -4761,13 +5046,18 @@ public struct LimitRangeItem: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
-        self.max = try JSONTree.map(jsonMembers["max"], zeroElement: Quantity(0))
-        self.min = try JSONTree.map(jsonMembers["min"], zeroElement: Quantity(0))
-        self.`default` = try JSONTree.map(jsonMembers["default"], zeroElement: Quantity(0))
-        self.defaultRequest = try JSONTree.map(jsonMembers["defaultRequest"], zeroElement: Quantity(0))
-        self.maxLimitRequestRatio = try JSONTree.map(jsonMembers["maxLimitRequestRatio"], zeroElement: Quantity(0))
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+            case "max": self.max = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+            case "min": self.min = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+            case "default": self.`default` = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+            case "defaultRequest": self.defaultRequest = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+            case "maxLimitRequestRatio": self.maxLimitRequestRatio = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -4839,10 +5129,15 @@ public struct ResourceQuota: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: ResourceQuotaSpec())
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: ResourceQuotaStatus())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "spec": self.spec = try JSONTree.value(jsonValue, orZero: ResourceQuotaSpec())
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: ResourceQuotaStatus())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -4919,10 +5214,15 @@ public struct ResourceQuotaSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.hard = try JSONTree.map(jsonMembers["hard"], zeroElement: Quantity(0))
-        self.scopes = try JSONTree.list(jsonMembers["scopes"], zeroElement: "")
-        self.scopeSelector = try JSONTree.optional(jsonMembers["scopeSelector"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "hard": self.hard = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+            case "scopes": self.scopes = try JSONTree.list(jsonValue, zeroElement: "")
+            case "scopeSelector": self.scopeSelector = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -4974,8 +5274,13 @@ public struct ScopeSelector: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.matchExpressions = try JSONTree.list(jsonMembers["matchExpressions"], zeroElement: ScopedResourceSelectorRequirement())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "matchExpressions": self.matchExpressions = try JSONTree.list(jsonValue, zeroElement: ScopedResourceSelectorRequirement())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -5038,10 +5343,15 @@ public struct ScopedResourceSelectorRequirement: Codable, JSONTreeCodable, Senda
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.scopeName = try JSONTree.value(jsonMembers["scopeName"], orZero: "")
-        self.`operator` = try JSONTree.value(jsonMembers["operator"], orZero: "")
-        self.values = try JSONTree.list(jsonMembers["values"], zeroElement: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "scopeName": self.scopeName = try JSONTree.value(jsonValue, orZero: "")
+            case "operator": self.`operator` = try JSONTree.value(jsonValue, orZero: "")
+            case "values": self.values = try JSONTree.list(jsonValue, zeroElement: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -5100,9 +5410,14 @@ public struct ResourceQuotaStatus: Codable, JSONTreeCodable, Sendable, Equatable
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.hard = try JSONTree.map(jsonMembers["hard"], zeroElement: Quantity(0))
-        self.used = try JSONTree.map(jsonMembers["used"], zeroElement: Quantity(0))
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "hard": self.hard = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+            case "used": self.used = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -5152,8 +5467,13 @@ public struct TopologySelectorTerm: Codable, JSONTreeCodable, Sendable, Equatabl
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.matchLabelExpressions = try JSONTree.list(jsonMembers["matchLabelExpressions"], zeroElement: TopologySelectorLabelRequirement())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "matchLabelExpressions": self.matchLabelExpressions = try JSONTree.list(jsonValue, zeroElement: TopologySelectorLabelRequirement())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -5209,9 +5529,14 @@ public struct TopologySelectorLabelRequirement: Codable, JSONTreeCodable, Sendab
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.key = try JSONTree.value(jsonMembers["key"], orZero: "")
-        self.values = try JSONTree.list(jsonMembers["values"], zeroElement: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "key": self.key = try JSONTree.value(jsonValue, orZero: "")
+            case "values": self.values = try JSONTree.list(jsonValue, zeroElement: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {

@@ -50,11 +50,16 @@ public struct EndpointSlice: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.addressType = try JSONTree.value(jsonMembers["addressType"], orZero: "")
-        self.endpoints = try JSONTree.list(jsonMembers["endpoints"], zeroElement: Endpoint())
-        self.ports = try JSONTree.list(jsonMembers["ports"], zeroElement: DiscoveryEndpointPort())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "addressType": self.addressType = try JSONTree.value(jsonValue, orZero: "")
+            case "endpoints": self.endpoints = try JSONTree.list(jsonValue, zeroElement: Endpoint())
+            case "ports": self.ports = try JSONTree.list(jsonValue, zeroElement: DiscoveryEndpointPort())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -164,15 +169,20 @@ public struct Endpoint: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.addresses = try JSONTree.list(jsonMembers["addresses"], zeroElement: "")
-        self.conditions = try JSONTree.value(jsonMembers["conditions"], orZero: EndpointConditions())
-        self.hostname = try JSONTree.optional(jsonMembers["hostname"])
-        self.targetRef = try JSONTree.optional(jsonMembers["targetRef"])
-        self.deprecatedTopology = try JSONTree.map(jsonMembers["deprecatedTopology"], zeroElement: "")
-        self.nodeName = try JSONTree.optional(jsonMembers["nodeName"])
-        self.zone = try JSONTree.optional(jsonMembers["zone"])
-        self.hints = try JSONTree.optional(jsonMembers["hints"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "addresses": self.addresses = try JSONTree.list(jsonValue, zeroElement: "")
+            case "conditions": self.conditions = try JSONTree.value(jsonValue, orZero: EndpointConditions())
+            case "hostname": self.hostname = try JSONTree.optional(jsonValue)
+            case "targetRef": self.targetRef = try JSONTree.optional(jsonValue)
+            case "deprecatedTopology": self.deprecatedTopology = try JSONTree.map(jsonValue, zeroElement: "")
+            case "nodeName": self.nodeName = try JSONTree.optional(jsonValue)
+            case "zone": self.zone = try JSONTree.optional(jsonValue)
+            case "hints": self.hints = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -248,10 +258,15 @@ public struct EndpointConditions: Codable, JSONTreeCodable, Sendable, Equatable 
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.ready = try JSONTree.optional(jsonMembers["ready"])
-        self.serving = try JSONTree.optional(jsonMembers["serving"])
-        self.terminating = try JSONTree.optional(jsonMembers["terminating"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "ready": self.ready = try JSONTree.optional(jsonValue)
+            case "serving": self.serving = try JSONTree.optional(jsonValue)
+            case "terminating": self.terminating = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -310,9 +325,14 @@ public struct EndpointHints: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.forZones = try JSONTree.list(jsonMembers["forZones"], zeroElement: ForZone())
-        self.forNodes = try JSONTree.list(jsonMembers["forNodes"], zeroElement: ForNode())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "forZones": self.forZones = try JSONTree.list(jsonValue, zeroElement: ForZone())
+            case "forNodes": self.forNodes = try JSONTree.list(jsonValue, zeroElement: ForNode())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -362,8 +382,13 @@ public struct ForZone: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -411,8 +436,13 @@ public struct ForNode: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -481,11 +511,16 @@ public struct DiscoveryEndpointPort: Codable, JSONTreeCodable, Sendable, Equatab
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.optional(jsonMembers["name"])
-        self.`protocol` = try JSONTree.optional(jsonMembers["protocol"])
-        self.port = try JSONTree.optional(jsonMembers["port"])
-        self.appProtocol = try JSONTree.optional(jsonMembers["appProtocol"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.optional(jsonValue)
+            case "protocol": self.`protocol` = try JSONTree.optional(jsonValue)
+            case "port": self.port = try JSONTree.optional(jsonValue)
+            case "appProtocol": self.appProtocol = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {

@@ -127,22 +127,27 @@ public struct EventsV1Event: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.eventTime = try JSONTree.optional(jsonMembers["eventTime"])
-        self.series = try JSONTree.optional(jsonMembers["series"])
-        self.reportingController = try JSONTree.value(jsonMembers["reportingController"], orZero: "")
-        self.reportingInstance = try JSONTree.value(jsonMembers["reportingInstance"], orZero: "")
-        self.action = try JSONTree.value(jsonMembers["action"], orZero: "")
-        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
-        self.regarding = try JSONTree.value(jsonMembers["regarding"], orZero: ObjectReference())
-        self.related = try JSONTree.optional(jsonMembers["related"])
-        self.note = try JSONTree.value(jsonMembers["note"], orZero: "")
-        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
-        self.deprecatedSource = try JSONTree.value(jsonMembers["deprecatedSource"], orZero: EventSource())
-        self.deprecatedFirstTimestamp = try JSONTree.optional(jsonMembers["deprecatedFirstTimestamp"])
-        self.deprecatedLastTimestamp = try JSONTree.optional(jsonMembers["deprecatedLastTimestamp"])
-        self.deprecatedCount = try JSONTree.value(jsonMembers["deprecatedCount"], orZero: 0)
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "eventTime": self.eventTime = try JSONTree.optional(jsonValue)
+            case "series": self.series = try JSONTree.optional(jsonValue)
+            case "reportingController": self.reportingController = try JSONTree.value(jsonValue, orZero: "")
+            case "reportingInstance": self.reportingInstance = try JSONTree.value(jsonValue, orZero: "")
+            case "action": self.action = try JSONTree.value(jsonValue, orZero: "")
+            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+            case "regarding": self.regarding = try JSONTree.value(jsonValue, orZero: ObjectReference())
+            case "related": self.related = try JSONTree.optional(jsonValue)
+            case "note": self.note = try JSONTree.value(jsonValue, orZero: "")
+            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+            case "deprecatedSource": self.deprecatedSource = try JSONTree.value(jsonValue, orZero: EventSource())
+            case "deprecatedFirstTimestamp": self.deprecatedFirstTimestamp = try JSONTree.optional(jsonValue)
+            case "deprecatedLastTimestamp": self.deprecatedLastTimestamp = try JSONTree.optional(jsonValue)
+            case "deprecatedCount": self.deprecatedCount = try JSONTree.value(jsonValue, orZero: 0)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -233,9 +238,14 @@ public struct EventsV1EventSeries: Codable, JSONTreeCodable, Sendable, Equatable
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.count = try JSONTree.value(jsonMembers["count"], orZero: 0)
-        self.lastObservedTime = try JSONTree.optional(jsonMembers["lastObservedTime"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "count": self.count = try JSONTree.value(jsonValue, orZero: 0)
+            case "lastObservedTime": self.lastObservedTime = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {

@@ -64,13 +64,18 @@ public struct Condition: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: "")
-        self.observedGeneration = try JSONTree.value(jsonMembers["observedGeneration"], orZero: 0)
-        self.lastTransitionTime = try JSONTree.optional(jsonMembers["lastTransitionTime"])
-        self.reason = try JSONTree.value(jsonMembers["reason"], orZero: "")
-        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
+            case "observedGeneration": self.observedGeneration = try JSONTree.value(jsonValue, orZero: 0)
+            case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
+            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+            case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -142,10 +147,15 @@ public struct FieldSelectorRequirement: Codable, JSONTreeCodable, Sendable, Equa
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.key = try JSONTree.value(jsonMembers["key"], orZero: "")
-        self.`operator` = try JSONTree.value(jsonMembers["operator"], orZero: "")
-        self.values = try JSONTree.list(jsonMembers["values"], zeroElement: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "key": self.key = try JSONTree.value(jsonValue, orZero: "")
+            case "operator": self.`operator` = try JSONTree.value(jsonValue, orZero: "")
+            case "values": self.values = try JSONTree.list(jsonValue, zeroElement: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {

@@ -43,10 +43,15 @@ public struct Ingress: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: IngressSpec())
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: IngressStatus())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "spec": self.spec = try JSONTree.value(jsonValue, orZero: IngressSpec())
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: IngressStatus())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -130,11 +135,16 @@ public struct IngressSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.ingressClassName = try JSONTree.optional(jsonMembers["ingressClassName"])
-        self.defaultBackend = try JSONTree.optional(jsonMembers["defaultBackend"])
-        self.tls = try JSONTree.list(jsonMembers["tls"], zeroElement: IngressTLS())
-        self.rules = try JSONTree.list(jsonMembers["rules"], zeroElement: IngressRule())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "ingressClassName": self.ingressClassName = try JSONTree.optional(jsonValue)
+            case "defaultBackend": self.defaultBackend = try JSONTree.optional(jsonValue)
+            case "tls": self.tls = try JSONTree.list(jsonValue, zeroElement: IngressTLS())
+            case "rules": self.rules = try JSONTree.list(jsonValue, zeroElement: IngressRule())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -195,9 +205,14 @@ public struct IngressBackend: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.service = try JSONTree.optional(jsonMembers["service"])
-        self.resource = try JSONTree.optional(jsonMembers["resource"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "service": self.service = try JSONTree.optional(jsonValue)
+            case "resource": self.resource = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -254,9 +269,14 @@ public struct IngressServiceBackend: Codable, JSONTreeCodable, Sendable, Equatab
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.port = try JSONTree.value(jsonMembers["port"], orZero: ServiceBackendPort())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "port": self.port = try JSONTree.value(jsonValue, orZero: ServiceBackendPort())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -313,9 +333,14 @@ public struct ServiceBackendPort: Codable, JSONTreeCodable, Sendable, Equatable 
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.number = try JSONTree.value(jsonMembers["number"], orZero: 0)
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "number": self.number = try JSONTree.value(jsonValue, orZero: 0)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -373,9 +398,14 @@ public struct IngressTLS: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.hosts = try JSONTree.list(jsonMembers["hosts"], zeroElement: "")
-        self.secretName = try JSONTree.value(jsonMembers["secretName"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "hosts": self.hosts = try JSONTree.list(jsonValue, zeroElement: "")
+            case "secretName": self.secretName = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -432,9 +462,14 @@ public struct IngressRule: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.host = try JSONTree.value(jsonMembers["host"], orZero: "")
-        self.http = try JSONTree.optional(jsonMembers["http"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "host": self.host = try JSONTree.value(jsonValue, orZero: "")
+            case "http": self.http = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -484,8 +519,13 @@ public struct HTTPIngressRuleValue: Codable, JSONTreeCodable, Sendable, Equatabl
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.paths = try JSONTree.list(jsonMembers["paths"], zeroElement: HTTPIngressPath())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "paths": self.paths = try JSONTree.list(jsonValue, zeroElement: HTTPIngressPath())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -547,10 +587,15 @@ public struct HTTPIngressPath: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.path = try JSONTree.value(jsonMembers["path"], orZero: "")
-        self.pathType = try JSONTree.optional(jsonMembers["pathType"])
-        self.backend = try JSONTree.value(jsonMembers["backend"], orZero: IngressBackend())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "path": self.path = try JSONTree.value(jsonValue, orZero: "")
+            case "pathType": self.pathType = try JSONTree.optional(jsonValue)
+            case "backend": self.backend = try JSONTree.value(jsonValue, orZero: IngressBackend())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -602,8 +647,13 @@ public struct IngressStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.loadBalancer = try JSONTree.value(jsonMembers["loadBalancer"], orZero: IngressLoadBalancerStatus())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "loadBalancer": self.loadBalancer = try JSONTree.value(jsonValue, orZero: IngressLoadBalancerStatus())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -651,8 +701,13 @@ public struct IngressLoadBalancerStatus: Codable, JSONTreeCodable, Sendable, Equ
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.ingress = try JSONTree.list(jsonMembers["ingress"], zeroElement: IngressLoadBalancerIngress())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "ingress": self.ingress = try JSONTree.list(jsonValue, zeroElement: IngressLoadBalancerIngress())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -714,10 +769,15 @@ public struct IngressLoadBalancerIngress: Codable, JSONTreeCodable, Sendable, Eq
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.ip = try JSONTree.value(jsonMembers["ip"], orZero: "")
-        self.hostname = try JSONTree.value(jsonMembers["hostname"], orZero: "")
-        self.ports = try JSONTree.list(jsonMembers["ports"], zeroElement: IngressPortStatus())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "ip": self.ip = try JSONTree.value(jsonValue, orZero: "")
+            case "hostname": self.hostname = try JSONTree.value(jsonValue, orZero: "")
+            case "ports": self.ports = try JSONTree.list(jsonValue, zeroElement: IngressPortStatus())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -783,10 +843,15 @@ public struct IngressPortStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.port = try JSONTree.value(jsonMembers["port"], orZero: 0)
-        self.`protocol` = try JSONTree.value(jsonMembers["protocol"], orZero: "")
-        self.error = try JSONTree.optional(jsonMembers["error"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "port": self.port = try JSONTree.value(jsonValue, orZero: 0)
+            case "protocol": self.`protocol` = try JSONTree.value(jsonValue, orZero: "")
+            case "error": self.error = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -845,9 +910,14 @@ public struct IngressClass: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: IngressClassSpec())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "spec": self.spec = try JSONTree.value(jsonValue, orZero: IngressClassSpec())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -911,9 +981,14 @@ public struct IngressClassSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.controller = try JSONTree.value(jsonMembers["controller"], orZero: "")
-        self.parameters = try JSONTree.optional(jsonMembers["parameters"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "controller": self.controller = try JSONTree.value(jsonValue, orZero: "")
+            case "parameters": self.parameters = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -991,12 +1066,17 @@ public struct IngressClassParametersReference: Codable, JSONTreeCodable, Sendabl
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.apiGroup = try JSONTree.optional(jsonMembers["apiGroup"])
-        self.kind = try JSONTree.value(jsonMembers["kind"], orZero: "")
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.scope = try JSONTree.optional(jsonMembers["scope"])
-        self.namespace = try JSONTree.optional(jsonMembers["namespace"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "apiGroup": self.apiGroup = try JSONTree.optional(jsonValue)
+            case "kind": self.kind = try JSONTree.value(jsonValue, orZero: "")
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "scope": self.scope = try JSONTree.optional(jsonValue)
+            case "namespace": self.namespace = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {

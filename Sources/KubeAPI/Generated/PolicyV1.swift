@@ -43,10 +43,15 @@ public struct PodDisruptionBudget: Codable, JSONTreeCodable, Sendable, Equatable
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: PodDisruptionBudgetSpec())
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: PodDisruptionBudgetStatus())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "spec": self.spec = try JSONTree.value(jsonValue, orZero: PodDisruptionBudgetSpec())
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: PodDisruptionBudgetStatus())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -130,11 +135,16 @@ public struct PodDisruptionBudgetSpec: Codable, JSONTreeCodable, Sendable, Equat
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.minAvailable = try JSONTree.optional(jsonMembers["minAvailable"])
-        self.selector = try JSONTree.optional(jsonMembers["selector"])
-        self.maxUnavailable = try JSONTree.optional(jsonMembers["maxUnavailable"])
-        self.unhealthyPodEvictionPolicy = try JSONTree.optional(jsonMembers["unhealthyPodEvictionPolicy"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "minAvailable": self.minAvailable = try JSONTree.optional(jsonValue)
+            case "selector": self.selector = try JSONTree.optional(jsonValue)
+            case "maxUnavailable": self.maxUnavailable = try JSONTree.optional(jsonValue)
+            case "unhealthyPodEvictionPolicy": self.unhealthyPodEvictionPolicy = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -230,14 +240,19 @@ public struct PodDisruptionBudgetStatus: Codable, JSONTreeCodable, Sendable, Equ
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.observedGeneration = try JSONTree.value(jsonMembers["observedGeneration"], orZero: 0)
-        self.disruptedPods = try JSONTree.value(jsonMembers["disruptedPods"], orZero: [:])
-        self.disruptionsAllowed = try JSONTree.value(jsonMembers["disruptionsAllowed"], orZero: 0)
-        self.currentHealthy = try JSONTree.value(jsonMembers["currentHealthy"], orZero: 0)
-        self.desiredHealthy = try JSONTree.value(jsonMembers["desiredHealthy"], orZero: 0)
-        self.expectedPods = try JSONTree.value(jsonMembers["expectedPods"], orZero: 0)
-        self.conditions = try JSONTree.list(jsonMembers["conditions"], zeroElement: Condition())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "observedGeneration": self.observedGeneration = try JSONTree.value(jsonValue, orZero: 0)
+            case "disruptedPods": self.disruptedPods = try JSONTree.value(jsonValue, orZero: [:])
+            case "disruptionsAllowed": self.disruptionsAllowed = try JSONTree.value(jsonValue, orZero: 0)
+            case "currentHealthy": self.currentHealthy = try JSONTree.value(jsonValue, orZero: 0)
+            case "desiredHealthy": self.desiredHealthy = try JSONTree.value(jsonValue, orZero: 0)
+            case "expectedPods": self.expectedPods = try JSONTree.value(jsonValue, orZero: 0)
+            case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: Condition())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -304,9 +319,14 @@ public struct Eviction: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.deleteOptions = try JSONTree.optional(jsonMembers["deleteOptions"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "deleteOptions": self.deleteOptions = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {

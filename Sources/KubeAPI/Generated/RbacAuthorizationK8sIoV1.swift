@@ -36,9 +36,14 @@ public struct Role: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.rules = try JSONTree.list(jsonMembers["rules"], zeroElement: PolicyRule())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "rules": self.rules = try JSONTree.list(jsonValue, zeroElement: PolicyRule())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -109,10 +114,15 @@ public struct ClusterRole: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.rules = try JSONTree.list(jsonMembers["rules"], zeroElement: PolicyRule())
-        self.aggregationRule = try JSONTree.optional(jsonMembers["aggregationRule"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "rules": self.rules = try JSONTree.list(jsonValue, zeroElement: PolicyRule())
+            case "aggregationRule": self.aggregationRule = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -185,10 +195,15 @@ public struct RoleBinding: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.subjects = try JSONTree.list(jsonMembers["subjects"], zeroElement: Subject())
-        self.roleRef = try JSONTree.value(jsonMembers["roleRef"], orZero: RoleRef())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "subjects": self.subjects = try JSONTree.list(jsonValue, zeroElement: Subject())
+            case "roleRef": self.roleRef = try JSONTree.value(jsonValue, orZero: RoleRef())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -261,10 +276,15 @@ public struct ClusterRoleBinding: Codable, JSONTreeCodable, Sendable, Equatable 
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.subjects = try JSONTree.list(jsonMembers["subjects"], zeroElement: Subject())
-        self.roleRef = try JSONTree.value(jsonMembers["roleRef"], orZero: RoleRef())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "subjects": self.subjects = try JSONTree.list(jsonValue, zeroElement: Subject())
+            case "roleRef": self.roleRef = try JSONTree.value(jsonValue, orZero: RoleRef())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -351,12 +371,17 @@ public struct PolicyRule: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.verbs = try JSONTree.list(jsonMembers["verbs"], zeroElement: "")
-        self.apiGroups = try JSONTree.list(jsonMembers["apiGroups"], zeroElement: "")
-        self.resources = try JSONTree.list(jsonMembers["resources"], zeroElement: "")
-        self.resourceNames = try JSONTree.list(jsonMembers["resourceNames"], zeroElement: "")
-        self.nonResourceURLs = try JSONTree.list(jsonMembers["nonResourceURLs"], zeroElement: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "verbs": self.verbs = try JSONTree.list(jsonValue, zeroElement: "")
+            case "apiGroups": self.apiGroups = try JSONTree.list(jsonValue, zeroElement: "")
+            case "resources": self.resources = try JSONTree.list(jsonValue, zeroElement: "")
+            case "resourceNames": self.resourceNames = try JSONTree.list(jsonValue, zeroElement: "")
+            case "nonResourceURLs": self.nonResourceURLs = try JSONTree.list(jsonValue, zeroElement: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -412,8 +437,13 @@ public struct AggregationRule: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.clusterRoleSelectors = try JSONTree.list(jsonMembers["clusterRoleSelectors"], zeroElement: LabelSelector())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "clusterRoleSelectors": self.clusterRoleSelectors = try JSONTree.list(jsonValue, zeroElement: LabelSelector())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -475,10 +505,15 @@ public struct RoleRef: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.apiGroup = try JSONTree.value(jsonMembers["apiGroup"], orZero: "")
-        self.kind = try JSONTree.value(jsonMembers["kind"], orZero: "")
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "apiGroup": self.apiGroup = try JSONTree.value(jsonValue, orZero: "")
+            case "kind": self.kind = try JSONTree.value(jsonValue, orZero: "")
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -552,11 +587,16 @@ public struct Subject: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.kind = try JSONTree.value(jsonMembers["kind"], orZero: "")
-        self.apiGroup = try JSONTree.value(jsonMembers["apiGroup"], orZero: "")
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.namespace = try JSONTree.value(jsonMembers["namespace"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "kind": self.kind = try JSONTree.value(jsonValue, orZero: "")
+            case "apiGroup": self.apiGroup = try JSONTree.value(jsonValue, orZero: "")
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "namespace": self.namespace = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {

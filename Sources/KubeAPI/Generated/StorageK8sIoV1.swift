@@ -78,15 +78,20 @@ public struct StorageClass: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.provisioner = try JSONTree.value(jsonMembers["provisioner"], orZero: "")
-        self.parameters = try JSONTree.map(jsonMembers["parameters"], zeroElement: "")
-        self.reclaimPolicy = try JSONTree.optional(jsonMembers["reclaimPolicy"])
-        self.mountOptions = try JSONTree.list(jsonMembers["mountOptions"], zeroElement: "")
-        self.allowVolumeExpansion = try JSONTree.optional(jsonMembers["allowVolumeExpansion"])
-        self.volumeBindingMode = try JSONTree.optional(jsonMembers["volumeBindingMode"])
-        self.allowedTopologies = try JSONTree.list(jsonMembers["allowedTopologies"], zeroElement: TopologySelectorTerm())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "provisioner": self.provisioner = try JSONTree.value(jsonValue, orZero: "")
+            case "parameters": self.parameters = try JSONTree.map(jsonValue, zeroElement: "")
+            case "reclaimPolicy": self.reclaimPolicy = try JSONTree.optional(jsonValue)
+            case "mountOptions": self.mountOptions = try JSONTree.list(jsonValue, zeroElement: "")
+            case "allowVolumeExpansion": self.allowVolumeExpansion = try JSONTree.optional(jsonValue)
+            case "volumeBindingMode": self.volumeBindingMode = try JSONTree.optional(jsonValue)
+            case "allowedTopologies": self.allowedTopologies = try JSONTree.list(jsonValue, zeroElement: TopologySelectorTerm())
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {

@@ -44,10 +44,15 @@ struct Widget: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.spec = try JSONTree.value(jsonMembers["spec"], orZero: WidgetSpec())
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: WidgetStatus())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "spec": self.spec = try JSONTree.value(jsonValue, orZero: WidgetSpec())
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: WidgetStatus())
+            default: break
+            }
+        }
     }
 
     func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -117,9 +122,14 @@ struct Gadget: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.metadata = try JSONTree.value(jsonMembers["metadata"], orZero: ObjectMeta())
-        self.note = try JSONTree.value(jsonMembers["note"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+            case "note": self.note = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -374,41 +384,46 @@ struct WidgetSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.title = try JSONTree.value(jsonMembers["title"], orZero: "")
-        self.replicas = try JSONTree.optional(jsonMembers["replicas"])
-        self.size = try JSONTree.value(jsonMembers["size"], orZero: 0)
-        self.enabled = try JSONTree.value(jsonMembers["enabled"], orZero: false)
-        self.ratio = try JSONTree.value(jsonMembers["ratio"], orZero: 0)
-        self.payload = try JSONTree.bytes(jsonMembers["payload"])
-        self.limit = try JSONTree.value(jsonMembers["limit"], orZero: Quantity(0))
-        self.port = try JSONTree.value(jsonMembers["port"], orZero: IntOrString.int(0))
-        self.startTime = try JSONTree.optional(jsonMembers["startTime"])
-        self.renewTime = try JSONTree.optional(jsonMembers["renewTime"])
-        self.config = try JSONTree.optional(jsonMembers["config"])
-        self.raw = try JSONTree.value(jsonMembers["raw"], orZero: JSONValue.null)
-        self.selector = try JSONTree.optional(jsonMembers["selector"])
-        self.parts = try JSONTree.list(jsonMembers["parts"], zeroElement: Part())
-        self.tags = try JSONTree.list(jsonMembers["tags"], zeroElement: "")
-        self.limits = try JSONTree.map(jsonMembers["limits"], zeroElement: Quantity(0))
-        self.blobs = try JSONTree.bytesMap(jsonMembers["blobs"])
-        self.chunks = try JSONTree.bytesList(jsonMembers["chunks"])
-        self.owner = try JSONTree.optional(jsonMembers["owner"])
-        self.mode = try JSONTree.value(jsonMembers["mode"], orZero: "")
-        self.`default` = try JSONTree.value(jsonMembers["default"], orZero: "")
-        self.`operator` = try JSONTree.value(jsonMembers["operator"], orZero: "")
-        self.`protocol` = try JSONTree.value(jsonMembers["protocol"], orZero: "")
-        self.`internal` = try JSONTree.value(jsonMembers["internal"], orZero: false)
-        self.`where` = try JSONTree.list(jsonMembers["where"], zeroElement: "")
-        self.`in` = try JSONTree.value(jsonMembers["in"], orZero: 0)
-        self.ref = try JSONTree.value(jsonMembers["$ref"], orZero: "")
-        self.xKubernetesEmbedded = try JSONTree.value(jsonMembers["x-kubernetes-embedded"], orZero: false)
-        self.nested = try JSONTree.value(jsonMembers["nested"], orZero: Part())
-        self.optionalPart = try JSONTree.optional(jsonMembers["optionalPart"])
-        self.maybe = try JSONTree.optional(jsonMembers["maybe"])
-        self.matrix = try JSONTree.list(jsonMembers["matrix"], zeroElement: [])
-        self.times = try JSONTree.value(jsonMembers["times"], orZero: [])
-        self.empty = try JSONTree.optional(jsonMembers["empty"])
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "title": self.title = try JSONTree.value(jsonValue, orZero: "")
+            case "replicas": self.replicas = try JSONTree.optional(jsonValue)
+            case "size": self.size = try JSONTree.value(jsonValue, orZero: 0)
+            case "enabled": self.enabled = try JSONTree.value(jsonValue, orZero: false)
+            case "ratio": self.ratio = try JSONTree.value(jsonValue, orZero: 0)
+            case "payload": self.payload = try JSONTree.bytes(jsonValue)
+            case "limit": self.limit = try JSONTree.value(jsonValue, orZero: Quantity(0))
+            case "port": self.port = try JSONTree.value(jsonValue, orZero: IntOrString.int(0))
+            case "startTime": self.startTime = try JSONTree.optional(jsonValue)
+            case "renewTime": self.renewTime = try JSONTree.optional(jsonValue)
+            case "config": self.config = try JSONTree.optional(jsonValue)
+            case "raw": self.raw = try JSONTree.value(jsonValue, orZero: JSONValue.null)
+            case "selector": self.selector = try JSONTree.optional(jsonValue)
+            case "parts": self.parts = try JSONTree.list(jsonValue, zeroElement: Part())
+            case "tags": self.tags = try JSONTree.list(jsonValue, zeroElement: "")
+            case "limits": self.limits = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+            case "blobs": self.blobs = try JSONTree.bytesMap(jsonValue)
+            case "chunks": self.chunks = try JSONTree.bytesList(jsonValue)
+            case "owner": self.owner = try JSONTree.optional(jsonValue)
+            case "mode": self.mode = try JSONTree.value(jsonValue, orZero: "")
+            case "default": self.`default` = try JSONTree.value(jsonValue, orZero: "")
+            case "operator": self.`operator` = try JSONTree.value(jsonValue, orZero: "")
+            case "protocol": self.`protocol` = try JSONTree.value(jsonValue, orZero: "")
+            case "internal": self.`internal` = try JSONTree.value(jsonValue, orZero: false)
+            case "where": self.`where` = try JSONTree.list(jsonValue, zeroElement: "")
+            case "in": self.`in` = try JSONTree.value(jsonValue, orZero: 0)
+            case "$ref": self.ref = try JSONTree.value(jsonValue, orZero: "")
+            case "x-kubernetes-embedded": self.xKubernetesEmbedded = try JSONTree.value(jsonValue, orZero: false)
+            case "nested": self.nested = try JSONTree.value(jsonValue, orZero: Part())
+            case "optionalPart": self.optionalPart = try JSONTree.optional(jsonValue)
+            case "maybe": self.maybe = try JSONTree.optional(jsonValue)
+            case "matrix": self.matrix = try JSONTree.list(jsonValue, zeroElement: [])
+            case "times": self.times = try JSONTree.value(jsonValue, orZero: [])
+            case "empty": self.empty = try JSONTree.optional(jsonValue)
+            default: break
+            }
+        }
     }
 
     func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -531,10 +546,15 @@ struct Part: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.name = try JSONTree.value(jsonMembers["name"], orZero: "")
-        self.children = try JSONTree.list(jsonMembers["children"], zeroElement: Part())
-        self.weight = try JSONTree.value(jsonMembers["weight"], orZero: 0)
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+            case "children": self.children = try JSONTree.list(jsonValue, zeroElement: Part())
+            case "weight": self.weight = try JSONTree.value(jsonValue, orZero: 0)
+            default: break
+            }
+        }
     }
 
     func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -590,9 +610,14 @@ struct WidgetStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.observedGeneration = try JSONTree.value(jsonMembers["observedGeneration"], orZero: 0)
-        self.conditions = try JSONTree.list(jsonMembers["conditions"], zeroElement: WidgetCondition())
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "observedGeneration": self.observedGeneration = try JSONTree.value(jsonValue, orZero: 0)
+            case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: WidgetCondition())
+            default: break
+            }
+        }
     }
 
     func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
@@ -657,11 +682,16 @@ struct WidgetCondition: Codable, JSONTreeCodable, Sendable, Equatable {
     }
 
     init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let jsonMembers = try JSONTree.members(jsonTree)
-        self.type = try JSONTree.value(jsonMembers["type"], orZero: "")
-        self.status = try JSONTree.value(jsonMembers["status"], orZero: "")
-        self.lastTransitionTime = try JSONTree.optional(jsonMembers["lastTransitionTime"])
-        self.message = try JSONTree.value(jsonMembers["message"], orZero: "")
+        self.init()
+        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
+            switch jsonKey {
+            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+            case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
+            case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
+            case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+            default: break
+            }
+        }
     }
 
     func jsonTree() throws(JSONTreeMismatch) -> JSONValue {
