@@ -25,10 +25,7 @@ extension APIHandler {
     /// cache first and reads live only when the cache does not have the namespace). Like an informer, the
     /// cache may trail the store by a moment.
     func cachedNamespaceState(_ name: String, namespaces: ServedResource) -> CachedNamespaceState {
-        guard let cache = watchCache,
-              let snapshot = cache.list(namespaces, namespace: nil, selection: ListSelection(name: name), limit: 1),
-              let entry = snapshot.items.first
-        else { return .unknown }
+        guard let entry = watchCache?.object(namespaces, namespace: nil, name: name) else { return .unknown }
         // Stored bytes that name neither a deletionTimestamp nor Terminating (and escape nothing that could
         // spell them) are an active namespace without parsing.
         if !Self.mayNameTermination(entry.value) { return .active }

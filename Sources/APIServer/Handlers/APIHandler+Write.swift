@@ -212,26 +212,48 @@ extension APIHandler {
     ) async throws -> (object: JSONValue, created: Bool) {
         let resource = context.resource
         let name = context.name!
+        // The first attempt starts from the watch cache's copy (as upstream's GuaranteedUpdate starts from its
+        // cached object); a stale copy loses the compare-and-swap, and an update that would write nothing is
+        // confirmed against the store, so only the store's state decides.
+        var fromCache = precondition.isEmpty
         for _ in 0..<16 {
-            let current = try await objects.get(resource, namespace: context.namespace, name: name)
+            let current: ObjectStore.Stored
+            if fromCache, let cached = watchCache?.object(resource, namespace: context.namespace, name: name) {
+                current = ObjectStore.Stored(object: cached.object(resourceVersion: cached.modRevision),
+                                             modRevision: cached.modRevision)
+            } else {
+                fromCache = false
+                current = try await objects.get(resource, namespace: context.namespace, name: name)
+            }
             if !precondition.isEmpty, precondition != current.object.resourceVersion {
                 throw APIError.conflict(
                     resource.groupResource, name: name,
                     message: "the object has been modified; please apply your changes to the latest version and try again")
             }
-            var updated = try transform(current.object)
-            if !trustedTransform {
-                let ownRecord = updated["metadata"]?["managedFields"]
-                updated = mergeServerMetadata(new: updated, old: current.object, context: context)
-                if recordsUpdate {
-                    updated = recordManagedFields(old: current.object, new: updated, context: context)
-                } else {
-                    updated.set(["metadata", "managedFields"], ownRecord)
+            var updated: JSONValue
+            do {
+                updated = try transform(current.object)
+                if !trustedTransform {
+                    let ownRecord = updated["metadata"]?["managedFields"]
+                    updated = mergeServerMetadata(new: updated, old: current.object, context: context)
+                    if recordsUpdate {
+                        updated = recordManagedFields(old: current.object, new: updated, context: context)
+                    } else {
+                        updated.set(["metadata", "managedFields"], ownRecord)
+                    }
+                    try await checkRBACEscalation(updated, old: current.object, context: context)
+                    try validate(updated, old: current.object, context: context)
                 }
-                try await checkRBACEscalation(updated, old: current.object, context: context)
-                try validate(updated, old: current.object, context: context)
+            } catch where fromCache {
+                // Judged against a cached copy: only the store's current object may refuse the update.
+                fromCache = false
+                continue
             }
             if updated == current.object || context.isDryRun {
+                if fromCache {
+                    fromCache = false
+                    continue
+                }
                 return (updated, false)
             }
             // Finalizers all gone on an object being deleted: the update completes the delete.
@@ -241,12 +263,14 @@ extension APIHandler {
                     await objectChanged(resource, object: deleted, change: .deleted)
                     return (deleted, false)
                 }
+                fromCache = false
                 continue
             }
             if let written = try await objects.update(resource, object: updated, expectedRevision: current.modRevision) {
                 await objectChanged(resource, object: written, change: .updated)
                 return (written, false)
             }
+            fromCache = false
         }
         throw APIError.conflict(resource.groupResource, name: name, message: "too many concurrent updates; try again")
     }

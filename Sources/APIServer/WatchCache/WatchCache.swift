@@ -267,6 +267,16 @@ public final class WatchCache: Sendable {
 
     /// The objects of `resource` (in `namespace`) that `selection` matches, at most `limit` of them (0 = all),
     /// or nil when the cache is not ready or has not reached `minimumRevision`.
+    /// The cached entry of one object, when the cache is ready and holds it. Like an informer's, it may trail
+    /// the store: callers that write use its revision for compare-and-swap.
+    func object(_ resource: ServedResource, namespace: String?, name: String) -> CachedObject? {
+        let key = resource.key(namespace: namespace, name: name)
+        return state.withLock { s in
+            guard s.ready else { return nil }
+            return s.resources[resource.keyPrefix]?.objects[key]
+        }
+    }
+
     func list(_ resource: ServedResource, namespace: String?, selection: ListSelection,
               minimumRevision: Revision = 0, limit: Int = 0) -> ListSnapshot? {
         let prefix = resource.keyPrefix(namespace: namespace)
