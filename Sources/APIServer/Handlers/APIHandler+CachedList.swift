@@ -60,7 +60,8 @@ extension APIHandler {
             return .json(table)
         }
         var out: [UInt8] = []
-        out.reserveCapacity(snapshot.items.reduce(256) { $0 + $1.value.count + 40 })
+        let size = snapshot.items.reduce(256) { $0 + $1.value.count + 40 }
+        out.reserveCapacity(min(size, Self.listChunkBytes + 65_536))
         out.append(contentsOf: #"{"apiVersion":"#.utf8)
         JSONValueWriter.writeString(resource.apiVersion, into: &out)
         out.append(contentsOf: #","kind":"#.utf8)
@@ -77,11 +78,35 @@ extension APIHandler {
             out.append(contentsOf: String(remainingItemCount).utf8)
         }
         out.append(contentsOf: #"},"items":["#.utf8)
-        for (index, item) in snapshot.items.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            item.write(resourceVersion: item.modRevision, into: &out)
+        let headers = [("Content-Type", APIResponse.jsonContentType)]
+        guard size > Self.listChunkBytes else {
+            for (index, item) in snapshot.items.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                item.write(resourceVersion: item.modRevision, into: &out)
+            }
+            out.append(contentsOf: "]}".utf8)
+            return APIResponse(status: 200, headers: headers, body: .bytes(out))
         }
-        out.append(contentsOf: "]}".utf8)
-        return APIResponse(status: 200, headers: [("Content-Type", APIResponse.jsonContentType)], body: .bytes(out))
+        // A big list goes out in chunks as it is written, so encrypting and sending overlap with writing
+        // (and the client's reading) instead of waiting for the whole body.
+        let items = snapshot.items
+        let head = out
+        return APIResponse(status: 200, headers: headers, body: .stream { emit in
+            var chunk = head
+            for (index, item) in items.enumerated() {
+                if index > 0 { chunk.append(UInt8(ascii: ",")) }
+                item.write(resourceVersion: item.modRevision, into: &chunk)
+                if chunk.count >= Self.listChunkBytes {
+                    await emit(chunk)
+                    chunk = []
+                    chunk.reserveCapacity(Self.listChunkBytes + 65_536)
+                }
+            }
+            chunk.append(contentsOf: "]}".utf8)
+            await emit(chunk)
+        })
     }
+
+    /// Lists bigger than this are streamed in chunks of about this size.
+    static let listChunkBytes = 256 * 1024
 }
