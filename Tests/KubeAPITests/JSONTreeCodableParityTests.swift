@@ -8,13 +8,8 @@ import Testing
 /// well-formed sample and produce the same value and tree, and must reject whatever `Codable` rejects
 /// (wrong member types, `null` elements of strict lists, non-objects).
 @Suite struct JSONTreeCodableParityTests {
-    static let fixtureTypes: [any APIType.Type] = [
-        Widget.self, Gadget.self, WidgetSpec.self, Part.self, WidgetStatus.self, WidgetCondition.self, Empty.self,
-    ]
-    static let samples = SchemaSamples(extra: fixtureTypes.map { $0.typeSchema })
-    static let typesByName: [String: any APIType.Type] = Dictionary(
-        (APIRegistry.types + fixtureTypes).map { ($0.typeSchema.name, $0) }, uniquingKeysWith: { _, fixture in fixture }
-    )
+    static let samples = SchemaDrivenRoundTripTests.samples
+    static let typesByName = SchemaDrivenRoundTripTests.typesByName
 
     @Test(arguments: typesByName.keys.sorted())
     func fastPathMatchesCodable(typeName: String) throws {

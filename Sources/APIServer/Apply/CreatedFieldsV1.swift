@@ -74,15 +74,15 @@ enum CreatedFieldsV1 {
     {
         var leaf = false
         var node = schema.resolved(for: rhs)
-        if schema.isDeduced, let lhs, !sameKind(lhs, rhs) { node = .scalar }
+        if schema.isDeduced, let lhs, !ObjectComparison.sameKind(lhs, rhs) { node = .scalar }
         var children: [String: JSONValue] = [:]
         switch node.shape {
         case .scalar:
             leaf = true
         case .list(let kind):
             let element = node.entry
-            let left = items(lhs)
-            let right = items(rhs)
+            let left = ObjectComparison.items(lhs)
+            let right = ObjectComparison.items(rhs)
             if kind == .atomic || (left.isEmpty && right.isEmpty) {
                 leaf = true
             } else if let leftEntries = ListEntries.entries(left, kind: kind),
@@ -140,16 +140,4 @@ enum CreatedFieldsV1 {
         guard children.updateValue(.object(encoded), forKey: key) == nil else { throw Collision() }
     }
 
-    private static func items(_ value: JSONValue?) -> [JSONValue] {
-        if case .array(let items)? = value { return items }
-        return []
-    }
-
-    private static func sameKind(_ lhs: JSONValue, _ rhs: JSONValue) -> Bool {
-        switch (lhs, rhs) {
-        case (.object, .object), (.array, .array): true
-        case (.object, _), (_, .object), (.array, _), (_, .array): false
-        default: true
-        }
-    }
 }

@@ -75,12 +75,14 @@ struct ObjectComparison: Sendable, Equatable {
         }
     }
 
-    private static func items(_ value: JSONValue?) -> [JSONValue] {
+    /// The elements of a JSON array; none for anything else.
+    static func items(_ value: JSONValue?) -> [JSONValue] {
         if case .array(let items)? = value { return items }
         return []
     }
 
-    private static func sameKind(_ lhs: JSONValue, _ rhs: JSONValue) -> Bool {
+    /// Whether two values are both objects, both arrays, or both scalars.
+    static func sameKind(_ lhs: JSONValue, _ rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.object, .object), (.array, .array): true
         case (.object, _), (_, .object), (.array, _), (_, .array): false
