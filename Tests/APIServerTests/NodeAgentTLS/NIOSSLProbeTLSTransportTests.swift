@@ -16,11 +16,14 @@ import Testing
 @Suite("NIOSSLProbeTLSTransport")
 struct NIOSSLProbeTLSTransportTests {
     static let container = Container(name: "web")
+    /// The deadline of exchanges that must finish: a safety net only, long enough that a test run starving
+    /// this process for a while (hundreds of tests start at once on two cores) cannot trip it.
+    static let patience: Duration = .seconds(300)
 
     static func probe(_ runner: ProbeRunner, path: String, port: Int, headers: [HTTPHeader] = []) async -> ProbeResult {
         await runner.runHTTPGet(
             HTTPGetAction(path: path, port: .int(Int32(port)), scheme: "HTTPS", httpHeaders: headers),
-            container: container, podIP: "127.0.0.1", timeout: .seconds(10))
+            container: container, podIP: "127.0.0.1", timeout: Self.patience)
     }
 
     static func runner() throws -> ProbeRunner {
@@ -88,7 +91,7 @@ struct NIOSSLProbeTLSTransportTests {
         let transport = try NIOSSLProbeTLSTransport()
         let request = Array("GET /x HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
         let bytes = try await transport.exchange(host: "127.0.0.1", port: server.port, serverName: "127.0.0.1",
-                                                 request: request, maximumBytes: 64 * 1024, timeout: .seconds(10))
+                                                 request: request, maximumBytes: 64 * 1024, timeout: Self.patience)
         let text = String(decoding: bytes, as: UTF8.self)
         #expect(text.hasPrefix("HTTP/1.1 200 OK\r\n"))
         #expect(text.hasSuffix("\r\n\r\nraw"))
@@ -134,12 +137,12 @@ struct NIOSSLProbeTLSTransportTests {
                                  containerID: "c1", startedAt: Date(), podIP: "127.0.0.1")
         var handler = LifecycleHandler()
         handler.httpGet = HTTPGetAction(path: "/started", port: .int(Int32(server.port)), scheme: "HTTPS")
-        #expect(await hooks.run(handler, target: target, timeout: .seconds(10)) == .succeeded)
+        #expect(await hooks.run(handler, target: target, timeout: Self.patience) == .succeeded)
         #expect(server.requests == ["/started"])
 
         let closed = try TestHTTPSServer.unusedPort()
         handler.httpGet = HTTPGetAction(path: "/started", port: .int(Int32(closed)), scheme: "HTTPS")
-        let refused = await hooks.run(handler, target: target, timeout: .seconds(10))
+        let refused = await hooks.run(handler, target: target, timeout: Self.patience)
         #expect(refused == .failed(message: "HTTP lifecycle hook (/started) for Container \"web\" in Pod "
             + "\"web_default(uid-1)\" failed - error: Get \"https://127.0.0.1:\(closed)/started\": dial tcp "
             + "127.0.0.1:\(closed): connect: connection refused"))

@@ -60,7 +60,7 @@ struct LifecycleHookRunnerTests {
         let outcome = await LifecycleHookRunner(executor: executor).run(
             LifecycleHandler(httpGet: HTTPGetAction(path: "/shutdown", port: .int(Int32(server.port)),
                                                     httpHeaders: [HTTPHeader(name: "X-Reason", value: "stop")])),
-            target: target(), timeout: .seconds(5))
+            target: target(), timeout: ProbeFixtures.patience)
         #expect(outcome == .succeeded)
         let request = try #require(server.requests.first)
         #expect(request.target == "/shutdown")
