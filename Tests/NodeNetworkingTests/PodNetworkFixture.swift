@@ -19,7 +19,7 @@ enum PodNetworkTestEnvironment {
 }
 
 /// One test's private pod network: a unique bridge ("swt" + 4 hex digits), namespace prefix, /24 inside
-/// 10.250.0.0/16 that no interface or route on the host uses yet, and state directory.
+/// 10.250.128.0/17 (the node-agent e2e tests use the lower half) that no interface or route on the host uses yet, and state directory.
 ///
 /// A value type; Sendable. `cleanUp()` removes everything, also what a failed `tearDownNode()` left behind.
 struct PodNetworkFixture: Sendable {
@@ -33,8 +33,8 @@ struct PodNetworkFixture: Sendable {
         let tag = String(UInt16.random(in: 0x1000...0xffff), radix: 16)
         let routes = try await Host.run(["ip", "-4", "-o", "route", "show", "table", "all"]).standardOutputText
             + Host.run(["ip", "-4", "-o", "addr", "show"]).standardOutputText
-        guard let third = (0..<256).shuffled().first(where: { !routes.contains("10.250.\($0).") }) else {
-            throw FixtureError("no unused /24 left in 10.250.0.0/16")
+        guard let third = (128..<256).shuffled().first(where: { !routes.contains("10.250.\($0).") }) else {
+            throw FixtureError("no unused /24 left in 10.250.128.0/17")
         }
         let state = try TemporaryDirectory("swiftlet-podnet-\(tag)")
         return PodNetworkFixture(

@@ -61,12 +61,12 @@ struct PodNetworkTests {
             #expect(veth.contains("hairpin on"))
 
             let podToPod = try await Host.run(
-                ["ip", "netns", "exec", first.namespaceName, "ping", "-c1", "-W2", "\(second.ipAddress)"])
+                ["ip", "netns", "exec", first.namespaceName, "ping", "-c1", "-W30", "\(second.ipAddress)"])
             #expect(podToPod.status.succeeded, "\(podToPod.standardOutputText)\(podToPod.standardErrorText)")
             let podToGateway = try await Host.run(
-                ["ip", "netns", "exec", first.namespaceName, "ping", "-c1", "-W2", "\(first.gateway)"])
+                ["ip", "netns", "exec", first.namespaceName, "ping", "-c1", "-W30", "\(first.gateway)"])
             #expect(podToGateway.status.succeeded, "\(podToGateway.standardOutputText)\(podToGateway.standardErrorText)")
-            let hostToPod = try await Host.run(["ping", "-c1", "-W2", "\(second.ipAddress)"])
+            let hostToPod = try await Host.run(["ping", "-c1", "-W30", "\(second.ipAddress)"])
             #expect(hostToPod.status.succeeded, "\(hostToPod.standardOutputText)\(hostToPod.standardErrorText)")
         }
     }
@@ -118,7 +118,7 @@ struct PodNetworkTests {
             #expect(try await after.sandboxIDs() == ["sandbox-c"])
             #expect(!FileManager.default.fileExists(atPath: "/var/run/netns/\(orphan)"))
             let podToGateway = try await Host.run(
-                ["ip", "netns", "exec", attachmentC.namespaceName, "ping", "-c1", "-W2", "\(attachmentC.gateway)"])
+                ["ip", "netns", "exec", attachmentC.namespaceName, "ping", "-c1", "-W30", "\(attachmentC.gateway)"])
             #expect(podToGateway.status.succeeded, "\(podToGateway.standardOutputText)\(podToGateway.standardErrorText)")
         }
     }
@@ -137,7 +137,7 @@ struct PodNetworkTests {
             #expect(rebuilt == attachment)
             #expect(Host.interfaceExists(rebuilt.hostInterface))
             let ping = try await Host.run(
-                ["ip", "netns", "exec", rebuilt.namespaceName, "ping", "-c1", "-W2", "\(rebuilt.gateway)"])
+                ["ip", "netns", "exec", rebuilt.namespaceName, "ping", "-c1", "-W30", "\(rebuilt.gateway)"])
             #expect(ping.status.succeeded, "\(ping.standardOutputText)\(ping.standardErrorText)")
         }
     }

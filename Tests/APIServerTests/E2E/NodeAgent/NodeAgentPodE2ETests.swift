@@ -60,7 +60,7 @@ struct NodeAgentPodE2ETests {
             }
             _ = try await kubectl.ok(["wait", "--for=condition=Ready", "pod/ping-a", "pod/ping-b", "--timeout=60s"])
             let target = try await kubectl.ok(["get", "pod", "ping-b", "-o", "jsonpath={.status.podIP}"])
-            let ping = try await kubectl.run(["exec", "ping-a", "--", "ping", "-c", "1", "-W", "2", target])
+            let ping = try await kubectl.run(["exec", "ping-a", "--", "ping", "-c", "1", "-W", "30", target])
             #expect(ping.status == 0)
             #expect(ping.stdout.contains("1 packets received"))
         }

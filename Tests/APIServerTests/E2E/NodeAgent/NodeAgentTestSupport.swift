@@ -47,11 +47,33 @@ enum NodeAgentTestSupport {
         let podPrefix: String
     }
 
+    /// A bridge and pod CIDR for one test server.
+    ///
+    /// Servers of this process get distinct /24s inside 10.250.0.0/17 (NodeNetworkingTests use the upper half)
+    /// that no route or address on the host uses yet: two node bridges with one pod CIDR would each install a
+    /// FORWARD rule dropping the other's pod traffic. The bridge name is derived from the /24, so it is unique too.
+    /// `cleanUp(dataDirectory:network:)` returns the /24 to the pool.
     static func uniqueNetwork() -> NodeNetwork {
-        let suffix = String(UInt32.random(in: 0...0xffff), radix: 16)
-        let third = Int.random(in: 0...255)
-        return NodeNetwork(bridge: "swt" + suffix, podCIDR: "10.250.\(third).0/24", podPrefix: "10.250.\(third).")
+        let inUse = ((try? runTool("/usr/sbin/ip", ["-4", "-o", "route", "show", "table", "all"])) ?? "")
+            + ((try? runTool("/usr/sbin/ip", ["-4", "-o", "addr", "show"])) ?? "")
+        let third = allocatedThirdOctets.withLock { allocated -> Int in
+            let free = (0..<128).shuffled().filter { !allocated.contains($0) }
+            let pick = free.first(where: { !inUse.contains("10.250.\($0).") }) ?? free.first ?? Int.random(in: 0..<128)
+            allocated.insert(pick)
+            return pick
+        }
+        let suffix = String(third, radix: 16)
+        return NodeNetwork(bridge: "swta" + (third < 16 ? "0" : "") + suffix,
+                           podCIDR: "10.250.\(third).0/24", podPrefix: "10.250.\(third).")
     }
+
+    /// Returns a network's /24 to the pool; `cleanUp` calls it last.
+    static func releaseNetwork(_ network: NodeNetwork) {
+        let third = network.podPrefix.split(separator: ".").dropFirst(2).first.flatMap { Int($0) }
+        if let third { _ = allocatedThirdOctets.withLock { $0.remove(third) } }
+    }
+
+    private static let allocatedThirdOctets = Mutex<Set<Int>>([])
 
     /// Server arguments that run the node agent on `network`, after importing the test image into the
     /// server's image store.
@@ -63,7 +85,7 @@ enum NodeAgentTestSupport {
     }
 
     /// Removes whatever a stopped server's node agent left: containers, mounts, network namespaces, the
-    /// bridge and its iptables rule, empty pod cgroups.
+    /// bridge and its iptables rule, empty pod cgroups; then returns the network's /24 to the pool.
     static func cleanUp(dataDirectory: URL, network: NodeNetwork) {
         let runcRoot = dataDirectory.appendingPathComponent("agent/runc").path
         if let list = try? runTool("/usr/sbin/runc", ["--root", runcRoot, "list", "-q"]) {
@@ -100,6 +122,7 @@ enum NodeAgentTestSupport {
                 rmdir(base + "/" + pod)
             }
         }
+        releaseNetwork(network)
     }
 
     /// Splits an `iptables -S` line into words, keeping quoted comments together.
