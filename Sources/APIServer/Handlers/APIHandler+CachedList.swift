@@ -61,7 +61,7 @@ extension APIHandler {
         }
         var out: [UInt8] = []
         let size = snapshot.items.reduce(256) { $0 + $1.value.count + 40 }
-        out.reserveCapacity(min(size, Self.listChunkBytes + 65_536))
+        out.reserveCapacity(size > Self.streamedListBytes ? 1024 : size)
         out.append(contentsOf: #"{"apiVersion":"#.utf8)
         JSONValueWriter.writeString(resource.apiVersion, into: &out)
         out.append(contentsOf: #","kind":"#.utf8)
@@ -79,7 +79,7 @@ extension APIHandler {
         }
         out.append(contentsOf: #"},"items":["#.utf8)
         let headers = [("Content-Type", APIResponse.jsonContentType)]
-        guard size > Self.listChunkBytes else {
+        guard size > Self.streamedListBytes else {
             for (index, item) in snapshot.items.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 item.write(resourceVersion: item.modRevision, into: &out)
@@ -93,13 +93,14 @@ extension APIHandler {
         let head = out
         return APIResponse(status: 200, headers: headers, body: .stream { emit in
             var chunk = head
+            chunk.reserveCapacity(Self.listChunkBytes + 16_384)
             for (index, item) in items.enumerated() {
                 if index > 0 { chunk.append(UInt8(ascii: ",")) }
                 item.write(resourceVersion: item.modRevision, into: &chunk)
                 if chunk.count >= Self.listChunkBytes {
                     await emit(chunk)
                     chunk = []
-                    chunk.reserveCapacity(Self.listChunkBytes + 65_536)
+                    chunk.reserveCapacity(Self.listChunkBytes + 16_384)
                 }
             }
             chunk.append(contentsOf: "]}".utf8)
@@ -107,6 +108,11 @@ extension APIHandler {
         })
     }
 
-    /// Lists bigger than this are streamed in chunks of about this size.
-    static let listChunkBytes = 256 * 1024
+    /// Lists bigger than this are streamed.
+    static let streamedListBytes = 256 * 1024
+
+    /// The size a streamed list's chunks grow to before they are sent. Kept below the allocator's mmap
+    /// threshold (128 KiB) so chunk buffers are reused warm from the heap instead of being mapped,
+    /// faulted in and zeroed afresh for every chunk.
+    static let listChunkBytes = 48 * 1024
 }
