@@ -23,68 +23,99 @@ enum SchemaWalk {
         var report = Report()
         guard let schema = APIRegistry.schema(named: typeName) else { return report }
         guard case .object(let members) = object else { return report }
-        var body = members
-        body["apiVersion"] = nil
-        body["kind"] = nil
-        walkStruct(body, schema: schema, path: "", goPath: [], report: &report)
-        report.unknownFields.sort()
+        var walker = Walker()
+        walker.walkStruct(members, schema: schema, skippingTypeMeta: true)
+        report.unknownFields = walker.unknownFields.sorted()
+        report.typeError = walker.typeError
         return report
     }
 
-    /// `path` is the unknown-field path (with `[i]` indices); `goPath` the field stack Go's type errors
-    /// print (names and map keys, no indices).
-    private static func walkStruct(
-        _ members: [String: JSONValue], schema: TypeSchema, path: String, goPath: [String], report: inout Report
-    ) {
-        for key in members.keys.sorted() {
-            let value = members[key]!
-            let memberPath = path + "." + key
-            guard let field = schema.field(named: key) else {
-                report.unknownFields.append(memberPath)
-                continue
-            }
-            walk(value, type: field.type, owner: schema, path: memberPath, goPath: goPath + [key], report: &report)
-        }
+    /// One step of the path to the member being checked.
+    private enum PathStep {
+        case member(String)
+        case index(Int)
     }
 
-    private static func walk(
-        _ value: JSONValue, type: FieldType, owner: TypeSchema, path: String, goPath: [String], report: inout Report
-    ) {
-        // Go decodes `null` into anything as the zero value.
-        if case .null = value { return }
-        switch type {
-        case .json:
-            return
-        case .object(let name):
-            guard let schema = APIRegistry.schema(named: name) else { return }
-            guard case .object(let members) = value else {
-                return mismatch(value, type: type, owner: owner, goPath: goPath, report: &report)
+    /// The walk's state: the path to the current member as a stack of steps (spelled out only for an unknown
+    /// field or a mismatch) and what was found.
+    private struct Walker {
+        var steps: [PathStep] = []
+        var unknownFields: [String] = []
+        var typeError: String?
+
+        /// `.spec.containers[0].foo`: the unknown-field path, with indices.
+        var path: String {
+            var text = ""
+            for step in steps {
+                switch step {
+                case .member(let key): text += "." + key
+                case .index(let index): text += "[\(index)]"
+                }
             }
-            walkStruct(members, schema: schema, path: path, goPath: goPath, report: &report)
-        case .array(let element):
-            guard case .array(let elements) = value else {
-                return mismatch(value, type: type, owner: owner, goPath: goPath, report: &report)
-            }
-            for (index, item) in elements.enumerated() {
-                walk(item, type: element, owner: owner, path: path + "[\(index)]", goPath: goPath, report: &report)
-            }
-        case .map(let element):
-            guard case .object(let members) = value else {
-                return mismatch(value, type: type, owner: owner, goPath: goPath, report: &report)
-            }
+            return text
+        }
+
+        /// `spec.containers.foo`: the field stack Go's type errors print (names and map keys, no indices).
+        var goPath: String {
+            steps.compactMap { step -> String? in
+                if case .member(let key) = step { return key }
+                return nil
+            }.joined(separator: ".")
+        }
+
+        mutating func walkStruct(_ members: [String: JSONValue], schema: TypeSchema, skippingTypeMeta: Bool = false) {
             for key in members.keys.sorted() {
-                walk(members[key]!, type: element, owner: owner, path: path + "." + key, goPath: goPath + [key],
-                     report: &report)
+                if skippingTypeMeta, key == "apiVersion" || key == "kind" { continue }
+                steps.append(.member(key))
+                if let field = schema.field(named: key) {
+                    walk(members[key]!, type: field.type, owner: schema)
+                } else {
+                    unknownFields.append(path)
+                }
+                steps.removeLast()
             }
-        default:
-            if !scalarFits(value, type) {
-                mismatch(value, type: type, owner: owner, goPath: goPath, report: &report)
+        }
+
+        mutating func walk(_ value: JSONValue, type: FieldType, owner: TypeSchema) {
+            // Go decodes `null` into anything as the zero value.
+            if case .null = value { return }
+            switch type {
+            case .json:
+                return
+            case .object(let name):
+                guard let schema = APIRegistry.schema(named: name) else { return }
+                guard case .object(let members) = value else { return mismatch(value, type: type, owner: owner) }
+                walkStruct(members, schema: schema)
+            case .array(let element):
+                guard case .array(let elements) = value else { return mismatch(value, type: type, owner: owner) }
+                for (index, item) in elements.enumerated() {
+                    steps.append(.index(index))
+                    walk(item, type: element, owner: owner)
+                    steps.removeLast()
+                }
+            case .map(let element):
+                guard case .object(let members) = value else { return mismatch(value, type: type, owner: owner) }
+                for key in members.keys.sorted() {
+                    steps.append(.member(key))
+                    walk(members[key]!, type: element, owner: owner)
+                    steps.removeLast()
+                }
+            default:
+                if !SchemaWalk.scalarFits(value, type) { mismatch(value, type: type, owner: owner) }
             }
+        }
+
+        /// Records the first mismatch as `json: cannot unmarshal string into Go struct field
+        /// PodSpec.spec.containers of type []v1.Container`.
+        mutating func mismatch(_ value: JSONValue, type: FieldType, owner: TypeSchema) {
+            guard typeError == nil else { return }
+            typeError = "json: cannot unmarshal \(SchemaWalk.goValueName(value, into: type)) into Go struct field "
+                + "\(owner.goName).\(goPath) of type \(SchemaWalk.goTypeName(type))"
         }
     }
 
     /// Whether Go's decoder accepts `value` for a scalar field of `type`.
-    private static func scalarFits(_ value: JSONValue, _ type: FieldType) -> Bool {
+    fileprivate static func scalarFits(_ value: JSONValue, _ type: FieldType) -> Bool {
         switch (type, value) {
         case (.string, .string), (.bytes, .string), (.time, .string), (.microTime, .string): true
         case (.bool, .bool): true
@@ -96,16 +127,6 @@ enum SchemaWalk {
         case (.intOrString, .integer(let number)): Int32(exactly: number) != nil
         default: false
         }
-    }
-
-    /// Records the first mismatch as `json: cannot unmarshal string into Go struct field
-    /// PodSpec.spec.containers of type []v1.Container`.
-    private static func mismatch(
-        _ value: JSONValue, type: FieldType, owner: TypeSchema, goPath: [String], report: inout Report
-    ) {
-        guard report.typeError == nil else { return }
-        report.typeError = "json: cannot unmarshal \(goValueName(value, into: type)) into Go struct field "
-            + "\(owner.goName).\(goPath.joined(separator: ".")) of type \(goTypeName(type))"
     }
 
     /// Go's `UnmarshalTypeError.Value`: the JSON kind, with the literal for a number that does not fit a

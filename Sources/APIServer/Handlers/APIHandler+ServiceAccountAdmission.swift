@@ -24,8 +24,7 @@ extension APIHandler {
         pod.set(["spec", "serviceAccount"], .string(accountName))
 
         guard let accounts = catalog.resource(group: "", version: "v1", plural: "serviceaccounts") else { return pod }
-        guard let account = try await objects.getIfPresent(accounts, namespace: namespace, name: accountName)?.object
-        else {
+        guard let account = try await serviceAccount(accounts, namespace: namespace, name: accountName) else {
             throw APIError.forbidden(GroupResource(group: "", resource: "pods"), name: displayName,
                 reason: "error looking up service account \(namespace)/\(accountName): serviceaccount \"\(accountName)\" not found")
         }
@@ -39,6 +38,16 @@ extension APIHandler {
             pod.set(["spec", "imagePullSecrets"], .array(accountSecrets))
         }
         return pod
+    }
+
+    /// The service account from the watch cache, or from the store when the cache does not hold it (upstream
+    /// reads its informer first and looks a missing account up live, as it may have been created a moment ago).
+    func serviceAccount(_ accounts: ServedResource, namespace: String, name: String) async throws -> JSONValue? {
+        if let cached = watchCache?.object(accounts, namespace: namespace, name: name),
+           let account = try? JSONValueParser.parse(cached.value) {
+            return account
+        }
+        return try await objects.getIfPresent(accounts, namespace: namespace, name: name)?.object
     }
 
     static func shouldAutomount(pod: JSONValue, account: JSONValue) -> Bool {

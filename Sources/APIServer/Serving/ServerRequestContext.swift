@@ -18,7 +18,8 @@ struct ServerRequestContext: Hummingbird.RequestContext {
     }
 
     /// Who the connection's client certificate names, nil without TLS or without a certificate. The TLS
-    /// handshake already verified it against the client CA.
+    /// handshake already verified it against the client CA. The certificate is parsed once per distinct
+    /// certificate (`ClientIdentityCache`).
     func clientIdentity() async -> ClientIdentity? {
         let channel = self.channel
         let der = try? await channel.eventLoop.submit { () -> [UInt8]? in
@@ -28,6 +29,6 @@ struct ServerRequestContext: Hummingbird.RequestContext {
             return try handler.peerCertificate?.toDERBytes()
         }.get()
         guard let der = der ?? nil else { return nil }
-        return ClientIdentity(certificateDER: der)
+        return ClientIdentityCache.shared.identity(certificateDER: der)
     }
 }
