@@ -464,10 +464,25 @@ def render_tree_coding(t, pub):
         # beats one hashed lookup per field).
         out.append("        self.init()")
         out.append("        for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {")
-        out.append("            switch jsonKey {")
-        for f in t.fields:
-            out.append(f"            case {literal(f.name)}: self.{escape(f.prop)} = try {tree_decode_expr(f)}")
-        out += ["            default: break", "            }", "        }"]
+        if len(t.fields) <= 4:
+            out.append("            switch jsonKey {")
+            for f in t.fields:
+                out.append(f"            case {literal(f.name)}: self.{escape(f.prop)} = try {tree_decode_expr(f)}")
+            out += ["            default: break", "            }", "        }"]
+        else:
+            # A String switch compares the key with every case in turn; the UTF-8 length picks the few
+            # candidates first.
+            by_length = {}
+            for f in t.fields:
+                by_length.setdefault(len(f.name.encode("utf-8")), []).append(f)
+            out.append("            switch jsonKey.utf8.count {")
+            for length in sorted(by_length):
+                out.append(f"            case {length}:")
+                out.append("                switch jsonKey {")
+                for f in by_length[length]:
+                    out.append(f"                case {literal(f.name)}: self.{escape(f.prop)} = try {tree_decode_expr(f)}")
+                out += ["                default: break", "                }"]
+            out += ["            default: break", "            }", "        }"]
     else:
         out.append("        _ = try JSONTree.members(jsonTree)")
     out += ["    }", "", f"    {pub}func jsonTree() throws(JSONTreeMismatch) -> JSONValue {{"]

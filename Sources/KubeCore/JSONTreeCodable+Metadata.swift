@@ -5,23 +5,43 @@ import Foundation
 // `Codable` path produces the error.
 
 extension ObjectMeta: JSONTreeCodable {
+    /// Visits the members present (the key's UTF-8 length picks the candidates) instead of looking up each
+    /// of the fifteen fields.
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
-        let members = try JSONTree.members(jsonTree)
-        name = try JSONTree.value(members["name"], orZero: "")
-        generateName = try JSONTree.value(members["generateName"], orZero: "")
-        namespace = try JSONTree.value(members["namespace"], orZero: "")
-        selfLink = try JSONTree.value(members["selfLink"], orZero: "")
-        uid = try JSONTree.value(members["uid"], orZero: "")
-        resourceVersion = try JSONTree.value(members["resourceVersion"], orZero: "")
-        generation = try JSONTree.value(members["generation"], orZero: 0)
-        creationTimestamp = try JSONTree.optional(members["creationTimestamp"])
-        deletionTimestamp = try JSONTree.optional(members["deletionTimestamp"])
-        deletionGracePeriodSeconds = try JSONTree.optional(members["deletionGracePeriodSeconds"])
-        labels = try JSONTree.value(members["labels"], orZero: [:])
-        annotations = try JSONTree.value(members["annotations"], orZero: [:])
-        ownerReferences = try JSONTree.value(members["ownerReferences"], orZero: [])
-        finalizers = try JSONTree.value(members["finalizers"], orZero: [])
-        managedFields = try JSONTree.value(members["managedFields"], orZero: [])
+        self.init()
+        for (key, member) in try JSONTree.members(jsonTree) {
+            switch key.utf8.count {
+            case 3: if key == "uid" { uid = try JSONTree.value(member, orZero: "") }
+            case 4: if key == "name" { name = try JSONTree.value(member, orZero: "") }
+            case 6: if key == "labels" { labels = try JSONTree.value(member, orZero: [:]) }
+            case 8: if key == "selfLink" { selfLink = try JSONTree.value(member, orZero: "") }
+            case 9: if key == "namespace" { namespace = try JSONTree.value(member, orZero: "") }
+            case 10:
+                if key == "generation" {
+                    generation = try JSONTree.value(member, orZero: 0)
+                } else if key == "finalizers" {
+                    finalizers = try JSONTree.value(member, orZero: [])
+                }
+            case 11: if key == "annotations" { annotations = try JSONTree.value(member, orZero: [:]) }
+            case 12: if key == "generateName" { generateName = try JSONTree.value(member, orZero: "") }
+            case 13: if key == "managedFields" { managedFields = try JSONTree.value(member, orZero: []) }
+            case 15:
+                if key == "resourceVersion" {
+                    resourceVersion = try JSONTree.value(member, orZero: "")
+                } else if key == "ownerReferences" {
+                    ownerReferences = try JSONTree.value(member, orZero: [])
+                }
+            case 17:
+                if key == "creationTimestamp" {
+                    creationTimestamp = try JSONTree.optional(member)
+                } else if key == "deletionTimestamp" {
+                    deletionTimestamp = try JSONTree.optional(member)
+                }
+            case 26:
+                if key == "deletionGracePeriodSeconds" { deletionGracePeriodSeconds = try JSONTree.optional(member) }
+            default: break
+            }
+        }
     }
 
     public func jsonTree() throws(JSONTreeMismatch) -> JSONValue {

@@ -4,7 +4,8 @@
 ///
 /// Value type; Sendable; pure.
 public enum JSONValueWriter {
-    private static let leadingKeys = ["apiVersion", "kind", "metadata", "spec", "status"]
+    /// Written first, in this order (`leadingRank(_:)` spells the same list out).
+    static let leadingKeys = ["apiVersion", "kind", "metadata", "spec", "status"]
 
     /// The compact JSON text of `value`.
     public static func bytes(_ value: JSONValue) -> [UInt8] {
@@ -46,22 +47,28 @@ public enum JSONValueWriter {
 
     /// The members in writing order: the leading keys present, in their order, then the rest sorted.
     static func orderedMembers(_ members: [String: JSONValue]) -> [(key: String, value: JSONValue)] {
-        var leading: [(key: String, value: JSONValue)?] = [nil, nil, nil, nil, nil]
-        var rest: [(key: String, value: JSONValue)] = []
-        rest.reserveCapacity(members.count)
-        for member in members {
-            if let position = leadingKeys.firstIndex(of: member.key) {
-                leading[position] = member
-            } else {
-                rest.append(member)
-            }
+        var ordered = Array(members)
+        guard ordered.count > 1 else { return ordered }
+        ordered.sort { left, right in
+            let leftRank = leadingRank(left.key)
+            let rightRank = leadingRank(right.key)
+            if leftRank != rightRank { return leftRank < rightRank }
+            return left.key < right.key
         }
-        rest.sort { $0.key < $1.key }
-        var ordered: [(key: String, value: JSONValue)] = []
-        ordered.reserveCapacity(members.count)
-        for member in leading { if let member { ordered.append(member) } }
-        ordered.append(contentsOf: rest)
         return ordered
+    }
+
+    /// The position of `key` among `leadingKeys`, or `leadingKeys.count` for any other key; decided by the
+    /// key's length first, so most keys cost no string comparison.
+    @inline(__always)
+    private static func leadingRank(_ key: String) -> Int {
+        switch key.utf8.count {
+        case 4: key == "kind" ? 1 : key == "spec" ? 3 : 5
+        case 6: key == "status" ? 4 : 5
+        case 8: key == "metadata" ? 2 : 5
+        case 10: key == "apiVersion" ? 0 : 5
+        default: 5
+        }
     }
 
     /// Decimal digits of `number`, without an intermediate `String`.

@@ -12,6 +12,15 @@ import Testing
         #expect(text == #"{"apiVersion":"v1","kind":"Pod","metadata":{},"spec":{},"status":2,"Beta":4,"alpha":3,"zeta":1}"#)
     }
 
+    @Test func keysAsLongAsTheLeadingOnesAreSortedWithTheRest() {
+        let object: JSONValue = ["type": 1, "spec": 2, "replicas": 3, "labels": 4, "namespaces": 5, "kind": 6,
+                                 "data": 7, "apiVersion": 8, "metadata": 9, "status": 10, "Kind": 11]
+        let text = String(decoding: JSONValueWriter.bytes(object), as: UTF8.self)
+        #expect(text == #"{"apiVersion":8,"kind":6,"metadata":9,"spec":2,"status":10,"Kind":11,"data":7,"labels":4,"#
+            + #""namespaces":5,"replicas":3,"type":1}"#)
+        #expect(JSONValueWriter.leadingKeys == ["apiVersion", "kind", "metadata", "spec", "status"])
+    }
+
     @Test(arguments: [Int64.min, -1_000_000_007, -1, 0, 7, 10, 1_000_000_000_000, Int64.max])
     func integersAreWrittenExactly(number: Int64) {
         #expect(JSONValueWriter.bytes(.integer(number)) == Array(String(number).utf8))

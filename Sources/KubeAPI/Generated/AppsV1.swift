@@ -167,15 +167,35 @@ public struct DeploymentSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "replicas": self.replicas = try JSONTree.optional(jsonValue)
-            case "selector": self.selector = try JSONTree.optional(jsonValue)
-            case "template": self.template = try JSONTree.value(jsonValue, orZero: PodTemplateSpec())
-            case "strategy": self.strategy = try JSONTree.value(jsonValue, orZero: DeploymentStrategy())
-            case "minReadySeconds": self.minReadySeconds = try JSONTree.value(jsonValue, orZero: 0)
-            case "revisionHistoryLimit": self.revisionHistoryLimit = try JSONTree.optional(jsonValue)
-            case "paused": self.paused = try JSONTree.value(jsonValue, orZero: false)
-            case "progressDeadlineSeconds": self.progressDeadlineSeconds = try JSONTree.optional(jsonValue)
+            switch jsonKey.utf8.count {
+            case 6:
+                switch jsonKey {
+                case "paused": self.paused = try JSONTree.value(jsonValue, orZero: false)
+                default: break
+                }
+            case 8:
+                switch jsonKey {
+                case "replicas": self.replicas = try JSONTree.optional(jsonValue)
+                case "selector": self.selector = try JSONTree.optional(jsonValue)
+                case "template": self.template = try JSONTree.value(jsonValue, orZero: PodTemplateSpec())
+                case "strategy": self.strategy = try JSONTree.value(jsonValue, orZero: DeploymentStrategy())
+                default: break
+                }
+            case 15:
+                switch jsonKey {
+                case "minReadySeconds": self.minReadySeconds = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 20:
+                switch jsonKey {
+                case "revisionHistoryLimit": self.revisionHistoryLimit = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 23:
+                switch jsonKey {
+                case "progressDeadlineSeconds": self.progressDeadlineSeconds = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -426,16 +446,48 @@ public struct DeploymentStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "observedGeneration": self.observedGeneration = try JSONTree.value(jsonValue, orZero: 0)
-            case "replicas": self.replicas = try JSONTree.value(jsonValue, orZero: 0)
-            case "updatedReplicas": self.updatedReplicas = try JSONTree.value(jsonValue, orZero: 0)
-            case "readyReplicas": self.readyReplicas = try JSONTree.value(jsonValue, orZero: 0)
-            case "availableReplicas": self.availableReplicas = try JSONTree.value(jsonValue, orZero: 0)
-            case "unavailableReplicas": self.unavailableReplicas = try JSONTree.value(jsonValue, orZero: 0)
-            case "terminatingReplicas": self.terminatingReplicas = try JSONTree.optional(jsonValue)
-            case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: DeploymentCondition())
-            case "collisionCount": self.collisionCount = try JSONTree.optional(jsonValue)
+            switch jsonKey.utf8.count {
+            case 8:
+                switch jsonKey {
+                case "replicas": self.replicas = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 10:
+                switch jsonKey {
+                case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: DeploymentCondition())
+                default: break
+                }
+            case 13:
+                switch jsonKey {
+                case "readyReplicas": self.readyReplicas = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 14:
+                switch jsonKey {
+                case "collisionCount": self.collisionCount = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 15:
+                switch jsonKey {
+                case "updatedReplicas": self.updatedReplicas = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 17:
+                switch jsonKey {
+                case "availableReplicas": self.availableReplicas = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 18:
+                switch jsonKey {
+                case "observedGeneration": self.observedGeneration = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 19:
+                switch jsonKey {
+                case "unavailableReplicas": self.unavailableReplicas = try JSONTree.value(jsonValue, orZero: 0)
+                case "terminatingReplicas": self.terminatingReplicas = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -539,13 +591,33 @@ public struct DeploymentCondition: Codable, JSONTreeCodable, Sendable, Equatable
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
-            case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
-            case "lastUpdateTime": self.lastUpdateTime = try JSONTree.optional(jsonValue)
-            case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
-            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
-            case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+            switch jsonKey.utf8.count {
+            case 4:
+                switch jsonKey {
+                case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 6:
+                switch jsonKey {
+                case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
+                case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 7:
+                switch jsonKey {
+                case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 14:
+                switch jsonKey {
+                case "lastUpdateTime": self.lastUpdateTime = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 18:
+                switch jsonKey {
+                case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -821,14 +893,42 @@ public struct ReplicaSetStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "replicas": self.replicas = try JSONTree.value(jsonValue, orZero: 0)
-            case "fullyLabeledReplicas": self.fullyLabeledReplicas = try JSONTree.value(jsonValue, orZero: 0)
-            case "readyReplicas": self.readyReplicas = try JSONTree.value(jsonValue, orZero: 0)
-            case "availableReplicas": self.availableReplicas = try JSONTree.value(jsonValue, orZero: 0)
-            case "terminatingReplicas": self.terminatingReplicas = try JSONTree.optional(jsonValue)
-            case "observedGeneration": self.observedGeneration = try JSONTree.value(jsonValue, orZero: 0)
-            case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: ReplicaSetCondition())
+            switch jsonKey.utf8.count {
+            case 8:
+                switch jsonKey {
+                case "replicas": self.replicas = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 10:
+                switch jsonKey {
+                case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: ReplicaSetCondition())
+                default: break
+                }
+            case 13:
+                switch jsonKey {
+                case "readyReplicas": self.readyReplicas = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 17:
+                switch jsonKey {
+                case "availableReplicas": self.availableReplicas = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 18:
+                switch jsonKey {
+                case "observedGeneration": self.observedGeneration = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 19:
+                switch jsonKey {
+                case "terminatingReplicas": self.terminatingReplicas = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 20:
+                switch jsonKey {
+                case "fullyLabeledReplicas": self.fullyLabeledReplicas = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
             default: break
             }
         }
@@ -921,12 +1021,28 @@ public struct ReplicaSetCondition: Codable, JSONTreeCodable, Sendable, Equatable
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
-            case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
-            case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
-            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
-            case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+            switch jsonKey.utf8.count {
+            case 4:
+                switch jsonKey {
+                case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 6:
+                switch jsonKey {
+                case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
+                case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 7:
+                switch jsonKey {
+                case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 18:
+                switch jsonKey {
+                case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -1101,12 +1217,28 @@ public struct DaemonSetSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "selector": self.selector = try JSONTree.optional(jsonValue)
-            case "template": self.template = try JSONTree.value(jsonValue, orZero: PodTemplateSpec())
-            case "updateStrategy": self.updateStrategy = try JSONTree.value(jsonValue, orZero: DaemonSetUpdateStrategy())
-            case "minReadySeconds": self.minReadySeconds = try JSONTree.value(jsonValue, orZero: 0)
-            case "revisionHistoryLimit": self.revisionHistoryLimit = try JSONTree.optional(jsonValue)
+            switch jsonKey.utf8.count {
+            case 8:
+                switch jsonKey {
+                case "selector": self.selector = try JSONTree.optional(jsonValue)
+                case "template": self.template = try JSONTree.value(jsonValue, orZero: PodTemplateSpec())
+                default: break
+                }
+            case 14:
+                switch jsonKey {
+                case "updateStrategy": self.updateStrategy = try JSONTree.value(jsonValue, orZero: DaemonSetUpdateStrategy())
+                default: break
+                }
+            case 15:
+                switch jsonKey {
+                case "minReadySeconds": self.minReadySeconds = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 20:
+                switch jsonKey {
+                case "revisionHistoryLimit": self.revisionHistoryLimit = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -1358,17 +1490,45 @@ public struct DaemonSetStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "currentNumberScheduled": self.currentNumberScheduled = try JSONTree.value(jsonValue, orZero: 0)
-            case "numberMisscheduled": self.numberMisscheduled = try JSONTree.value(jsonValue, orZero: 0)
-            case "desiredNumberScheduled": self.desiredNumberScheduled = try JSONTree.value(jsonValue, orZero: 0)
-            case "numberReady": self.numberReady = try JSONTree.value(jsonValue, orZero: 0)
-            case "observedGeneration": self.observedGeneration = try JSONTree.value(jsonValue, orZero: 0)
-            case "updatedNumberScheduled": self.updatedNumberScheduled = try JSONTree.value(jsonValue, orZero: 0)
-            case "numberAvailable": self.numberAvailable = try JSONTree.value(jsonValue, orZero: 0)
-            case "numberUnavailable": self.numberUnavailable = try JSONTree.value(jsonValue, orZero: 0)
-            case "collisionCount": self.collisionCount = try JSONTree.optional(jsonValue)
-            case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: DaemonSetCondition())
+            switch jsonKey.utf8.count {
+            case 10:
+                switch jsonKey {
+                case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: DaemonSetCondition())
+                default: break
+                }
+            case 11:
+                switch jsonKey {
+                case "numberReady": self.numberReady = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 14:
+                switch jsonKey {
+                case "collisionCount": self.collisionCount = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 15:
+                switch jsonKey {
+                case "numberAvailable": self.numberAvailable = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 17:
+                switch jsonKey {
+                case "numberUnavailable": self.numberUnavailable = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 18:
+                switch jsonKey {
+                case "numberMisscheduled": self.numberMisscheduled = try JSONTree.value(jsonValue, orZero: 0)
+                case "observedGeneration": self.observedGeneration = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 22:
+                switch jsonKey {
+                case "currentNumberScheduled": self.currentNumberScheduled = try JSONTree.value(jsonValue, orZero: 0)
+                case "desiredNumberScheduled": self.desiredNumberScheduled = try JSONTree.value(jsonValue, orZero: 0)
+                case "updatedNumberScheduled": self.updatedNumberScheduled = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
             default: break
             }
         }
@@ -1467,12 +1627,28 @@ public struct DaemonSetCondition: Codable, JSONTreeCodable, Sendable, Equatable 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
-            case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
-            case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
-            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
-            case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+            switch jsonKey.utf8.count {
+            case 4:
+                switch jsonKey {
+                case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 6:
+                switch jsonKey {
+                case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
+                case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 7:
+                switch jsonKey {
+                case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 18:
+                switch jsonKey {
+                case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -1690,18 +1866,46 @@ public struct StatefulSetSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "replicas": self.replicas = try JSONTree.optional(jsonValue)
-            case "selector": self.selector = try JSONTree.optional(jsonValue)
-            case "template": self.template = try JSONTree.value(jsonValue, orZero: PodTemplateSpec())
-            case "volumeClaimTemplates": self.volumeClaimTemplates = try JSONTree.list(jsonValue, zeroElement: PersistentVolumeClaim())
-            case "serviceName": self.serviceName = try JSONTree.value(jsonValue, orZero: "")
-            case "podManagementPolicy": self.podManagementPolicy = try JSONTree.value(jsonValue, orZero: "")
-            case "updateStrategy": self.updateStrategy = try JSONTree.value(jsonValue, orZero: StatefulSetUpdateStrategy())
-            case "revisionHistoryLimit": self.revisionHistoryLimit = try JSONTree.optional(jsonValue)
-            case "minReadySeconds": self.minReadySeconds = try JSONTree.value(jsonValue, orZero: 0)
-            case "persistentVolumeClaimRetentionPolicy": self.persistentVolumeClaimRetentionPolicy = try JSONTree.optional(jsonValue)
-            case "ordinals": self.ordinals = try JSONTree.optional(jsonValue)
+            switch jsonKey.utf8.count {
+            case 8:
+                switch jsonKey {
+                case "replicas": self.replicas = try JSONTree.optional(jsonValue)
+                case "selector": self.selector = try JSONTree.optional(jsonValue)
+                case "template": self.template = try JSONTree.value(jsonValue, orZero: PodTemplateSpec())
+                case "ordinals": self.ordinals = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 11:
+                switch jsonKey {
+                case "serviceName": self.serviceName = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 14:
+                switch jsonKey {
+                case "updateStrategy": self.updateStrategy = try JSONTree.value(jsonValue, orZero: StatefulSetUpdateStrategy())
+                default: break
+                }
+            case 15:
+                switch jsonKey {
+                case "minReadySeconds": self.minReadySeconds = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 19:
+                switch jsonKey {
+                case "podManagementPolicy": self.podManagementPolicy = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 20:
+                switch jsonKey {
+                case "volumeClaimTemplates": self.volumeClaimTemplates = try JSONTree.list(jsonValue, zeroElement: PersistentVolumeClaim())
+                case "revisionHistoryLimit": self.revisionHistoryLimit = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 36:
+                switch jsonKey {
+                case "persistentVolumeClaimRetentionPolicy": self.persistentVolumeClaimRetentionPolicy = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -2083,17 +2287,45 @@ public struct StatefulSetStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "observedGeneration": self.observedGeneration = try JSONTree.value(jsonValue, orZero: 0)
-            case "replicas": self.replicas = try JSONTree.value(jsonValue, orZero: 0)
-            case "readyReplicas": self.readyReplicas = try JSONTree.value(jsonValue, orZero: 0)
-            case "currentReplicas": self.currentReplicas = try JSONTree.value(jsonValue, orZero: 0)
-            case "updatedReplicas": self.updatedReplicas = try JSONTree.value(jsonValue, orZero: 0)
-            case "currentRevision": self.currentRevision = try JSONTree.value(jsonValue, orZero: "")
-            case "updateRevision": self.updateRevision = try JSONTree.value(jsonValue, orZero: "")
-            case "collisionCount": self.collisionCount = try JSONTree.optional(jsonValue)
-            case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: StatefulSetCondition())
-            case "availableReplicas": self.availableReplicas = try JSONTree.value(jsonValue, orZero: 0)
+            switch jsonKey.utf8.count {
+            case 8:
+                switch jsonKey {
+                case "replicas": self.replicas = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 10:
+                switch jsonKey {
+                case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: StatefulSetCondition())
+                default: break
+                }
+            case 13:
+                switch jsonKey {
+                case "readyReplicas": self.readyReplicas = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 14:
+                switch jsonKey {
+                case "updateRevision": self.updateRevision = try JSONTree.value(jsonValue, orZero: "")
+                case "collisionCount": self.collisionCount = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 15:
+                switch jsonKey {
+                case "currentReplicas": self.currentReplicas = try JSONTree.value(jsonValue, orZero: 0)
+                case "updatedReplicas": self.updatedReplicas = try JSONTree.value(jsonValue, orZero: 0)
+                case "currentRevision": self.currentRevision = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 17:
+                switch jsonKey {
+                case "availableReplicas": self.availableReplicas = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 18:
+                switch jsonKey {
+                case "observedGeneration": self.observedGeneration = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
             default: break
             }
         }
@@ -2192,12 +2424,28 @@ public struct StatefulSetCondition: Codable, JSONTreeCodable, Sendable, Equatabl
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
-            case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
-            case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
-            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
-            case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+            switch jsonKey.utf8.count {
+            case 4:
+                switch jsonKey {
+                case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 6:
+                switch jsonKey {
+                case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
+                case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 7:
+                switch jsonKey {
+                case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 18:
+                switch jsonKey {
+                case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }

@@ -415,16 +415,44 @@ public struct ResourceAttributes: Codable, JSONTreeCodable, Sendable, Equatable 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "namespace": self.namespace = try JSONTree.value(jsonValue, orZero: "")
-            case "verb": self.verb = try JSONTree.value(jsonValue, orZero: "")
-            case "group": self.group = try JSONTree.value(jsonValue, orZero: "")
-            case "version": self.version = try JSONTree.value(jsonValue, orZero: "")
-            case "resource": self.resource = try JSONTree.value(jsonValue, orZero: "")
-            case "subresource": self.subresource = try JSONTree.value(jsonValue, orZero: "")
-            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
-            case "fieldSelector": self.fieldSelector = try JSONTree.optional(jsonValue)
-            case "labelSelector": self.labelSelector = try JSONTree.optional(jsonValue)
+            switch jsonKey.utf8.count {
+            case 4:
+                switch jsonKey {
+                case "verb": self.verb = try JSONTree.value(jsonValue, orZero: "")
+                case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 5:
+                switch jsonKey {
+                case "group": self.group = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 7:
+                switch jsonKey {
+                case "version": self.version = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 8:
+                switch jsonKey {
+                case "resource": self.resource = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 9:
+                switch jsonKey {
+                case "namespace": self.namespace = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 11:
+                switch jsonKey {
+                case "subresource": self.subresource = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 13:
+                switch jsonKey {
+                case "fieldSelector": self.fieldSelector = try JSONTree.optional(jsonValue)
+                case "labelSelector": self.labelSelector = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -720,13 +748,37 @@ public struct SubjectAccessReviewSpec: Codable, JSONTreeCodable, Sendable, Equat
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "resourceAttributes": self.resourceAttributes = try JSONTree.optional(jsonValue)
-            case "nonResourceAttributes": self.nonResourceAttributes = try JSONTree.optional(jsonValue)
-            case "user": self.user = try JSONTree.value(jsonValue, orZero: "")
-            case "groups": self.groups = try JSONTree.list(jsonValue, zeroElement: "")
-            case "extra": self.extra = try JSONTree.map(jsonValue, zeroElement: [])
-            case "uid": self.uid = try JSONTree.value(jsonValue, orZero: "")
+            switch jsonKey.utf8.count {
+            case 3:
+                switch jsonKey {
+                case "uid": self.uid = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 4:
+                switch jsonKey {
+                case "user": self.user = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 5:
+                switch jsonKey {
+                case "extra": self.extra = try JSONTree.map(jsonValue, zeroElement: [])
+                default: break
+                }
+            case 6:
+                switch jsonKey {
+                case "groups": self.groups = try JSONTree.list(jsonValue, zeroElement: "")
+                default: break
+                }
+            case 18:
+                switch jsonKey {
+                case "resourceAttributes": self.resourceAttributes = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 21:
+                switch jsonKey {
+                case "nonResourceAttributes": self.nonResourceAttributes = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }

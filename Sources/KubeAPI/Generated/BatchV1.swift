@@ -221,23 +221,67 @@ public struct JobSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "parallelism": self.parallelism = try JSONTree.optional(jsonValue)
-            case "completions": self.completions = try JSONTree.optional(jsonValue)
-            case "activeDeadlineSeconds": self.activeDeadlineSeconds = try JSONTree.optional(jsonValue)
-            case "podFailurePolicy": self.podFailurePolicy = try JSONTree.optional(jsonValue)
-            case "successPolicy": self.successPolicy = try JSONTree.optional(jsonValue)
-            case "backoffLimit": self.backoffLimit = try JSONTree.optional(jsonValue)
-            case "backoffLimitPerIndex": self.backoffLimitPerIndex = try JSONTree.optional(jsonValue)
-            case "maxFailedIndexes": self.maxFailedIndexes = try JSONTree.optional(jsonValue)
-            case "selector": self.selector = try JSONTree.optional(jsonValue)
-            case "manualSelector": self.manualSelector = try JSONTree.optional(jsonValue)
-            case "template": self.template = try JSONTree.value(jsonValue, orZero: PodTemplateSpec())
-            case "ttlSecondsAfterFinished": self.ttlSecondsAfterFinished = try JSONTree.optional(jsonValue)
-            case "completionMode": self.completionMode = try JSONTree.optional(jsonValue)
-            case "suspend": self.suspend = try JSONTree.optional(jsonValue)
-            case "podReplacementPolicy": self.podReplacementPolicy = try JSONTree.optional(jsonValue)
-            case "managedBy": self.managedBy = try JSONTree.optional(jsonValue)
+            switch jsonKey.utf8.count {
+            case 7:
+                switch jsonKey {
+                case "suspend": self.suspend = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 8:
+                switch jsonKey {
+                case "selector": self.selector = try JSONTree.optional(jsonValue)
+                case "template": self.template = try JSONTree.value(jsonValue, orZero: PodTemplateSpec())
+                default: break
+                }
+            case 9:
+                switch jsonKey {
+                case "managedBy": self.managedBy = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 11:
+                switch jsonKey {
+                case "parallelism": self.parallelism = try JSONTree.optional(jsonValue)
+                case "completions": self.completions = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 12:
+                switch jsonKey {
+                case "backoffLimit": self.backoffLimit = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 13:
+                switch jsonKey {
+                case "successPolicy": self.successPolicy = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 14:
+                switch jsonKey {
+                case "manualSelector": self.manualSelector = try JSONTree.optional(jsonValue)
+                case "completionMode": self.completionMode = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 16:
+                switch jsonKey {
+                case "podFailurePolicy": self.podFailurePolicy = try JSONTree.optional(jsonValue)
+                case "maxFailedIndexes": self.maxFailedIndexes = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 20:
+                switch jsonKey {
+                case "backoffLimitPerIndex": self.backoffLimitPerIndex = try JSONTree.optional(jsonValue)
+                case "podReplacementPolicy": self.podReplacementPolicy = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 21:
+                switch jsonKey {
+                case "activeDeadlineSeconds": self.activeDeadlineSeconds = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 23:
+                switch jsonKey {
+                case "ttlSecondsAfterFinished": self.ttlSecondsAfterFinished = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -774,18 +818,54 @@ public struct JobStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: JobCondition())
-            case "startTime": self.startTime = try JSONTree.optional(jsonValue)
-            case "completionTime": self.completionTime = try JSONTree.optional(jsonValue)
-            case "active": self.active = try JSONTree.value(jsonValue, orZero: 0)
-            case "succeeded": self.succeeded = try JSONTree.value(jsonValue, orZero: 0)
-            case "failed": self.failed = try JSONTree.value(jsonValue, orZero: 0)
-            case "terminating": self.terminating = try JSONTree.optional(jsonValue)
-            case "completedIndexes": self.completedIndexes = try JSONTree.value(jsonValue, orZero: "")
-            case "failedIndexes": self.failedIndexes = try JSONTree.optional(jsonValue)
-            case "uncountedTerminatedPods": self.uncountedTerminatedPods = try JSONTree.optional(jsonValue)
-            case "ready": self.ready = try JSONTree.optional(jsonValue)
+            switch jsonKey.utf8.count {
+            case 5:
+                switch jsonKey {
+                case "ready": self.ready = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 6:
+                switch jsonKey {
+                case "active": self.active = try JSONTree.value(jsonValue, orZero: 0)
+                case "failed": self.failed = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 9:
+                switch jsonKey {
+                case "startTime": self.startTime = try JSONTree.optional(jsonValue)
+                case "succeeded": self.succeeded = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 10:
+                switch jsonKey {
+                case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: JobCondition())
+                default: break
+                }
+            case 11:
+                switch jsonKey {
+                case "terminating": self.terminating = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 13:
+                switch jsonKey {
+                case "failedIndexes": self.failedIndexes = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 14:
+                switch jsonKey {
+                case "completionTime": self.completionTime = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 16:
+                switch jsonKey {
+                case "completedIndexes": self.completedIndexes = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 23:
+                switch jsonKey {
+                case "uncountedTerminatedPods": self.uncountedTerminatedPods = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -893,13 +973,33 @@ public struct JobCondition: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
-            case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
-            case "lastProbeTime": self.lastProbeTime = try JSONTree.optional(jsonValue)
-            case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
-            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
-            case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+            switch jsonKey.utf8.count {
+            case 4:
+                switch jsonKey {
+                case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 6:
+                switch jsonKey {
+                case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
+                case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 7:
+                switch jsonKey {
+                case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 13:
+                switch jsonKey {
+                case "lastProbeTime": self.lastProbeTime = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 18:
+                switch jsonKey {
+                case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -1161,15 +1261,43 @@ public struct CronJobSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "schedule": self.schedule = try JSONTree.value(jsonValue, orZero: "")
-            case "timeZone": self.timeZone = try JSONTree.optional(jsonValue)
-            case "startingDeadlineSeconds": self.startingDeadlineSeconds = try JSONTree.optional(jsonValue)
-            case "concurrencyPolicy": self.concurrencyPolicy = try JSONTree.value(jsonValue, orZero: "")
-            case "suspend": self.suspend = try JSONTree.optional(jsonValue)
-            case "jobTemplate": self.jobTemplate = try JSONTree.value(jsonValue, orZero: JobTemplateSpec())
-            case "successfulJobsHistoryLimit": self.successfulJobsHistoryLimit = try JSONTree.optional(jsonValue)
-            case "failedJobsHistoryLimit": self.failedJobsHistoryLimit = try JSONTree.optional(jsonValue)
+            switch jsonKey.utf8.count {
+            case 7:
+                switch jsonKey {
+                case "suspend": self.suspend = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 8:
+                switch jsonKey {
+                case "schedule": self.schedule = try JSONTree.value(jsonValue, orZero: "")
+                case "timeZone": self.timeZone = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 11:
+                switch jsonKey {
+                case "jobTemplate": self.jobTemplate = try JSONTree.value(jsonValue, orZero: JobTemplateSpec())
+                default: break
+                }
+            case 17:
+                switch jsonKey {
+                case "concurrencyPolicy": self.concurrencyPolicy = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 22:
+                switch jsonKey {
+                case "failedJobsHistoryLimit": self.failedJobsHistoryLimit = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 23:
+                switch jsonKey {
+                case "startingDeadlineSeconds": self.startingDeadlineSeconds = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 26:
+                switch jsonKey {
+                case "successfulJobsHistoryLimit": self.successfulJobsHistoryLimit = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }

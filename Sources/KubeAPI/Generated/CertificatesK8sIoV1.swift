@@ -166,15 +166,43 @@ public struct CertificateSigningRequestSpec: Codable, JSONTreeCodable, Sendable,
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "request": self.request = try JSONTree.bytes(jsonValue)
-            case "signerName": self.signerName = try JSONTree.value(jsonValue, orZero: "")
-            case "expirationSeconds": self.expirationSeconds = try JSONTree.optional(jsonValue)
-            case "usages": self.usages = try JSONTree.list(jsonValue, zeroElement: "")
-            case "username": self.username = try JSONTree.value(jsonValue, orZero: "")
-            case "uid": self.uid = try JSONTree.value(jsonValue, orZero: "")
-            case "groups": self.groups = try JSONTree.list(jsonValue, zeroElement: "")
-            case "extra": self.extra = try JSONTree.map(jsonValue, zeroElement: [])
+            switch jsonKey.utf8.count {
+            case 3:
+                switch jsonKey {
+                case "uid": self.uid = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 5:
+                switch jsonKey {
+                case "extra": self.extra = try JSONTree.map(jsonValue, zeroElement: [])
+                default: break
+                }
+            case 6:
+                switch jsonKey {
+                case "usages": self.usages = try JSONTree.list(jsonValue, zeroElement: "")
+                case "groups": self.groups = try JSONTree.list(jsonValue, zeroElement: "")
+                default: break
+                }
+            case 7:
+                switch jsonKey {
+                case "request": self.request = try JSONTree.bytes(jsonValue)
+                default: break
+                }
+            case 8:
+                switch jsonKey {
+                case "username": self.username = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 10:
+                switch jsonKey {
+                case "signerName": self.signerName = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 17:
+                switch jsonKey {
+                case "expirationSeconds": self.expirationSeconds = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -340,13 +368,33 @@ public struct CertificateSigningRequestCondition: Codable, JSONTreeCodable, Send
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
-            case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
-            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
-            case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
-            case "lastUpdateTime": self.lastUpdateTime = try JSONTree.optional(jsonValue)
-            case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
+            switch jsonKey.utf8.count {
+            case 4:
+                switch jsonKey {
+                case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 6:
+                switch jsonKey {
+                case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
+                case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 7:
+                switch jsonKey {
+                case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 14:
+                switch jsonKey {
+                case "lastUpdateTime": self.lastUpdateTime = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 18:
+                switch jsonKey {
+                case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }

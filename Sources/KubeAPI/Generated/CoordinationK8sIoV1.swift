@@ -144,14 +144,42 @@ public struct LeaseSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "holderIdentity": self.holderIdentity = try JSONTree.optional(jsonValue)
-            case "leaseDurationSeconds": self.leaseDurationSeconds = try JSONTree.optional(jsonValue)
-            case "acquireTime": self.acquireTime = try JSONTree.optional(jsonValue)
-            case "renewTime": self.renewTime = try JSONTree.optional(jsonValue)
-            case "leaseTransitions": self.leaseTransitions = try JSONTree.optional(jsonValue)
-            case "strategy": self.strategy = try JSONTree.optional(jsonValue)
-            case "preferredHolder": self.preferredHolder = try JSONTree.optional(jsonValue)
+            switch jsonKey.utf8.count {
+            case 8:
+                switch jsonKey {
+                case "strategy": self.strategy = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 9:
+                switch jsonKey {
+                case "renewTime": self.renewTime = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 11:
+                switch jsonKey {
+                case "acquireTime": self.acquireTime = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 14:
+                switch jsonKey {
+                case "holderIdentity": self.holderIdentity = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 15:
+                switch jsonKey {
+                case "preferredHolder": self.preferredHolder = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 16:
+                switch jsonKey {
+                case "leaseTransitions": self.leaseTransitions = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 20:
+                switch jsonKey {
+                case "leaseDurationSeconds": self.leaseDurationSeconds = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }

@@ -495,48 +495,120 @@ public struct PodSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "volumes": self.volumes = try JSONTree.list(jsonValue, zeroElement: Volume())
-            case "initContainers": self.initContainers = try JSONTree.list(jsonValue, zeroElement: Container())
-            case "containers": self.containers = try JSONTree.list(jsonValue, zeroElement: Container())
-            case "ephemeralContainers": self.ephemeralContainers = try JSONTree.list(jsonValue, zeroElement: EphemeralContainer())
-            case "restartPolicy": self.restartPolicy = try JSONTree.value(jsonValue, orZero: "")
-            case "terminationGracePeriodSeconds": self.terminationGracePeriodSeconds = try JSONTree.optional(jsonValue)
-            case "activeDeadlineSeconds": self.activeDeadlineSeconds = try JSONTree.optional(jsonValue)
-            case "dnsPolicy": self.dnsPolicy = try JSONTree.value(jsonValue, orZero: "")
-            case "nodeSelector": self.nodeSelector = try JSONTree.map(jsonValue, zeroElement: "")
-            case "serviceAccountName": self.serviceAccountName = try JSONTree.value(jsonValue, orZero: "")
-            case "serviceAccount": self.serviceAccount = try JSONTree.value(jsonValue, orZero: "")
-            case "automountServiceAccountToken": self.automountServiceAccountToken = try JSONTree.optional(jsonValue)
-            case "nodeName": self.nodeName = try JSONTree.value(jsonValue, orZero: "")
-            case "hostNetwork": self.hostNetwork = try JSONTree.value(jsonValue, orZero: false)
-            case "hostPID": self.hostPID = try JSONTree.value(jsonValue, orZero: false)
-            case "hostIPC": self.hostIPC = try JSONTree.value(jsonValue, orZero: false)
-            case "shareProcessNamespace": self.shareProcessNamespace = try JSONTree.optional(jsonValue)
-            case "securityContext": self.securityContext = try JSONTree.optional(jsonValue)
-            case "imagePullSecrets": self.imagePullSecrets = try JSONTree.list(jsonValue, zeroElement: LocalObjectReference())
-            case "hostname": self.hostname = try JSONTree.value(jsonValue, orZero: "")
-            case "subdomain": self.subdomain = try JSONTree.value(jsonValue, orZero: "")
-            case "affinity": self.affinity = try JSONTree.optional(jsonValue)
-            case "schedulerName": self.schedulerName = try JSONTree.value(jsonValue, orZero: "")
-            case "tolerations": self.tolerations = try JSONTree.list(jsonValue, zeroElement: Toleration())
-            case "hostAliases": self.hostAliases = try JSONTree.list(jsonValue, zeroElement: HostAlias())
-            case "priorityClassName": self.priorityClassName = try JSONTree.value(jsonValue, orZero: "")
-            case "priority": self.priority = try JSONTree.optional(jsonValue)
-            case "dnsConfig": self.dnsConfig = try JSONTree.optional(jsonValue)
-            case "readinessGates": self.readinessGates = try JSONTree.list(jsonValue, zeroElement: PodReadinessGate())
-            case "runtimeClassName": self.runtimeClassName = try JSONTree.optional(jsonValue)
-            case "enableServiceLinks": self.enableServiceLinks = try JSONTree.optional(jsonValue)
-            case "preemptionPolicy": self.preemptionPolicy = try JSONTree.optional(jsonValue)
-            case "overhead": self.overhead = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
-            case "topologySpreadConstraints": self.topologySpreadConstraints = try JSONTree.list(jsonValue, zeroElement: TopologySpreadConstraint())
-            case "setHostnameAsFQDN": self.setHostnameAsFQDN = try JSONTree.optional(jsonValue)
-            case "os": self.os = try JSONTree.optional(jsonValue)
-            case "hostUsers": self.hostUsers = try JSONTree.optional(jsonValue)
-            case "schedulingGates": self.schedulingGates = try JSONTree.list(jsonValue, zeroElement: PodSchedulingGate())
-            case "resourceClaims": self.resourceClaims = try JSONTree.list(jsonValue, zeroElement: PodResourceClaim())
-            case "resources": self.resources = try JSONTree.optional(jsonValue)
-            case "hostnameOverride": self.hostnameOverride = try JSONTree.optional(jsonValue)
+            switch jsonKey.utf8.count {
+            case 2:
+                switch jsonKey {
+                case "os": self.os = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 7:
+                switch jsonKey {
+                case "volumes": self.volumes = try JSONTree.list(jsonValue, zeroElement: Volume())
+                case "hostPID": self.hostPID = try JSONTree.value(jsonValue, orZero: false)
+                case "hostIPC": self.hostIPC = try JSONTree.value(jsonValue, orZero: false)
+                default: break
+                }
+            case 8:
+                switch jsonKey {
+                case "nodeName": self.nodeName = try JSONTree.value(jsonValue, orZero: "")
+                case "hostname": self.hostname = try JSONTree.value(jsonValue, orZero: "")
+                case "affinity": self.affinity = try JSONTree.optional(jsonValue)
+                case "priority": self.priority = try JSONTree.optional(jsonValue)
+                case "overhead": self.overhead = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+                default: break
+                }
+            case 9:
+                switch jsonKey {
+                case "dnsPolicy": self.dnsPolicy = try JSONTree.value(jsonValue, orZero: "")
+                case "subdomain": self.subdomain = try JSONTree.value(jsonValue, orZero: "")
+                case "dnsConfig": self.dnsConfig = try JSONTree.optional(jsonValue)
+                case "hostUsers": self.hostUsers = try JSONTree.optional(jsonValue)
+                case "resources": self.resources = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 10:
+                switch jsonKey {
+                case "containers": self.containers = try JSONTree.list(jsonValue, zeroElement: Container())
+                default: break
+                }
+            case 11:
+                switch jsonKey {
+                case "hostNetwork": self.hostNetwork = try JSONTree.value(jsonValue, orZero: false)
+                case "tolerations": self.tolerations = try JSONTree.list(jsonValue, zeroElement: Toleration())
+                case "hostAliases": self.hostAliases = try JSONTree.list(jsonValue, zeroElement: HostAlias())
+                default: break
+                }
+            case 12:
+                switch jsonKey {
+                case "nodeSelector": self.nodeSelector = try JSONTree.map(jsonValue, zeroElement: "")
+                default: break
+                }
+            case 13:
+                switch jsonKey {
+                case "restartPolicy": self.restartPolicy = try JSONTree.value(jsonValue, orZero: "")
+                case "schedulerName": self.schedulerName = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 14:
+                switch jsonKey {
+                case "initContainers": self.initContainers = try JSONTree.list(jsonValue, zeroElement: Container())
+                case "serviceAccount": self.serviceAccount = try JSONTree.value(jsonValue, orZero: "")
+                case "readinessGates": self.readinessGates = try JSONTree.list(jsonValue, zeroElement: PodReadinessGate())
+                case "resourceClaims": self.resourceClaims = try JSONTree.list(jsonValue, zeroElement: PodResourceClaim())
+                default: break
+                }
+            case 15:
+                switch jsonKey {
+                case "securityContext": self.securityContext = try JSONTree.optional(jsonValue)
+                case "schedulingGates": self.schedulingGates = try JSONTree.list(jsonValue, zeroElement: PodSchedulingGate())
+                default: break
+                }
+            case 16:
+                switch jsonKey {
+                case "imagePullSecrets": self.imagePullSecrets = try JSONTree.list(jsonValue, zeroElement: LocalObjectReference())
+                case "runtimeClassName": self.runtimeClassName = try JSONTree.optional(jsonValue)
+                case "preemptionPolicy": self.preemptionPolicy = try JSONTree.optional(jsonValue)
+                case "hostnameOverride": self.hostnameOverride = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 17:
+                switch jsonKey {
+                case "priorityClassName": self.priorityClassName = try JSONTree.value(jsonValue, orZero: "")
+                case "setHostnameAsFQDN": self.setHostnameAsFQDN = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 18:
+                switch jsonKey {
+                case "serviceAccountName": self.serviceAccountName = try JSONTree.value(jsonValue, orZero: "")
+                case "enableServiceLinks": self.enableServiceLinks = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 19:
+                switch jsonKey {
+                case "ephemeralContainers": self.ephemeralContainers = try JSONTree.list(jsonValue, zeroElement: EphemeralContainer())
+                default: break
+                }
+            case 21:
+                switch jsonKey {
+                case "activeDeadlineSeconds": self.activeDeadlineSeconds = try JSONTree.optional(jsonValue)
+                case "shareProcessNamespace": self.shareProcessNamespace = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 25:
+                switch jsonKey {
+                case "topologySpreadConstraints": self.topologySpreadConstraints = try JSONTree.list(jsonValue, zeroElement: TopologySpreadConstraint())
+                default: break
+                }
+            case 28:
+                switch jsonKey {
+                case "automountServiceAccountToken": self.automountServiceAccountToken = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 29:
+                switch jsonKey {
+                case "terminationGracePeriodSeconds": self.terminationGracePeriodSeconds = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -781,24 +853,64 @@ public struct PodStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "observedGeneration": self.observedGeneration = try JSONTree.value(jsonValue, orZero: 0)
-            case "phase": self.phase = try JSONTree.value(jsonValue, orZero: "")
-            case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: PodCondition())
-            case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
-            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
-            case "nominatedNodeName": self.nominatedNodeName = try JSONTree.value(jsonValue, orZero: "")
-            case "hostIP": self.hostIP = try JSONTree.value(jsonValue, orZero: "")
-            case "hostIPs": self.hostIPs = try JSONTree.list(jsonValue, zeroElement: HostIP())
-            case "podIP": self.podIP = try JSONTree.value(jsonValue, orZero: "")
-            case "podIPs": self.podIPs = try JSONTree.list(jsonValue, zeroElement: PodIP())
-            case "startTime": self.startTime = try JSONTree.optional(jsonValue)
-            case "initContainerStatuses": self.initContainerStatuses = try JSONTree.list(jsonValue, zeroElement: ContainerStatus())
-            case "containerStatuses": self.containerStatuses = try JSONTree.list(jsonValue, zeroElement: ContainerStatus())
-            case "qosClass": self.qosClass = try JSONTree.value(jsonValue, orZero: "")
-            case "ephemeralContainerStatuses": self.ephemeralContainerStatuses = try JSONTree.list(jsonValue, zeroElement: ContainerStatus())
-            case "resize": self.resize = try JSONTree.value(jsonValue, orZero: "")
-            case "resourceClaimStatuses": self.resourceClaimStatuses = try JSONTree.list(jsonValue, zeroElement: PodResourceClaimStatus())
+            switch jsonKey.utf8.count {
+            case 5:
+                switch jsonKey {
+                case "phase": self.phase = try JSONTree.value(jsonValue, orZero: "")
+                case "podIP": self.podIP = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 6:
+                switch jsonKey {
+                case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+                case "hostIP": self.hostIP = try JSONTree.value(jsonValue, orZero: "")
+                case "podIPs": self.podIPs = try JSONTree.list(jsonValue, zeroElement: PodIP())
+                case "resize": self.resize = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 7:
+                switch jsonKey {
+                case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+                case "hostIPs": self.hostIPs = try JSONTree.list(jsonValue, zeroElement: HostIP())
+                default: break
+                }
+            case 8:
+                switch jsonKey {
+                case "qosClass": self.qosClass = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 9:
+                switch jsonKey {
+                case "startTime": self.startTime = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 10:
+                switch jsonKey {
+                case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: PodCondition())
+                default: break
+                }
+            case 17:
+                switch jsonKey {
+                case "nominatedNodeName": self.nominatedNodeName = try JSONTree.value(jsonValue, orZero: "")
+                case "containerStatuses": self.containerStatuses = try JSONTree.list(jsonValue, zeroElement: ContainerStatus())
+                default: break
+                }
+            case 18:
+                switch jsonKey {
+                case "observedGeneration": self.observedGeneration = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 21:
+                switch jsonKey {
+                case "initContainerStatuses": self.initContainerStatuses = try JSONTree.list(jsonValue, zeroElement: ContainerStatus())
+                case "resourceClaimStatuses": self.resourceClaimStatuses = try JSONTree.list(jsonValue, zeroElement: PodResourceClaimStatus())
+                default: break
+                }
+            case 26:
+                switch jsonKey {
+                case "ephemeralContainerStatuses": self.ephemeralContainerStatuses = try JSONTree.list(jsonValue, zeroElement: ContainerStatus())
+                default: break
+                }
             default: break
             }
         }
@@ -925,14 +1037,34 @@ public struct PodCondition: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
-            case "observedGeneration": self.observedGeneration = try JSONTree.value(jsonValue, orZero: 0)
-            case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
-            case "lastProbeTime": self.lastProbeTime = try JSONTree.optional(jsonValue)
-            case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
-            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
-            case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+            switch jsonKey.utf8.count {
+            case 4:
+                switch jsonKey {
+                case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 6:
+                switch jsonKey {
+                case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
+                case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 7:
+                switch jsonKey {
+                case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 13:
+                switch jsonKey {
+                case "lastProbeTime": self.lastProbeTime = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 18:
+                switch jsonKey {
+                case "observedGeneration": self.observedGeneration = try JSONTree.value(jsonValue, orZero: 0)
+                case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -1260,21 +1392,53 @@ public struct ContainerStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
-            case "state": self.state = try JSONTree.value(jsonValue, orZero: ContainerState())
-            case "lastState": self.lastState = try JSONTree.value(jsonValue, orZero: ContainerState())
-            case "ready": self.ready = try JSONTree.value(jsonValue, orZero: false)
-            case "restartCount": self.restartCount = try JSONTree.value(jsonValue, orZero: 0)
-            case "image": self.image = try JSONTree.value(jsonValue, orZero: "")
-            case "imageID": self.imageID = try JSONTree.value(jsonValue, orZero: "")
-            case "containerID": self.containerID = try JSONTree.value(jsonValue, orZero: "")
-            case "started": self.started = try JSONTree.optional(jsonValue)
-            case "allocatedResources": self.allocatedResources = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
-            case "resources": self.resources = try JSONTree.optional(jsonValue)
-            case "volumeMounts": self.volumeMounts = try JSONTree.list(jsonValue, zeroElement: VolumeMountStatus())
-            case "user": self.user = try JSONTree.optional(jsonValue)
-            case "stopSignal": self.stopSignal = try JSONTree.optional(jsonValue)
+            switch jsonKey.utf8.count {
+            case 4:
+                switch jsonKey {
+                case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+                case "user": self.user = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 5:
+                switch jsonKey {
+                case "state": self.state = try JSONTree.value(jsonValue, orZero: ContainerState())
+                case "ready": self.ready = try JSONTree.value(jsonValue, orZero: false)
+                case "image": self.image = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 7:
+                switch jsonKey {
+                case "imageID": self.imageID = try JSONTree.value(jsonValue, orZero: "")
+                case "started": self.started = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 9:
+                switch jsonKey {
+                case "lastState": self.lastState = try JSONTree.value(jsonValue, orZero: ContainerState())
+                case "resources": self.resources = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 10:
+                switch jsonKey {
+                case "stopSignal": self.stopSignal = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 11:
+                switch jsonKey {
+                case "containerID": self.containerID = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 12:
+                switch jsonKey {
+                case "restartCount": self.restartCount = try JSONTree.value(jsonValue, orZero: 0)
+                case "volumeMounts": self.volumeMounts = try JSONTree.list(jsonValue, zeroElement: VolumeMountStatus())
+                default: break
+                }
+            case 18:
+                switch jsonKey {
+                case "allocatedResources": self.allocatedResources = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+                default: break
+                }
             default: break
             }
         }
@@ -1587,14 +1751,38 @@ public struct ContainerStateTerminated: Codable, JSONTreeCodable, Sendable, Equa
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "exitCode": self.exitCode = try JSONTree.value(jsonValue, orZero: 0)
-            case "signal": self.signal = try JSONTree.value(jsonValue, orZero: 0)
-            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
-            case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
-            case "startedAt": self.startedAt = try JSONTree.optional(jsonValue)
-            case "finishedAt": self.finishedAt = try JSONTree.optional(jsonValue)
-            case "containerID": self.containerID = try JSONTree.value(jsonValue, orZero: "")
+            switch jsonKey.utf8.count {
+            case 6:
+                switch jsonKey {
+                case "signal": self.signal = try JSONTree.value(jsonValue, orZero: 0)
+                case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 7:
+                switch jsonKey {
+                case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 8:
+                switch jsonKey {
+                case "exitCode": self.exitCode = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 9:
+                switch jsonKey {
+                case "startedAt": self.startedAt = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 10:
+                switch jsonKey {
+                case "finishedAt": self.finishedAt = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 11:
+                switch jsonKey {
+                case "containerID": self.containerID = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
             default: break
             }
         }
@@ -2039,32 +2227,84 @@ public struct Container: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
-            case "image": self.image = try JSONTree.value(jsonValue, orZero: "")
-            case "command": self.command = try JSONTree.list(jsonValue, zeroElement: "")
-            case "args": self.args = try JSONTree.list(jsonValue, zeroElement: "")
-            case "workingDir": self.workingDir = try JSONTree.value(jsonValue, orZero: "")
-            case "ports": self.ports = try JSONTree.list(jsonValue, zeroElement: ContainerPort())
-            case "envFrom": self.envFrom = try JSONTree.list(jsonValue, zeroElement: EnvFromSource())
-            case "env": self.env = try JSONTree.list(jsonValue, zeroElement: EnvVar())
-            case "resources": self.resources = try JSONTree.value(jsonValue, orZero: ResourceRequirements())
-            case "resizePolicy": self.resizePolicy = try JSONTree.list(jsonValue, zeroElement: ContainerResizePolicy())
-            case "restartPolicy": self.restartPolicy = try JSONTree.optional(jsonValue)
-            case "restartPolicyRules": self.restartPolicyRules = try JSONTree.list(jsonValue, zeroElement: ContainerRestartRule())
-            case "volumeMounts": self.volumeMounts = try JSONTree.list(jsonValue, zeroElement: VolumeMount())
-            case "volumeDevices": self.volumeDevices = try JSONTree.list(jsonValue, zeroElement: VolumeDevice())
-            case "livenessProbe": self.livenessProbe = try JSONTree.optional(jsonValue)
-            case "readinessProbe": self.readinessProbe = try JSONTree.optional(jsonValue)
-            case "startupProbe": self.startupProbe = try JSONTree.optional(jsonValue)
-            case "lifecycle": self.lifecycle = try JSONTree.optional(jsonValue)
-            case "terminationMessagePath": self.terminationMessagePath = try JSONTree.value(jsonValue, orZero: "")
-            case "terminationMessagePolicy": self.terminationMessagePolicy = try JSONTree.value(jsonValue, orZero: "")
-            case "imagePullPolicy": self.imagePullPolicy = try JSONTree.value(jsonValue, orZero: "")
-            case "securityContext": self.securityContext = try JSONTree.optional(jsonValue)
-            case "stdin": self.stdin = try JSONTree.value(jsonValue, orZero: false)
-            case "stdinOnce": self.stdinOnce = try JSONTree.value(jsonValue, orZero: false)
-            case "tty": self.tty = try JSONTree.value(jsonValue, orZero: false)
+            switch jsonKey.utf8.count {
+            case 3:
+                switch jsonKey {
+                case "env": self.env = try JSONTree.list(jsonValue, zeroElement: EnvVar())
+                case "tty": self.tty = try JSONTree.value(jsonValue, orZero: false)
+                default: break
+                }
+            case 4:
+                switch jsonKey {
+                case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+                case "args": self.args = try JSONTree.list(jsonValue, zeroElement: "")
+                default: break
+                }
+            case 5:
+                switch jsonKey {
+                case "image": self.image = try JSONTree.value(jsonValue, orZero: "")
+                case "ports": self.ports = try JSONTree.list(jsonValue, zeroElement: ContainerPort())
+                case "stdin": self.stdin = try JSONTree.value(jsonValue, orZero: false)
+                default: break
+                }
+            case 7:
+                switch jsonKey {
+                case "command": self.command = try JSONTree.list(jsonValue, zeroElement: "")
+                case "envFrom": self.envFrom = try JSONTree.list(jsonValue, zeroElement: EnvFromSource())
+                default: break
+                }
+            case 9:
+                switch jsonKey {
+                case "resources": self.resources = try JSONTree.value(jsonValue, orZero: ResourceRequirements())
+                case "lifecycle": self.lifecycle = try JSONTree.optional(jsonValue)
+                case "stdinOnce": self.stdinOnce = try JSONTree.value(jsonValue, orZero: false)
+                default: break
+                }
+            case 10:
+                switch jsonKey {
+                case "workingDir": self.workingDir = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 12:
+                switch jsonKey {
+                case "resizePolicy": self.resizePolicy = try JSONTree.list(jsonValue, zeroElement: ContainerResizePolicy())
+                case "volumeMounts": self.volumeMounts = try JSONTree.list(jsonValue, zeroElement: VolumeMount())
+                case "startupProbe": self.startupProbe = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 13:
+                switch jsonKey {
+                case "restartPolicy": self.restartPolicy = try JSONTree.optional(jsonValue)
+                case "volumeDevices": self.volumeDevices = try JSONTree.list(jsonValue, zeroElement: VolumeDevice())
+                case "livenessProbe": self.livenessProbe = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 14:
+                switch jsonKey {
+                case "readinessProbe": self.readinessProbe = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 15:
+                switch jsonKey {
+                case "imagePullPolicy": self.imagePullPolicy = try JSONTree.value(jsonValue, orZero: "")
+                case "securityContext": self.securityContext = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 18:
+                switch jsonKey {
+                case "restartPolicyRules": self.restartPolicyRules = try JSONTree.list(jsonValue, zeroElement: ContainerRestartRule())
+                default: break
+                }
+            case 22:
+                switch jsonKey {
+                case "terminationMessagePath": self.terminationMessagePath = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 24:
+                switch jsonKey {
+                case "terminationMessagePolicy": self.terminationMessagePolicy = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
             default: break
             }
         }
@@ -2340,33 +2580,89 @@ public struct EphemeralContainer: Codable, JSONTreeCodable, Sendable, Equatable 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
-            case "image": self.image = try JSONTree.value(jsonValue, orZero: "")
-            case "command": self.command = try JSONTree.list(jsonValue, zeroElement: "")
-            case "args": self.args = try JSONTree.list(jsonValue, zeroElement: "")
-            case "workingDir": self.workingDir = try JSONTree.value(jsonValue, orZero: "")
-            case "ports": self.ports = try JSONTree.list(jsonValue, zeroElement: ContainerPort())
-            case "envFrom": self.envFrom = try JSONTree.list(jsonValue, zeroElement: EnvFromSource())
-            case "env": self.env = try JSONTree.list(jsonValue, zeroElement: EnvVar())
-            case "resources": self.resources = try JSONTree.value(jsonValue, orZero: ResourceRequirements())
-            case "resizePolicy": self.resizePolicy = try JSONTree.list(jsonValue, zeroElement: ContainerResizePolicy())
-            case "restartPolicy": self.restartPolicy = try JSONTree.optional(jsonValue)
-            case "restartPolicyRules": self.restartPolicyRules = try JSONTree.list(jsonValue, zeroElement: ContainerRestartRule())
-            case "volumeMounts": self.volumeMounts = try JSONTree.list(jsonValue, zeroElement: VolumeMount())
-            case "volumeDevices": self.volumeDevices = try JSONTree.list(jsonValue, zeroElement: VolumeDevice())
-            case "livenessProbe": self.livenessProbe = try JSONTree.optional(jsonValue)
-            case "readinessProbe": self.readinessProbe = try JSONTree.optional(jsonValue)
-            case "startupProbe": self.startupProbe = try JSONTree.optional(jsonValue)
-            case "lifecycle": self.lifecycle = try JSONTree.optional(jsonValue)
-            case "terminationMessagePath": self.terminationMessagePath = try JSONTree.value(jsonValue, orZero: "")
-            case "terminationMessagePolicy": self.terminationMessagePolicy = try JSONTree.value(jsonValue, orZero: "")
-            case "imagePullPolicy": self.imagePullPolicy = try JSONTree.value(jsonValue, orZero: "")
-            case "securityContext": self.securityContext = try JSONTree.optional(jsonValue)
-            case "stdin": self.stdin = try JSONTree.value(jsonValue, orZero: false)
-            case "stdinOnce": self.stdinOnce = try JSONTree.value(jsonValue, orZero: false)
-            case "tty": self.tty = try JSONTree.value(jsonValue, orZero: false)
-            case "targetContainerName": self.targetContainerName = try JSONTree.value(jsonValue, orZero: "")
+            switch jsonKey.utf8.count {
+            case 3:
+                switch jsonKey {
+                case "env": self.env = try JSONTree.list(jsonValue, zeroElement: EnvVar())
+                case "tty": self.tty = try JSONTree.value(jsonValue, orZero: false)
+                default: break
+                }
+            case 4:
+                switch jsonKey {
+                case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+                case "args": self.args = try JSONTree.list(jsonValue, zeroElement: "")
+                default: break
+                }
+            case 5:
+                switch jsonKey {
+                case "image": self.image = try JSONTree.value(jsonValue, orZero: "")
+                case "ports": self.ports = try JSONTree.list(jsonValue, zeroElement: ContainerPort())
+                case "stdin": self.stdin = try JSONTree.value(jsonValue, orZero: false)
+                default: break
+                }
+            case 7:
+                switch jsonKey {
+                case "command": self.command = try JSONTree.list(jsonValue, zeroElement: "")
+                case "envFrom": self.envFrom = try JSONTree.list(jsonValue, zeroElement: EnvFromSource())
+                default: break
+                }
+            case 9:
+                switch jsonKey {
+                case "resources": self.resources = try JSONTree.value(jsonValue, orZero: ResourceRequirements())
+                case "lifecycle": self.lifecycle = try JSONTree.optional(jsonValue)
+                case "stdinOnce": self.stdinOnce = try JSONTree.value(jsonValue, orZero: false)
+                default: break
+                }
+            case 10:
+                switch jsonKey {
+                case "workingDir": self.workingDir = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 12:
+                switch jsonKey {
+                case "resizePolicy": self.resizePolicy = try JSONTree.list(jsonValue, zeroElement: ContainerResizePolicy())
+                case "volumeMounts": self.volumeMounts = try JSONTree.list(jsonValue, zeroElement: VolumeMount())
+                case "startupProbe": self.startupProbe = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 13:
+                switch jsonKey {
+                case "restartPolicy": self.restartPolicy = try JSONTree.optional(jsonValue)
+                case "volumeDevices": self.volumeDevices = try JSONTree.list(jsonValue, zeroElement: VolumeDevice())
+                case "livenessProbe": self.livenessProbe = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 14:
+                switch jsonKey {
+                case "readinessProbe": self.readinessProbe = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 15:
+                switch jsonKey {
+                case "imagePullPolicy": self.imagePullPolicy = try JSONTree.value(jsonValue, orZero: "")
+                case "securityContext": self.securityContext = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 18:
+                switch jsonKey {
+                case "restartPolicyRules": self.restartPolicyRules = try JSONTree.list(jsonValue, zeroElement: ContainerRestartRule())
+                default: break
+                }
+            case 19:
+                switch jsonKey {
+                case "targetContainerName": self.targetContainerName = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 22:
+                switch jsonKey {
+                case "terminationMessagePath": self.terminationMessagePath = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 24:
+                switch jsonKey {
+                case "terminationMessagePolicy": self.terminationMessagePolicy = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
             default: break
             }
         }
@@ -2497,12 +2793,28 @@ public struct ContainerPort: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
-            case "hostPort": self.hostPort = try JSONTree.value(jsonValue, orZero: 0)
-            case "containerPort": self.containerPort = try JSONTree.value(jsonValue, orZero: 0)
-            case "protocol": self.`protocol` = try JSONTree.value(jsonValue, orZero: "")
-            case "hostIP": self.hostIP = try JSONTree.value(jsonValue, orZero: "")
+            switch jsonKey.utf8.count {
+            case 4:
+                switch jsonKey {
+                case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 6:
+                switch jsonKey {
+                case "hostIP": self.hostIP = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 8:
+                switch jsonKey {
+                case "hostPort": self.hostPort = try JSONTree.value(jsonValue, orZero: 0)
+                case "protocol": self.`protocol` = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 13:
+                switch jsonKey {
+                case "containerPort": self.containerPort = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
             default: break
             }
         }
@@ -2665,12 +2977,32 @@ public struct EnvVarSource: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "fieldRef": self.fieldRef = try JSONTree.optional(jsonValue)
-            case "resourceFieldRef": self.resourceFieldRef = try JSONTree.optional(jsonValue)
-            case "configMapKeyRef": self.configMapKeyRef = try JSONTree.optional(jsonValue)
-            case "secretKeyRef": self.secretKeyRef = try JSONTree.optional(jsonValue)
-            case "fileKeyRef": self.fileKeyRef = try JSONTree.optional(jsonValue)
+            switch jsonKey.utf8.count {
+            case 8:
+                switch jsonKey {
+                case "fieldRef": self.fieldRef = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 10:
+                switch jsonKey {
+                case "fileKeyRef": self.fileKeyRef = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 12:
+                switch jsonKey {
+                case "secretKeyRef": self.secretKeyRef = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 15:
+                switch jsonKey {
+                case "configMapKeyRef": self.configMapKeyRef = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 16:
+                switch jsonKey {
+                case "resourceFieldRef": self.resourceFieldRef = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -3680,14 +4012,42 @@ public struct VolumeMount: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
-            case "readOnly": self.readOnly = try JSONTree.value(jsonValue, orZero: false)
-            case "recursiveReadOnly": self.recursiveReadOnly = try JSONTree.optional(jsonValue)
-            case "mountPath": self.mountPath = try JSONTree.value(jsonValue, orZero: "")
-            case "subPath": self.subPath = try JSONTree.value(jsonValue, orZero: "")
-            case "mountPropagation": self.mountPropagation = try JSONTree.optional(jsonValue)
-            case "subPathExpr": self.subPathExpr = try JSONTree.value(jsonValue, orZero: "")
+            switch jsonKey.utf8.count {
+            case 4:
+                switch jsonKey {
+                case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 7:
+                switch jsonKey {
+                case "subPath": self.subPath = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 8:
+                switch jsonKey {
+                case "readOnly": self.readOnly = try JSONTree.value(jsonValue, orZero: false)
+                default: break
+                }
+            case 9:
+                switch jsonKey {
+                case "mountPath": self.mountPath = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 11:
+                switch jsonKey {
+                case "subPathExpr": self.subPathExpr = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 16:
+                switch jsonKey {
+                case "mountPropagation": self.mountPropagation = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 17:
+                switch jsonKey {
+                case "recursiveReadOnly": self.recursiveReadOnly = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -3879,17 +4239,49 @@ public struct Probe: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "exec": self.exec = try JSONTree.optional(jsonValue)
-            case "httpGet": self.httpGet = try JSONTree.optional(jsonValue)
-            case "tcpSocket": self.tcpSocket = try JSONTree.optional(jsonValue)
-            case "grpc": self.grpc = try JSONTree.optional(jsonValue)
-            case "initialDelaySeconds": self.initialDelaySeconds = try JSONTree.value(jsonValue, orZero: 0)
-            case "timeoutSeconds": self.timeoutSeconds = try JSONTree.value(jsonValue, orZero: 0)
-            case "periodSeconds": self.periodSeconds = try JSONTree.value(jsonValue, orZero: 0)
-            case "successThreshold": self.successThreshold = try JSONTree.value(jsonValue, orZero: 0)
-            case "failureThreshold": self.failureThreshold = try JSONTree.value(jsonValue, orZero: 0)
-            case "terminationGracePeriodSeconds": self.terminationGracePeriodSeconds = try JSONTree.optional(jsonValue)
+            switch jsonKey.utf8.count {
+            case 4:
+                switch jsonKey {
+                case "exec": self.exec = try JSONTree.optional(jsonValue)
+                case "grpc": self.grpc = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 7:
+                switch jsonKey {
+                case "httpGet": self.httpGet = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 9:
+                switch jsonKey {
+                case "tcpSocket": self.tcpSocket = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 13:
+                switch jsonKey {
+                case "periodSeconds": self.periodSeconds = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 14:
+                switch jsonKey {
+                case "timeoutSeconds": self.timeoutSeconds = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 16:
+                switch jsonKey {
+                case "successThreshold": self.successThreshold = try JSONTree.value(jsonValue, orZero: 0)
+                case "failureThreshold": self.failureThreshold = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 19:
+                switch jsonKey {
+                case "initialDelaySeconds": self.initialDelaySeconds = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 29:
+                switch jsonKey {
+                case "terminationGracePeriodSeconds": self.terminationGracePeriodSeconds = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -4042,12 +4434,24 @@ public struct HTTPGetAction: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "path": self.path = try JSONTree.value(jsonValue, orZero: "")
-            case "port": self.port = try JSONTree.value(jsonValue, orZero: IntOrString.int(0))
-            case "host": self.host = try JSONTree.value(jsonValue, orZero: "")
-            case "scheme": self.scheme = try JSONTree.value(jsonValue, orZero: "")
-            case "httpHeaders": self.httpHeaders = try JSONTree.list(jsonValue, zeroElement: HTTPHeader())
+            switch jsonKey.utf8.count {
+            case 4:
+                switch jsonKey {
+                case "path": self.path = try JSONTree.value(jsonValue, orZero: "")
+                case "port": self.port = try JSONTree.value(jsonValue, orZero: IntOrString.int(0))
+                case "host": self.host = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 6:
+                switch jsonKey {
+                case "scheme": self.scheme = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 11:
+                switch jsonKey {
+                case "httpHeaders": self.httpHeaders = try JSONTree.list(jsonValue, zeroElement: HTTPHeader())
+                default: break
+                }
             default: break
             }
         }
@@ -4589,19 +4993,47 @@ public struct SecurityContext: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "capabilities": self.capabilities = try JSONTree.optional(jsonValue)
-            case "privileged": self.privileged = try JSONTree.optional(jsonValue)
-            case "seLinuxOptions": self.seLinuxOptions = try JSONTree.optional(jsonValue)
-            case "windowsOptions": self.windowsOptions = try JSONTree.optional(jsonValue)
-            case "runAsUser": self.runAsUser = try JSONTree.optional(jsonValue)
-            case "runAsGroup": self.runAsGroup = try JSONTree.optional(jsonValue)
-            case "runAsNonRoot": self.runAsNonRoot = try JSONTree.optional(jsonValue)
-            case "readOnlyRootFilesystem": self.readOnlyRootFilesystem = try JSONTree.optional(jsonValue)
-            case "allowPrivilegeEscalation": self.allowPrivilegeEscalation = try JSONTree.optional(jsonValue)
-            case "procMount": self.procMount = try JSONTree.optional(jsonValue)
-            case "seccompProfile": self.seccompProfile = try JSONTree.optional(jsonValue)
-            case "appArmorProfile": self.appArmorProfile = try JSONTree.optional(jsonValue)
+            switch jsonKey.utf8.count {
+            case 9:
+                switch jsonKey {
+                case "runAsUser": self.runAsUser = try JSONTree.optional(jsonValue)
+                case "procMount": self.procMount = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 10:
+                switch jsonKey {
+                case "privileged": self.privileged = try JSONTree.optional(jsonValue)
+                case "runAsGroup": self.runAsGroup = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 12:
+                switch jsonKey {
+                case "capabilities": self.capabilities = try JSONTree.optional(jsonValue)
+                case "runAsNonRoot": self.runAsNonRoot = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 14:
+                switch jsonKey {
+                case "seLinuxOptions": self.seLinuxOptions = try JSONTree.optional(jsonValue)
+                case "windowsOptions": self.windowsOptions = try JSONTree.optional(jsonValue)
+                case "seccompProfile": self.seccompProfile = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 15:
+                switch jsonKey {
+                case "appArmorProfile": self.appArmorProfile = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 22:
+                switch jsonKey {
+                case "readOnlyRootFilesystem": self.readOnlyRootFilesystem = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 24:
+                switch jsonKey {
+                case "allowPrivilegeEscalation": self.allowPrivilegeEscalation = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -4760,20 +5192,56 @@ public struct PodSecurityContext: Codable, JSONTreeCodable, Sendable, Equatable 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "seLinuxOptions": self.seLinuxOptions = try JSONTree.optional(jsonValue)
-            case "windowsOptions": self.windowsOptions = try JSONTree.optional(jsonValue)
-            case "runAsUser": self.runAsUser = try JSONTree.optional(jsonValue)
-            case "runAsGroup": self.runAsGroup = try JSONTree.optional(jsonValue)
-            case "runAsNonRoot": self.runAsNonRoot = try JSONTree.optional(jsonValue)
-            case "supplementalGroups": self.supplementalGroups = try JSONTree.list(jsonValue, zeroElement: 0)
-            case "supplementalGroupsPolicy": self.supplementalGroupsPolicy = try JSONTree.optional(jsonValue)
-            case "fsGroup": self.fsGroup = try JSONTree.optional(jsonValue)
-            case "sysctls": self.sysctls = try JSONTree.list(jsonValue, zeroElement: Sysctl())
-            case "fsGroupChangePolicy": self.fsGroupChangePolicy = try JSONTree.optional(jsonValue)
-            case "seccompProfile": self.seccompProfile = try JSONTree.optional(jsonValue)
-            case "appArmorProfile": self.appArmorProfile = try JSONTree.optional(jsonValue)
-            case "seLinuxChangePolicy": self.seLinuxChangePolicy = try JSONTree.optional(jsonValue)
+            switch jsonKey.utf8.count {
+            case 7:
+                switch jsonKey {
+                case "fsGroup": self.fsGroup = try JSONTree.optional(jsonValue)
+                case "sysctls": self.sysctls = try JSONTree.list(jsonValue, zeroElement: Sysctl())
+                default: break
+                }
+            case 9:
+                switch jsonKey {
+                case "runAsUser": self.runAsUser = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 10:
+                switch jsonKey {
+                case "runAsGroup": self.runAsGroup = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 12:
+                switch jsonKey {
+                case "runAsNonRoot": self.runAsNonRoot = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 14:
+                switch jsonKey {
+                case "seLinuxOptions": self.seLinuxOptions = try JSONTree.optional(jsonValue)
+                case "windowsOptions": self.windowsOptions = try JSONTree.optional(jsonValue)
+                case "seccompProfile": self.seccompProfile = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 15:
+                switch jsonKey {
+                case "appArmorProfile": self.appArmorProfile = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 18:
+                switch jsonKey {
+                case "supplementalGroups": self.supplementalGroups = try JSONTree.list(jsonValue, zeroElement: 0)
+                default: break
+                }
+            case 19:
+                switch jsonKey {
+                case "fsGroupChangePolicy": self.fsGroupChangePolicy = try JSONTree.optional(jsonValue)
+                case "seLinuxChangePolicy": self.seLinuxChangePolicy = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 24:
+                switch jsonKey {
+                case "supplementalGroupsPolicy": self.supplementalGroupsPolicy = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -5334,18 +5802,50 @@ public struct Volume: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
-            case "hostPath": self.hostPath = try JSONTree.optional(jsonValue)
-            case "emptyDir": self.emptyDir = try JSONTree.optional(jsonValue)
-            case "secret": self.secret = try JSONTree.optional(jsonValue)
-            case "nfs": self.nfs = try JSONTree.optional(jsonValue)
-            case "persistentVolumeClaim": self.persistentVolumeClaim = try JSONTree.optional(jsonValue)
-            case "downwardAPI": self.downwardAPI = try JSONTree.optional(jsonValue)
-            case "configMap": self.configMap = try JSONTree.optional(jsonValue)
-            case "projected": self.projected = try JSONTree.optional(jsonValue)
-            case "csi": self.csi = try JSONTree.optional(jsonValue)
-            case "image": self.image = try JSONTree.optional(jsonValue)
+            switch jsonKey.utf8.count {
+            case 3:
+                switch jsonKey {
+                case "nfs": self.nfs = try JSONTree.optional(jsonValue)
+                case "csi": self.csi = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 4:
+                switch jsonKey {
+                case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 5:
+                switch jsonKey {
+                case "image": self.image = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 6:
+                switch jsonKey {
+                case "secret": self.secret = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 8:
+                switch jsonKey {
+                case "hostPath": self.hostPath = try JSONTree.optional(jsonValue)
+                case "emptyDir": self.emptyDir = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 9:
+                switch jsonKey {
+                case "configMap": self.configMap = try JSONTree.optional(jsonValue)
+                case "projected": self.projected = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 11:
+                switch jsonKey {
+                case "downwardAPI": self.downwardAPI = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 21:
+                switch jsonKey {
+                case "persistentVolumeClaim": self.persistentVolumeClaim = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -5870,12 +6370,32 @@ public struct VolumeProjection: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "secret": self.secret = try JSONTree.optional(jsonValue)
-            case "downwardAPI": self.downwardAPI = try JSONTree.optional(jsonValue)
-            case "configMap": self.configMap = try JSONTree.optional(jsonValue)
-            case "serviceAccountToken": self.serviceAccountToken = try JSONTree.optional(jsonValue)
-            case "clusterTrustBundle": self.clusterTrustBundle = try JSONTree.optional(jsonValue)
+            switch jsonKey.utf8.count {
+            case 6:
+                switch jsonKey {
+                case "secret": self.secret = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 9:
+                switch jsonKey {
+                case "configMap": self.configMap = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 11:
+                switch jsonKey {
+                case "downwardAPI": self.downwardAPI = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 18:
+                switch jsonKey {
+                case "clusterTrustBundle": self.clusterTrustBundle = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 19:
+                switch jsonKey {
+                case "serviceAccountToken": self.serviceAccountToken = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -6240,12 +6760,28 @@ public struct ClusterTrustBundleProjection: Codable, JSONTreeCodable, Sendable, 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "name": self.name = try JSONTree.optional(jsonValue)
-            case "signerName": self.signerName = try JSONTree.optional(jsonValue)
-            case "labelSelector": self.labelSelector = try JSONTree.optional(jsonValue)
-            case "optional": self.optional = try JSONTree.optional(jsonValue)
-            case "path": self.path = try JSONTree.value(jsonValue, orZero: "")
+            switch jsonKey.utf8.count {
+            case 4:
+                switch jsonKey {
+                case "name": self.name = try JSONTree.optional(jsonValue)
+                case "path": self.path = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 8:
+                switch jsonKey {
+                case "optional": self.optional = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 10:
+                switch jsonKey {
+                case "signerName": self.signerName = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 13:
+                switch jsonKey {
+                case "labelSelector": self.labelSelector = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -6556,12 +7092,28 @@ public struct CSIVolumeSource: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "driver": self.driver = try JSONTree.value(jsonValue, orZero: "")
-            case "readOnly": self.readOnly = try JSONTree.optional(jsonValue)
-            case "fsType": self.fsType = try JSONTree.optional(jsonValue)
-            case "volumeAttributes": self.volumeAttributes = try JSONTree.map(jsonValue, zeroElement: "")
-            case "nodePublishSecretRef": self.nodePublishSecretRef = try JSONTree.optional(jsonValue)
+            switch jsonKey.utf8.count {
+            case 6:
+                switch jsonKey {
+                case "driver": self.driver = try JSONTree.value(jsonValue, orZero: "")
+                case "fsType": self.fsType = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 8:
+                switch jsonKey {
+                case "readOnly": self.readOnly = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 16:
+                switch jsonKey {
+                case "volumeAttributes": self.volumeAttributes = try JSONTree.map(jsonValue, zeroElement: "")
+                default: break
+                }
+            case 20:
+                switch jsonKey {
+                case "nodePublishSecretRef": self.nodePublishSecretRef = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -7319,13 +7871,33 @@ public struct PodAffinityTerm: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "labelSelector": self.labelSelector = try JSONTree.optional(jsonValue)
-            case "namespaces": self.namespaces = try JSONTree.list(jsonValue, zeroElement: "")
-            case "topologyKey": self.topologyKey = try JSONTree.value(jsonValue, orZero: "")
-            case "namespaceSelector": self.namespaceSelector = try JSONTree.optional(jsonValue)
-            case "matchLabelKeys": self.matchLabelKeys = try JSONTree.list(jsonValue, zeroElement: "")
-            case "mismatchLabelKeys": self.mismatchLabelKeys = try JSONTree.list(jsonValue, zeroElement: "")
+            switch jsonKey.utf8.count {
+            case 10:
+                switch jsonKey {
+                case "namespaces": self.namespaces = try JSONTree.list(jsonValue, zeroElement: "")
+                default: break
+                }
+            case 11:
+                switch jsonKey {
+                case "topologyKey": self.topologyKey = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 13:
+                switch jsonKey {
+                case "labelSelector": self.labelSelector = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 14:
+                switch jsonKey {
+                case "matchLabelKeys": self.matchLabelKeys = try JSONTree.list(jsonValue, zeroElement: "")
+                default: break
+                }
+            case 17:
+                switch jsonKey {
+                case "namespaceSelector": self.namespaceSelector = try JSONTree.optional(jsonValue)
+                case "mismatchLabelKeys": self.mismatchLabelKeys = try JSONTree.list(jsonValue, zeroElement: "")
+                default: break
+                }
             default: break
             }
         }
@@ -7480,12 +8052,32 @@ public struct Toleration: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "key": self.key = try JSONTree.value(jsonValue, orZero: "")
-            case "operator": self.`operator` = try JSONTree.value(jsonValue, orZero: "")
-            case "value": self.value = try JSONTree.value(jsonValue, orZero: "")
-            case "effect": self.effect = try JSONTree.value(jsonValue, orZero: "")
-            case "tolerationSeconds": self.tolerationSeconds = try JSONTree.optional(jsonValue)
+            switch jsonKey.utf8.count {
+            case 3:
+                switch jsonKey {
+                case "key": self.key = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 5:
+                switch jsonKey {
+                case "value": self.value = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 6:
+                switch jsonKey {
+                case "effect": self.effect = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 8:
+                switch jsonKey {
+                case "operator": self.`operator` = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 17:
+                switch jsonKey {
+                case "tolerationSeconds": self.tolerationSeconds = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -7595,15 +8187,47 @@ public struct TopologySpreadConstraint: Codable, JSONTreeCodable, Sendable, Equa
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "maxSkew": self.maxSkew = try JSONTree.value(jsonValue, orZero: 0)
-            case "topologyKey": self.topologyKey = try JSONTree.value(jsonValue, orZero: "")
-            case "whenUnsatisfiable": self.whenUnsatisfiable = try JSONTree.value(jsonValue, orZero: "")
-            case "labelSelector": self.labelSelector = try JSONTree.optional(jsonValue)
-            case "minDomains": self.minDomains = try JSONTree.optional(jsonValue)
-            case "nodeAffinityPolicy": self.nodeAffinityPolicy = try JSONTree.optional(jsonValue)
-            case "nodeTaintsPolicy": self.nodeTaintsPolicy = try JSONTree.optional(jsonValue)
-            case "matchLabelKeys": self.matchLabelKeys = try JSONTree.list(jsonValue, zeroElement: "")
+            switch jsonKey.utf8.count {
+            case 7:
+                switch jsonKey {
+                case "maxSkew": self.maxSkew = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 10:
+                switch jsonKey {
+                case "minDomains": self.minDomains = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 11:
+                switch jsonKey {
+                case "topologyKey": self.topologyKey = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 13:
+                switch jsonKey {
+                case "labelSelector": self.labelSelector = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 14:
+                switch jsonKey {
+                case "matchLabelKeys": self.matchLabelKeys = try JSONTree.list(jsonValue, zeroElement: "")
+                default: break
+                }
+            case 16:
+                switch jsonKey {
+                case "nodeTaintsPolicy": self.nodeTaintsPolicy = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 17:
+                switch jsonKey {
+                case "whenUnsatisfiable": self.whenUnsatisfiable = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 18:
+                switch jsonKey {
+                case "nodeAffinityPolicy": self.nodeAffinityPolicy = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -8504,13 +9128,37 @@ public struct ReplicationControllerStatus: Codable, JSONTreeCodable, Sendable, E
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "replicas": self.replicas = try JSONTree.value(jsonValue, orZero: 0)
-            case "fullyLabeledReplicas": self.fullyLabeledReplicas = try JSONTree.value(jsonValue, orZero: 0)
-            case "readyReplicas": self.readyReplicas = try JSONTree.value(jsonValue, orZero: 0)
-            case "availableReplicas": self.availableReplicas = try JSONTree.value(jsonValue, orZero: 0)
-            case "observedGeneration": self.observedGeneration = try JSONTree.value(jsonValue, orZero: 0)
-            case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: ReplicationControllerCondition())
+            switch jsonKey.utf8.count {
+            case 8:
+                switch jsonKey {
+                case "replicas": self.replicas = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 10:
+                switch jsonKey {
+                case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: ReplicationControllerCondition())
+                default: break
+                }
+            case 13:
+                switch jsonKey {
+                case "readyReplicas": self.readyReplicas = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 17:
+                switch jsonKey {
+                case "availableReplicas": self.availableReplicas = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 18:
+                switch jsonKey {
+                case "observedGeneration": self.observedGeneration = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 20:
+                switch jsonKey {
+                case "fullyLabeledReplicas": self.fullyLabeledReplicas = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
             default: break
             }
         }
@@ -8601,12 +9249,28 @@ public struct ReplicationControllerCondition: Codable, JSONTreeCodable, Sendable
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
-            case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
-            case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
-            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
-            case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+            switch jsonKey.utf8.count {
+            case 4:
+                switch jsonKey {
+                case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 6:
+                switch jsonKey {
+                case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
+                case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 7:
+                switch jsonKey {
+                case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 18:
+                switch jsonKey {
+                case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -8773,14 +9437,34 @@ public struct ObjectReference: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "kind": self.kind = try JSONTree.value(jsonValue, orZero: "")
-            case "namespace": self.namespace = try JSONTree.value(jsonValue, orZero: "")
-            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
-            case "uid": self.uid = try JSONTree.value(jsonValue, orZero: "")
-            case "apiVersion": self.apiVersion = try JSONTree.value(jsonValue, orZero: "")
-            case "resourceVersion": self.resourceVersion = try JSONTree.value(jsonValue, orZero: "")
-            case "fieldPath": self.fieldPath = try JSONTree.value(jsonValue, orZero: "")
+            switch jsonKey.utf8.count {
+            case 3:
+                switch jsonKey {
+                case "uid": self.uid = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 4:
+                switch jsonKey {
+                case "kind": self.kind = try JSONTree.value(jsonValue, orZero: "")
+                case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 9:
+                switch jsonKey {
+                case "namespace": self.namespace = try JSONTree.value(jsonValue, orZero: "")
+                case "fieldPath": self.fieldPath = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 10:
+                switch jsonKey {
+                case "apiVersion": self.apiVersion = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 15:
+                switch jsonKey {
+                case "resourceVersion": self.resourceVersion = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
             default: break
             }
         }

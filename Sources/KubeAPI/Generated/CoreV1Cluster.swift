@@ -250,27 +250,83 @@ public struct ServiceSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "ports": self.ports = try JSONTree.list(jsonValue, zeroElement: ServicePort())
-            case "selector": self.selector = try JSONTree.map(jsonValue, zeroElement: "")
-            case "clusterIP": self.clusterIP = try JSONTree.value(jsonValue, orZero: "")
-            case "clusterIPs": self.clusterIPs = try JSONTree.list(jsonValue, zeroElement: "")
-            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
-            case "externalIPs": self.externalIPs = try JSONTree.list(jsonValue, zeroElement: "")
-            case "sessionAffinity": self.sessionAffinity = try JSONTree.value(jsonValue, orZero: "")
-            case "loadBalancerIP": self.loadBalancerIP = try JSONTree.value(jsonValue, orZero: "")
-            case "loadBalancerSourceRanges": self.loadBalancerSourceRanges = try JSONTree.list(jsonValue, zeroElement: "")
-            case "externalName": self.externalName = try JSONTree.value(jsonValue, orZero: "")
-            case "externalTrafficPolicy": self.externalTrafficPolicy = try JSONTree.value(jsonValue, orZero: "")
-            case "healthCheckNodePort": self.healthCheckNodePort = try JSONTree.value(jsonValue, orZero: 0)
-            case "publishNotReadyAddresses": self.publishNotReadyAddresses = try JSONTree.value(jsonValue, orZero: false)
-            case "sessionAffinityConfig": self.sessionAffinityConfig = try JSONTree.optional(jsonValue)
-            case "ipFamilies": self.ipFamilies = try JSONTree.list(jsonValue, zeroElement: "")
-            case "ipFamilyPolicy": self.ipFamilyPolicy = try JSONTree.optional(jsonValue)
-            case "allocateLoadBalancerNodePorts": self.allocateLoadBalancerNodePorts = try JSONTree.optional(jsonValue)
-            case "loadBalancerClass": self.loadBalancerClass = try JSONTree.optional(jsonValue)
-            case "internalTrafficPolicy": self.internalTrafficPolicy = try JSONTree.optional(jsonValue)
-            case "trafficDistribution": self.trafficDistribution = try JSONTree.optional(jsonValue)
+            switch jsonKey.utf8.count {
+            case 4:
+                switch jsonKey {
+                case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 5:
+                switch jsonKey {
+                case "ports": self.ports = try JSONTree.list(jsonValue, zeroElement: ServicePort())
+                default: break
+                }
+            case 8:
+                switch jsonKey {
+                case "selector": self.selector = try JSONTree.map(jsonValue, zeroElement: "")
+                default: break
+                }
+            case 9:
+                switch jsonKey {
+                case "clusterIP": self.clusterIP = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 10:
+                switch jsonKey {
+                case "clusterIPs": self.clusterIPs = try JSONTree.list(jsonValue, zeroElement: "")
+                case "ipFamilies": self.ipFamilies = try JSONTree.list(jsonValue, zeroElement: "")
+                default: break
+                }
+            case 11:
+                switch jsonKey {
+                case "externalIPs": self.externalIPs = try JSONTree.list(jsonValue, zeroElement: "")
+                default: break
+                }
+            case 12:
+                switch jsonKey {
+                case "externalName": self.externalName = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 14:
+                switch jsonKey {
+                case "loadBalancerIP": self.loadBalancerIP = try JSONTree.value(jsonValue, orZero: "")
+                case "ipFamilyPolicy": self.ipFamilyPolicy = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 15:
+                switch jsonKey {
+                case "sessionAffinity": self.sessionAffinity = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 17:
+                switch jsonKey {
+                case "loadBalancerClass": self.loadBalancerClass = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 19:
+                switch jsonKey {
+                case "healthCheckNodePort": self.healthCheckNodePort = try JSONTree.value(jsonValue, orZero: 0)
+                case "trafficDistribution": self.trafficDistribution = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 21:
+                switch jsonKey {
+                case "externalTrafficPolicy": self.externalTrafficPolicy = try JSONTree.value(jsonValue, orZero: "")
+                case "sessionAffinityConfig": self.sessionAffinityConfig = try JSONTree.optional(jsonValue)
+                case "internalTrafficPolicy": self.internalTrafficPolicy = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 24:
+                switch jsonKey {
+                case "loadBalancerSourceRanges": self.loadBalancerSourceRanges = try JSONTree.list(jsonValue, zeroElement: "")
+                case "publishNotReadyAddresses": self.publishNotReadyAddresses = try JSONTree.value(jsonValue, orZero: false)
+                default: break
+                }
+            case 29:
+                switch jsonKey {
+                case "allocateLoadBalancerNodePorts": self.allocateLoadBalancerNodePorts = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -396,13 +452,29 @@ public struct ServicePort: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
-            case "protocol": self.`protocol` = try JSONTree.value(jsonValue, orZero: "")
-            case "appProtocol": self.appProtocol = try JSONTree.optional(jsonValue)
-            case "port": self.port = try JSONTree.value(jsonValue, orZero: 0)
-            case "targetPort": self.targetPort = try JSONTree.value(jsonValue, orZero: IntOrString.int(0))
-            case "nodePort": self.nodePort = try JSONTree.value(jsonValue, orZero: 0)
+            switch jsonKey.utf8.count {
+            case 4:
+                switch jsonKey {
+                case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+                case "port": self.port = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 8:
+                switch jsonKey {
+                case "protocol": self.`protocol` = try JSONTree.value(jsonValue, orZero: "")
+                case "nodePort": self.nodePort = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 10:
+                switch jsonKey {
+                case "targetPort": self.targetPort = try JSONTree.value(jsonValue, orZero: IntOrString.int(0))
+                default: break
+                }
+            case 11:
+                switch jsonKey {
+                case "appProtocol": self.appProtocol = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -1193,12 +1265,28 @@ public struct Secret: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
-            case "immutable": self.immutable = try JSONTree.optional(jsonValue)
-            case "data": self.data = try JSONTree.bytesMap(jsonValue)
-            case "stringData": self.stringData = try JSONTree.map(jsonValue, zeroElement: "")
-            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+            switch jsonKey.utf8.count {
+            case 4:
+                switch jsonKey {
+                case "data": self.data = try JSONTree.bytesMap(jsonValue)
+                case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 8:
+                switch jsonKey {
+                case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+                default: break
+                }
+            case 9:
+                switch jsonKey {
+                case "immutable": self.immutable = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 10:
+                switch jsonKey {
+                case "stringData": self.stringData = try JSONTree.map(jsonValue, zeroElement: "")
+                default: break
+                }
             default: break
             }
         }
@@ -1498,12 +1586,28 @@ public struct NamespaceCondition: Codable, JSONTreeCodable, Sendable, Equatable 
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
-            case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
-            case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
-            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
-            case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+            switch jsonKey.utf8.count {
+            case 4:
+                switch jsonKey {
+                case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 6:
+                switch jsonKey {
+                case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
+                case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 7:
+                switch jsonKey {
+                case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 18:
+                switch jsonKey {
+                case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -1692,14 +1796,38 @@ public struct NodeSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "podCIDR": self.podCIDR = try JSONTree.value(jsonValue, orZero: "")
-            case "podCIDRs": self.podCIDRs = try JSONTree.list(jsonValue, zeroElement: "")
-            case "providerID": self.providerID = try JSONTree.value(jsonValue, orZero: "")
-            case "unschedulable": self.unschedulable = try JSONTree.value(jsonValue, orZero: false)
-            case "taints": self.taints = try JSONTree.list(jsonValue, zeroElement: Taint())
-            case "configSource": self.configSource = try JSONTree.optional(jsonValue)
-            case "externalID": self.externalID = try JSONTree.value(jsonValue, orZero: "")
+            switch jsonKey.utf8.count {
+            case 6:
+                switch jsonKey {
+                case "taints": self.taints = try JSONTree.list(jsonValue, zeroElement: Taint())
+                default: break
+                }
+            case 7:
+                switch jsonKey {
+                case "podCIDR": self.podCIDR = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 8:
+                switch jsonKey {
+                case "podCIDRs": self.podCIDRs = try JSONTree.list(jsonValue, zeroElement: "")
+                default: break
+                }
+            case 10:
+                switch jsonKey {
+                case "providerID": self.providerID = try JSONTree.value(jsonValue, orZero: "")
+                case "externalID": self.externalID = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 12:
+                switch jsonKey {
+                case "configSource": self.configSource = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 13:
+                switch jsonKey {
+                case "unschedulable": self.unschedulable = try JSONTree.value(jsonValue, orZero: false)
+                default: break
+                }
             default: break
             }
         }
@@ -1930,12 +2058,32 @@ public struct ConfigMapNodeConfigSource: Codable, JSONTreeCodable, Sendable, Equ
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "namespace": self.namespace = try JSONTree.value(jsonValue, orZero: "")
-            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
-            case "uid": self.uid = try JSONTree.value(jsonValue, orZero: "")
-            case "resourceVersion": self.resourceVersion = try JSONTree.value(jsonValue, orZero: "")
-            case "kubeletConfigKey": self.kubeletConfigKey = try JSONTree.value(jsonValue, orZero: "")
+            switch jsonKey.utf8.count {
+            case 3:
+                switch jsonKey {
+                case "uid": self.uid = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 4:
+                switch jsonKey {
+                case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 9:
+                switch jsonKey {
+                case "namespace": self.namespace = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 15:
+                switch jsonKey {
+                case "resourceVersion": self.resourceVersion = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 16:
+                switch jsonKey {
+                case "kubeletConfigKey": self.kubeletConfigKey = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
             default: break
             }
         }
@@ -2087,21 +2235,57 @@ public struct NodeStatus: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "capacity": self.capacity = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
-            case "allocatable": self.allocatable = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
-            case "phase": self.phase = try JSONTree.value(jsonValue, orZero: "")
-            case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: NodeCondition())
-            case "addresses": self.addresses = try JSONTree.list(jsonValue, zeroElement: NodeAddress())
-            case "daemonEndpoints": self.daemonEndpoints = try JSONTree.value(jsonValue, orZero: NodeDaemonEndpoints())
-            case "nodeInfo": self.nodeInfo = try JSONTree.value(jsonValue, orZero: NodeSystemInfo())
-            case "images": self.images = try JSONTree.list(jsonValue, zeroElement: ContainerImage())
-            case "volumesInUse": self.volumesInUse = try JSONTree.list(jsonValue, zeroElement: "")
-            case "volumesAttached": self.volumesAttached = try JSONTree.list(jsonValue, zeroElement: AttachedVolume())
-            case "config": self.config = try JSONTree.optional(jsonValue)
-            case "runtimeHandlers": self.runtimeHandlers = try JSONTree.list(jsonValue, zeroElement: NodeRuntimeHandler())
-            case "features": self.features = try JSONTree.optional(jsonValue)
-            case "declaredFeatures": self.declaredFeatures = try JSONTree.list(jsonValue, zeroElement: "")
+            switch jsonKey.utf8.count {
+            case 5:
+                switch jsonKey {
+                case "phase": self.phase = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 6:
+                switch jsonKey {
+                case "images": self.images = try JSONTree.list(jsonValue, zeroElement: ContainerImage())
+                case "config": self.config = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 8:
+                switch jsonKey {
+                case "capacity": self.capacity = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+                case "nodeInfo": self.nodeInfo = try JSONTree.value(jsonValue, orZero: NodeSystemInfo())
+                case "features": self.features = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 9:
+                switch jsonKey {
+                case "addresses": self.addresses = try JSONTree.list(jsonValue, zeroElement: NodeAddress())
+                default: break
+                }
+            case 10:
+                switch jsonKey {
+                case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: NodeCondition())
+                default: break
+                }
+            case 11:
+                switch jsonKey {
+                case "allocatable": self.allocatable = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+                default: break
+                }
+            case 12:
+                switch jsonKey {
+                case "volumesInUse": self.volumesInUse = try JSONTree.list(jsonValue, zeroElement: "")
+                default: break
+                }
+            case 15:
+                switch jsonKey {
+                case "daemonEndpoints": self.daemonEndpoints = try JSONTree.value(jsonValue, orZero: NodeDaemonEndpoints())
+                case "volumesAttached": self.volumesAttached = try JSONTree.list(jsonValue, zeroElement: AttachedVolume())
+                case "runtimeHandlers": self.runtimeHandlers = try JSONTree.list(jsonValue, zeroElement: NodeRuntimeHandler())
+                default: break
+                }
+            case 16:
+                switch jsonKey {
+                case "declaredFeatures": self.declaredFeatures = try JSONTree.list(jsonValue, zeroElement: "")
+                default: break
+                }
             default: break
             }
         }
@@ -2215,13 +2399,33 @@ public struct NodeCondition: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
-            case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
-            case "lastHeartbeatTime": self.lastHeartbeatTime = try JSONTree.optional(jsonValue)
-            case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
-            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
-            case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+            switch jsonKey.utf8.count {
+            case 4:
+                switch jsonKey {
+                case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 6:
+                switch jsonKey {
+                case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
+                case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 7:
+                switch jsonKey {
+                case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 17:
+                switch jsonKey {
+                case "lastHeartbeatTime": self.lastHeartbeatTime = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 18:
+                switch jsonKey {
+                case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -2526,18 +2730,62 @@ public struct NodeSystemInfo: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "machineID": self.machineID = try JSONTree.value(jsonValue, orZero: "")
-            case "systemUUID": self.systemUUID = try JSONTree.value(jsonValue, orZero: "")
-            case "bootID": self.bootID = try JSONTree.value(jsonValue, orZero: "")
-            case "kernelVersion": self.kernelVersion = try JSONTree.value(jsonValue, orZero: "")
-            case "osImage": self.osImage = try JSONTree.value(jsonValue, orZero: "")
-            case "containerRuntimeVersion": self.containerRuntimeVersion = try JSONTree.value(jsonValue, orZero: "")
-            case "kubeletVersion": self.kubeletVersion = try JSONTree.value(jsonValue, orZero: "")
-            case "kubeProxyVersion": self.kubeProxyVersion = try JSONTree.value(jsonValue, orZero: "")
-            case "operatingSystem": self.operatingSystem = try JSONTree.value(jsonValue, orZero: "")
-            case "architecture": self.architecture = try JSONTree.value(jsonValue, orZero: "")
-            case "swap": self.swap = try JSONTree.optional(jsonValue)
+            switch jsonKey.utf8.count {
+            case 4:
+                switch jsonKey {
+                case "swap": self.swap = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 6:
+                switch jsonKey {
+                case "bootID": self.bootID = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 7:
+                switch jsonKey {
+                case "osImage": self.osImage = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 9:
+                switch jsonKey {
+                case "machineID": self.machineID = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 10:
+                switch jsonKey {
+                case "systemUUID": self.systemUUID = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 12:
+                switch jsonKey {
+                case "architecture": self.architecture = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 13:
+                switch jsonKey {
+                case "kernelVersion": self.kernelVersion = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 14:
+                switch jsonKey {
+                case "kubeletVersion": self.kubeletVersion = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 15:
+                switch jsonKey {
+                case "operatingSystem": self.operatingSystem = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 16:
+                switch jsonKey {
+                case "kubeProxyVersion": self.kubeProxyVersion = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 23:
+                switch jsonKey {
+                case "containerRuntimeVersion": self.containerRuntimeVersion = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
             default: break
             }
         }
@@ -3156,22 +3404,62 @@ public struct Event: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
-            case "involvedObject": self.involvedObject = try JSONTree.value(jsonValue, orZero: ObjectReference())
-            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
-            case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
-            case "source": self.source = try JSONTree.value(jsonValue, orZero: EventSource())
-            case "firstTimestamp": self.firstTimestamp = try JSONTree.optional(jsonValue)
-            case "lastTimestamp": self.lastTimestamp = try JSONTree.optional(jsonValue)
-            case "count": self.count = try JSONTree.value(jsonValue, orZero: 0)
-            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
-            case "eventTime": self.eventTime = try JSONTree.optional(jsonValue)
-            case "series": self.series = try JSONTree.optional(jsonValue)
-            case "action": self.action = try JSONTree.value(jsonValue, orZero: "")
-            case "related": self.related = try JSONTree.optional(jsonValue)
-            case "reportingComponent": self.reportingComponent = try JSONTree.value(jsonValue, orZero: "")
-            case "reportingInstance": self.reportingInstance = try JSONTree.value(jsonValue, orZero: "")
+            switch jsonKey.utf8.count {
+            case 4:
+                switch jsonKey {
+                case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 5:
+                switch jsonKey {
+                case "count": self.count = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 6:
+                switch jsonKey {
+                case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+                case "source": self.source = try JSONTree.value(jsonValue, orZero: EventSource())
+                case "series": self.series = try JSONTree.optional(jsonValue)
+                case "action": self.action = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 7:
+                switch jsonKey {
+                case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+                case "related": self.related = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 8:
+                switch jsonKey {
+                case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+                default: break
+                }
+            case 9:
+                switch jsonKey {
+                case "eventTime": self.eventTime = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 13:
+                switch jsonKey {
+                case "lastTimestamp": self.lastTimestamp = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 14:
+                switch jsonKey {
+                case "involvedObject": self.involvedObject = try JSONTree.value(jsonValue, orZero: ObjectReference())
+                case "firstTimestamp": self.firstTimestamp = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 17:
+                switch jsonKey {
+                case "reportingInstance": self.reportingInstance = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 18:
+                switch jsonKey {
+                case "reportingComponent": self.reportingComponent = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
             default: break
             }
         }
@@ -3652,20 +3940,56 @@ public struct PersistentVolumeSpec: Codable, JSONTreeCodable, Sendable, Equatabl
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "capacity": self.capacity = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
-            case "hostPath": self.hostPath = try JSONTree.optional(jsonValue)
-            case "nfs": self.nfs = try JSONTree.optional(jsonValue)
-            case "local": self.local = try JSONTree.optional(jsonValue)
-            case "csi": self.csi = try JSONTree.optional(jsonValue)
-            case "accessModes": self.accessModes = try JSONTree.list(jsonValue, zeroElement: "")
-            case "claimRef": self.claimRef = try JSONTree.optional(jsonValue)
-            case "persistentVolumeReclaimPolicy": self.persistentVolumeReclaimPolicy = try JSONTree.value(jsonValue, orZero: "")
-            case "storageClassName": self.storageClassName = try JSONTree.value(jsonValue, orZero: "")
-            case "mountOptions": self.mountOptions = try JSONTree.list(jsonValue, zeroElement: "")
-            case "volumeMode": self.volumeMode = try JSONTree.optional(jsonValue)
-            case "nodeAffinity": self.nodeAffinity = try JSONTree.optional(jsonValue)
-            case "volumeAttributesClassName": self.volumeAttributesClassName = try JSONTree.optional(jsonValue)
+            switch jsonKey.utf8.count {
+            case 3:
+                switch jsonKey {
+                case "nfs": self.nfs = try JSONTree.optional(jsonValue)
+                case "csi": self.csi = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 5:
+                switch jsonKey {
+                case "local": self.local = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 8:
+                switch jsonKey {
+                case "capacity": self.capacity = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+                case "hostPath": self.hostPath = try JSONTree.optional(jsonValue)
+                case "claimRef": self.claimRef = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 10:
+                switch jsonKey {
+                case "volumeMode": self.volumeMode = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 11:
+                switch jsonKey {
+                case "accessModes": self.accessModes = try JSONTree.list(jsonValue, zeroElement: "")
+                default: break
+                }
+            case 12:
+                switch jsonKey {
+                case "mountOptions": self.mountOptions = try JSONTree.list(jsonValue, zeroElement: "")
+                case "nodeAffinity": self.nodeAffinity = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 16:
+                switch jsonKey {
+                case "storageClassName": self.storageClassName = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 25:
+                switch jsonKey {
+                case "volumeAttributesClassName": self.volumeAttributesClassName = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 29:
+                switch jsonKey {
+                case "persistentVolumeReclaimPolicy": self.persistentVolumeReclaimPolicy = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
             default: break
             }
         }
@@ -3869,17 +4193,53 @@ public struct CSIPersistentVolumeSource: Codable, JSONTreeCodable, Sendable, Equ
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "driver": self.driver = try JSONTree.value(jsonValue, orZero: "")
-            case "volumeHandle": self.volumeHandle = try JSONTree.value(jsonValue, orZero: "")
-            case "readOnly": self.readOnly = try JSONTree.value(jsonValue, orZero: false)
-            case "fsType": self.fsType = try JSONTree.value(jsonValue, orZero: "")
-            case "volumeAttributes": self.volumeAttributes = try JSONTree.map(jsonValue, zeroElement: "")
-            case "controllerPublishSecretRef": self.controllerPublishSecretRef = try JSONTree.optional(jsonValue)
-            case "nodeStageSecretRef": self.nodeStageSecretRef = try JSONTree.optional(jsonValue)
-            case "nodePublishSecretRef": self.nodePublishSecretRef = try JSONTree.optional(jsonValue)
-            case "controllerExpandSecretRef": self.controllerExpandSecretRef = try JSONTree.optional(jsonValue)
-            case "nodeExpandSecretRef": self.nodeExpandSecretRef = try JSONTree.optional(jsonValue)
+            switch jsonKey.utf8.count {
+            case 6:
+                switch jsonKey {
+                case "driver": self.driver = try JSONTree.value(jsonValue, orZero: "")
+                case "fsType": self.fsType = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 8:
+                switch jsonKey {
+                case "readOnly": self.readOnly = try JSONTree.value(jsonValue, orZero: false)
+                default: break
+                }
+            case 12:
+                switch jsonKey {
+                case "volumeHandle": self.volumeHandle = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 16:
+                switch jsonKey {
+                case "volumeAttributes": self.volumeAttributes = try JSONTree.map(jsonValue, zeroElement: "")
+                default: break
+                }
+            case 18:
+                switch jsonKey {
+                case "nodeStageSecretRef": self.nodeStageSecretRef = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 19:
+                switch jsonKey {
+                case "nodeExpandSecretRef": self.nodeExpandSecretRef = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 20:
+                switch jsonKey {
+                case "nodePublishSecretRef": self.nodePublishSecretRef = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 25:
+                switch jsonKey {
+                case "controllerExpandSecretRef": self.controllerExpandSecretRef = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 26:
+                switch jsonKey {
+                case "controllerPublishSecretRef": self.controllerPublishSecretRef = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -4294,16 +4654,44 @@ public struct PersistentVolumeClaimSpec: Codable, JSONTreeCodable, Sendable, Equ
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "accessModes": self.accessModes = try JSONTree.list(jsonValue, zeroElement: "")
-            case "selector": self.selector = try JSONTree.optional(jsonValue)
-            case "resources": self.resources = try JSONTree.value(jsonValue, orZero: VolumeResourceRequirements())
-            case "volumeName": self.volumeName = try JSONTree.value(jsonValue, orZero: "")
-            case "storageClassName": self.storageClassName = try JSONTree.optional(jsonValue)
-            case "volumeMode": self.volumeMode = try JSONTree.optional(jsonValue)
-            case "dataSource": self.dataSource = try JSONTree.optional(jsonValue)
-            case "dataSourceRef": self.dataSourceRef = try JSONTree.optional(jsonValue)
-            case "volumeAttributesClassName": self.volumeAttributesClassName = try JSONTree.optional(jsonValue)
+            switch jsonKey.utf8.count {
+            case 8:
+                switch jsonKey {
+                case "selector": self.selector = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 9:
+                switch jsonKey {
+                case "resources": self.resources = try JSONTree.value(jsonValue, orZero: VolumeResourceRequirements())
+                default: break
+                }
+            case 10:
+                switch jsonKey {
+                case "volumeName": self.volumeName = try JSONTree.value(jsonValue, orZero: "")
+                case "volumeMode": self.volumeMode = try JSONTree.optional(jsonValue)
+                case "dataSource": self.dataSource = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 11:
+                switch jsonKey {
+                case "accessModes": self.accessModes = try JSONTree.list(jsonValue, zeroElement: "")
+                default: break
+                }
+            case 13:
+                switch jsonKey {
+                case "dataSourceRef": self.dataSourceRef = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 16:
+                switch jsonKey {
+                case "storageClassName": self.storageClassName = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 25:
+                switch jsonKey {
+                case "volumeAttributesClassName": self.volumeAttributesClassName = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -4644,15 +5032,43 @@ public struct PersistentVolumeClaimStatus: Codable, JSONTreeCodable, Sendable, E
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "phase": self.phase = try JSONTree.value(jsonValue, orZero: "")
-            case "accessModes": self.accessModes = try JSONTree.list(jsonValue, zeroElement: "")
-            case "capacity": self.capacity = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
-            case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: PersistentVolumeClaimCondition())
-            case "allocatedResources": self.allocatedResources = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
-            case "allocatedResourceStatuses": self.allocatedResourceStatuses = try JSONTree.map(jsonValue, zeroElement: "")
-            case "currentVolumeAttributesClassName": self.currentVolumeAttributesClassName = try JSONTree.optional(jsonValue)
-            case "modifyVolumeStatus": self.modifyVolumeStatus = try JSONTree.optional(jsonValue)
+            switch jsonKey.utf8.count {
+            case 5:
+                switch jsonKey {
+                case "phase": self.phase = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 8:
+                switch jsonKey {
+                case "capacity": self.capacity = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+                default: break
+                }
+            case 10:
+                switch jsonKey {
+                case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: PersistentVolumeClaimCondition())
+                default: break
+                }
+            case 11:
+                switch jsonKey {
+                case "accessModes": self.accessModes = try JSONTree.list(jsonValue, zeroElement: "")
+                default: break
+                }
+            case 18:
+                switch jsonKey {
+                case "allocatedResources": self.allocatedResources = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+                case "modifyVolumeStatus": self.modifyVolumeStatus = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 25:
+                switch jsonKey {
+                case "allocatedResourceStatuses": self.allocatedResourceStatuses = try JSONTree.map(jsonValue, zeroElement: "")
+                default: break
+                }
+            case 32:
+                switch jsonKey {
+                case "currentVolumeAttributesClassName": self.currentVolumeAttributesClassName = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -4754,13 +5170,33 @@ public struct PersistentVolumeClaimCondition: Codable, JSONTreeCodable, Sendable
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
-            case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
-            case "lastProbeTime": self.lastProbeTime = try JSONTree.optional(jsonValue)
-            case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
-            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
-            case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+            switch jsonKey.utf8.count {
+            case 4:
+                switch jsonKey {
+                case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 6:
+                switch jsonKey {
+                case "status": self.status = try JSONTree.value(jsonValue, orZero: "")
+                case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 7:
+                switch jsonKey {
+                case "message": self.message = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 13:
+                switch jsonKey {
+                case "lastProbeTime": self.lastProbeTime = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 18:
+                switch jsonKey {
+                case "lastTransitionTime": self.lastTransitionTime = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }
@@ -5048,13 +5484,33 @@ public struct LimitRangeItem: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
-            case "max": self.max = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
-            case "min": self.min = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
-            case "default": self.`default` = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
-            case "defaultRequest": self.defaultRequest = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
-            case "maxLimitRequestRatio": self.maxLimitRequestRatio = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+            switch jsonKey.utf8.count {
+            case 3:
+                switch jsonKey {
+                case "max": self.max = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+                case "min": self.min = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+                default: break
+                }
+            case 4:
+                switch jsonKey {
+                case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 7:
+                switch jsonKey {
+                case "default": self.`default` = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+                default: break
+                }
+            case 14:
+                switch jsonKey {
+                case "defaultRequest": self.defaultRequest = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+                default: break
+                }
+            case 20:
+                switch jsonKey {
+                case "maxLimitRequestRatio": self.maxLimitRequestRatio = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+                default: break
+                }
             default: break
             }
         }

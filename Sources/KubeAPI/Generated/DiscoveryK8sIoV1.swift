@@ -171,15 +171,39 @@ public struct Endpoint: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "addresses": self.addresses = try JSONTree.list(jsonValue, zeroElement: "")
-            case "conditions": self.conditions = try JSONTree.value(jsonValue, orZero: EndpointConditions())
-            case "hostname": self.hostname = try JSONTree.optional(jsonValue)
-            case "targetRef": self.targetRef = try JSONTree.optional(jsonValue)
-            case "deprecatedTopology": self.deprecatedTopology = try JSONTree.map(jsonValue, zeroElement: "")
-            case "nodeName": self.nodeName = try JSONTree.optional(jsonValue)
-            case "zone": self.zone = try JSONTree.optional(jsonValue)
-            case "hints": self.hints = try JSONTree.optional(jsonValue)
+            switch jsonKey.utf8.count {
+            case 4:
+                switch jsonKey {
+                case "zone": self.zone = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 5:
+                switch jsonKey {
+                case "hints": self.hints = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 8:
+                switch jsonKey {
+                case "hostname": self.hostname = try JSONTree.optional(jsonValue)
+                case "nodeName": self.nodeName = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 9:
+                switch jsonKey {
+                case "addresses": self.addresses = try JSONTree.list(jsonValue, zeroElement: "")
+                case "targetRef": self.targetRef = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 10:
+                switch jsonKey {
+                case "conditions": self.conditions = try JSONTree.value(jsonValue, orZero: EndpointConditions())
+                default: break
+                }
+            case 18:
+                switch jsonKey {
+                case "deprecatedTopology": self.deprecatedTopology = try JSONTree.map(jsonValue, zeroElement: "")
+                default: break
+                }
             default: break
             }
         }

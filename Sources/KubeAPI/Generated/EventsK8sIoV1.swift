@@ -129,22 +129,66 @@ public struct EventsV1Event: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
-            case "eventTime": self.eventTime = try JSONTree.optional(jsonValue)
-            case "series": self.series = try JSONTree.optional(jsonValue)
-            case "reportingController": self.reportingController = try JSONTree.value(jsonValue, orZero: "")
-            case "reportingInstance": self.reportingInstance = try JSONTree.value(jsonValue, orZero: "")
-            case "action": self.action = try JSONTree.value(jsonValue, orZero: "")
-            case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
-            case "regarding": self.regarding = try JSONTree.value(jsonValue, orZero: ObjectReference())
-            case "related": self.related = try JSONTree.optional(jsonValue)
-            case "note": self.note = try JSONTree.value(jsonValue, orZero: "")
-            case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
-            case "deprecatedSource": self.deprecatedSource = try JSONTree.value(jsonValue, orZero: EventSource())
-            case "deprecatedFirstTimestamp": self.deprecatedFirstTimestamp = try JSONTree.optional(jsonValue)
-            case "deprecatedLastTimestamp": self.deprecatedLastTimestamp = try JSONTree.optional(jsonValue)
-            case "deprecatedCount": self.deprecatedCount = try JSONTree.value(jsonValue, orZero: 0)
+            switch jsonKey.utf8.count {
+            case 4:
+                switch jsonKey {
+                case "note": self.note = try JSONTree.value(jsonValue, orZero: "")
+                case "type": self.type = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 6:
+                switch jsonKey {
+                case "series": self.series = try JSONTree.optional(jsonValue)
+                case "action": self.action = try JSONTree.value(jsonValue, orZero: "")
+                case "reason": self.reason = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 7:
+                switch jsonKey {
+                case "related": self.related = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 8:
+                switch jsonKey {
+                case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+                default: break
+                }
+            case 9:
+                switch jsonKey {
+                case "eventTime": self.eventTime = try JSONTree.optional(jsonValue)
+                case "regarding": self.regarding = try JSONTree.value(jsonValue, orZero: ObjectReference())
+                default: break
+                }
+            case 15:
+                switch jsonKey {
+                case "deprecatedCount": self.deprecatedCount = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 16:
+                switch jsonKey {
+                case "deprecatedSource": self.deprecatedSource = try JSONTree.value(jsonValue, orZero: EventSource())
+                default: break
+                }
+            case 17:
+                switch jsonKey {
+                case "reportingInstance": self.reportingInstance = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 19:
+                switch jsonKey {
+                case "reportingController": self.reportingController = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 23:
+                switch jsonKey {
+                case "deprecatedLastTimestamp": self.deprecatedLastTimestamp = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 24:
+                switch jsonKey {
+                case "deprecatedFirstTimestamp": self.deprecatedFirstTimestamp = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }

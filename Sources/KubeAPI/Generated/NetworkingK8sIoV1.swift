@@ -1068,12 +1068,28 @@ public struct IngressClassParametersReference: Codable, JSONTreeCodable, Sendabl
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "apiGroup": self.apiGroup = try JSONTree.optional(jsonValue)
-            case "kind": self.kind = try JSONTree.value(jsonValue, orZero: "")
-            case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
-            case "scope": self.scope = try JSONTree.optional(jsonValue)
-            case "namespace": self.namespace = try JSONTree.optional(jsonValue)
+            switch jsonKey.utf8.count {
+            case 4:
+                switch jsonKey {
+                case "kind": self.kind = try JSONTree.value(jsonValue, orZero: "")
+                case "name": self.name = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 5:
+                switch jsonKey {
+                case "scope": self.scope = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 8:
+                switch jsonKey {
+                case "apiGroup": self.apiGroup = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 9:
+                switch jsonKey {
+                case "namespace": self.namespace = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }

@@ -242,14 +242,34 @@ public struct PodDisruptionBudgetStatus: Codable, JSONTreeCodable, Sendable, Equ
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "observedGeneration": self.observedGeneration = try JSONTree.value(jsonValue, orZero: 0)
-            case "disruptedPods": self.disruptedPods = try JSONTree.value(jsonValue, orZero: [:])
-            case "disruptionsAllowed": self.disruptionsAllowed = try JSONTree.value(jsonValue, orZero: 0)
-            case "currentHealthy": self.currentHealthy = try JSONTree.value(jsonValue, orZero: 0)
-            case "desiredHealthy": self.desiredHealthy = try JSONTree.value(jsonValue, orZero: 0)
-            case "expectedPods": self.expectedPods = try JSONTree.value(jsonValue, orZero: 0)
-            case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: Condition())
+            switch jsonKey.utf8.count {
+            case 10:
+                switch jsonKey {
+                case "conditions": self.conditions = try JSONTree.list(jsonValue, zeroElement: Condition())
+                default: break
+                }
+            case 12:
+                switch jsonKey {
+                case "expectedPods": self.expectedPods = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 13:
+                switch jsonKey {
+                case "disruptedPods": self.disruptedPods = try JSONTree.value(jsonValue, orZero: [:])
+                default: break
+                }
+            case 14:
+                switch jsonKey {
+                case "currentHealthy": self.currentHealthy = try JSONTree.value(jsonValue, orZero: 0)
+                case "desiredHealthy": self.desiredHealthy = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 18:
+                switch jsonKey {
+                case "observedGeneration": self.observedGeneration = try JSONTree.value(jsonValue, orZero: 0)
+                case "disruptionsAllowed": self.disruptionsAllowed = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
             default: break
             }
         }

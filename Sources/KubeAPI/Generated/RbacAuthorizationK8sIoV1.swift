@@ -373,12 +373,28 @@ public struct PolicyRule: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "verbs": self.verbs = try JSONTree.list(jsonValue, zeroElement: "")
-            case "apiGroups": self.apiGroups = try JSONTree.list(jsonValue, zeroElement: "")
-            case "resources": self.resources = try JSONTree.list(jsonValue, zeroElement: "")
-            case "resourceNames": self.resourceNames = try JSONTree.list(jsonValue, zeroElement: "")
-            case "nonResourceURLs": self.nonResourceURLs = try JSONTree.list(jsonValue, zeroElement: "")
+            switch jsonKey.utf8.count {
+            case 5:
+                switch jsonKey {
+                case "verbs": self.verbs = try JSONTree.list(jsonValue, zeroElement: "")
+                default: break
+                }
+            case 9:
+                switch jsonKey {
+                case "apiGroups": self.apiGroups = try JSONTree.list(jsonValue, zeroElement: "")
+                case "resources": self.resources = try JSONTree.list(jsonValue, zeroElement: "")
+                default: break
+                }
+            case 13:
+                switch jsonKey {
+                case "resourceNames": self.resourceNames = try JSONTree.list(jsonValue, zeroElement: "")
+                default: break
+                }
+            case 15:
+                switch jsonKey {
+                case "nonResourceURLs": self.nonResourceURLs = try JSONTree.list(jsonValue, zeroElement: "")
+                default: break
+                }
             default: break
             }
         }

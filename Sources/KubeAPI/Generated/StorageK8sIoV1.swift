@@ -80,15 +80,43 @@ public struct StorageClass: Codable, JSONTreeCodable, Sendable, Equatable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
-            case "provisioner": self.provisioner = try JSONTree.value(jsonValue, orZero: "")
-            case "parameters": self.parameters = try JSONTree.map(jsonValue, zeroElement: "")
-            case "reclaimPolicy": self.reclaimPolicy = try JSONTree.optional(jsonValue)
-            case "mountOptions": self.mountOptions = try JSONTree.list(jsonValue, zeroElement: "")
-            case "allowVolumeExpansion": self.allowVolumeExpansion = try JSONTree.optional(jsonValue)
-            case "volumeBindingMode": self.volumeBindingMode = try JSONTree.optional(jsonValue)
-            case "allowedTopologies": self.allowedTopologies = try JSONTree.list(jsonValue, zeroElement: TopologySelectorTerm())
+            switch jsonKey.utf8.count {
+            case 8:
+                switch jsonKey {
+                case "metadata": self.metadata = try JSONTree.value(jsonValue, orZero: ObjectMeta())
+                default: break
+                }
+            case 10:
+                switch jsonKey {
+                case "parameters": self.parameters = try JSONTree.map(jsonValue, zeroElement: "")
+                default: break
+                }
+            case 11:
+                switch jsonKey {
+                case "provisioner": self.provisioner = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 12:
+                switch jsonKey {
+                case "mountOptions": self.mountOptions = try JSONTree.list(jsonValue, zeroElement: "")
+                default: break
+                }
+            case 13:
+                switch jsonKey {
+                case "reclaimPolicy": self.reclaimPolicy = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 17:
+                switch jsonKey {
+                case "volumeBindingMode": self.volumeBindingMode = try JSONTree.optional(jsonValue)
+                case "allowedTopologies": self.allowedTopologies = try JSONTree.list(jsonValue, zeroElement: TopologySelectorTerm())
+                default: break
+                }
+            case 20:
+                switch jsonKey {
+                case "allowVolumeExpansion": self.allowVolumeExpansion = try JSONTree.optional(jsonValue)
+                default: break
+                }
             default: break
             }
         }

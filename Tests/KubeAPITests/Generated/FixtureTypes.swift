@@ -386,41 +386,81 @@ struct WidgetSpec: Codable, JSONTreeCodable, Sendable, Equatable {
     init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         self.init()
         for (jsonKey, jsonValue) in try JSONTree.members(jsonTree) {
-            switch jsonKey {
-            case "title": self.title = try JSONTree.value(jsonValue, orZero: "")
-            case "replicas": self.replicas = try JSONTree.optional(jsonValue)
-            case "size": self.size = try JSONTree.value(jsonValue, orZero: 0)
-            case "enabled": self.enabled = try JSONTree.value(jsonValue, orZero: false)
-            case "ratio": self.ratio = try JSONTree.value(jsonValue, orZero: 0)
-            case "payload": self.payload = try JSONTree.bytes(jsonValue)
-            case "limit": self.limit = try JSONTree.value(jsonValue, orZero: Quantity(0))
-            case "port": self.port = try JSONTree.value(jsonValue, orZero: IntOrString.int(0))
-            case "startTime": self.startTime = try JSONTree.optional(jsonValue)
-            case "renewTime": self.renewTime = try JSONTree.optional(jsonValue)
-            case "config": self.config = try JSONTree.optional(jsonValue)
-            case "raw": self.raw = try JSONTree.value(jsonValue, orZero: JSONValue.null)
-            case "selector": self.selector = try JSONTree.optional(jsonValue)
-            case "parts": self.parts = try JSONTree.list(jsonValue, zeroElement: Part())
-            case "tags": self.tags = try JSONTree.list(jsonValue, zeroElement: "")
-            case "limits": self.limits = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
-            case "blobs": self.blobs = try JSONTree.bytesMap(jsonValue)
-            case "chunks": self.chunks = try JSONTree.bytesList(jsonValue)
-            case "owner": self.owner = try JSONTree.optional(jsonValue)
-            case "mode": self.mode = try JSONTree.value(jsonValue, orZero: "")
-            case "default": self.`default` = try JSONTree.value(jsonValue, orZero: "")
-            case "operator": self.`operator` = try JSONTree.value(jsonValue, orZero: "")
-            case "protocol": self.`protocol` = try JSONTree.value(jsonValue, orZero: "")
-            case "internal": self.`internal` = try JSONTree.value(jsonValue, orZero: false)
-            case "where": self.`where` = try JSONTree.list(jsonValue, zeroElement: "")
-            case "in": self.`in` = try JSONTree.value(jsonValue, orZero: 0)
-            case "$ref": self.ref = try JSONTree.value(jsonValue, orZero: "")
-            case "x-kubernetes-embedded": self.xKubernetesEmbedded = try JSONTree.value(jsonValue, orZero: false)
-            case "nested": self.nested = try JSONTree.value(jsonValue, orZero: Part())
-            case "optionalPart": self.optionalPart = try JSONTree.optional(jsonValue)
-            case "maybe": self.maybe = try JSONTree.optional(jsonValue)
-            case "matrix": self.matrix = try JSONTree.list(jsonValue, zeroElement: [])
-            case "times": self.times = try JSONTree.value(jsonValue, orZero: [])
-            case "empty": self.empty = try JSONTree.optional(jsonValue)
+            switch jsonKey.utf8.count {
+            case 2:
+                switch jsonKey {
+                case "in": self.`in` = try JSONTree.value(jsonValue, orZero: 0)
+                default: break
+                }
+            case 3:
+                switch jsonKey {
+                case "raw": self.raw = try JSONTree.value(jsonValue, orZero: JSONValue.null)
+                default: break
+                }
+            case 4:
+                switch jsonKey {
+                case "size": self.size = try JSONTree.value(jsonValue, orZero: 0)
+                case "port": self.port = try JSONTree.value(jsonValue, orZero: IntOrString.int(0))
+                case "tags": self.tags = try JSONTree.list(jsonValue, zeroElement: "")
+                case "mode": self.mode = try JSONTree.value(jsonValue, orZero: "")
+                case "$ref": self.ref = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 5:
+                switch jsonKey {
+                case "title": self.title = try JSONTree.value(jsonValue, orZero: "")
+                case "ratio": self.ratio = try JSONTree.value(jsonValue, orZero: 0)
+                case "limit": self.limit = try JSONTree.value(jsonValue, orZero: Quantity(0))
+                case "parts": self.parts = try JSONTree.list(jsonValue, zeroElement: Part())
+                case "blobs": self.blobs = try JSONTree.bytesMap(jsonValue)
+                case "owner": self.owner = try JSONTree.optional(jsonValue)
+                case "where": self.`where` = try JSONTree.list(jsonValue, zeroElement: "")
+                case "maybe": self.maybe = try JSONTree.optional(jsonValue)
+                case "times": self.times = try JSONTree.value(jsonValue, orZero: [])
+                case "empty": self.empty = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 6:
+                switch jsonKey {
+                case "config": self.config = try JSONTree.optional(jsonValue)
+                case "limits": self.limits = try JSONTree.map(jsonValue, zeroElement: Quantity(0))
+                case "chunks": self.chunks = try JSONTree.bytesList(jsonValue)
+                case "nested": self.nested = try JSONTree.value(jsonValue, orZero: Part())
+                case "matrix": self.matrix = try JSONTree.list(jsonValue, zeroElement: [])
+                default: break
+                }
+            case 7:
+                switch jsonKey {
+                case "enabled": self.enabled = try JSONTree.value(jsonValue, orZero: false)
+                case "payload": self.payload = try JSONTree.bytes(jsonValue)
+                case "default": self.`default` = try JSONTree.value(jsonValue, orZero: "")
+                default: break
+                }
+            case 8:
+                switch jsonKey {
+                case "replicas": self.replicas = try JSONTree.optional(jsonValue)
+                case "selector": self.selector = try JSONTree.optional(jsonValue)
+                case "operator": self.`operator` = try JSONTree.value(jsonValue, orZero: "")
+                case "protocol": self.`protocol` = try JSONTree.value(jsonValue, orZero: "")
+                case "internal": self.`internal` = try JSONTree.value(jsonValue, orZero: false)
+                default: break
+                }
+            case 9:
+                switch jsonKey {
+                case "startTime": self.startTime = try JSONTree.optional(jsonValue)
+                case "renewTime": self.renewTime = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 12:
+                switch jsonKey {
+                case "optionalPart": self.optionalPart = try JSONTree.optional(jsonValue)
+                default: break
+                }
+            case 21:
+                switch jsonKey {
+                case "x-kubernetes-embedded": self.xKubernetesEmbedded = try JSONTree.value(jsonValue, orZero: false)
+                default: break
+                }
             default: break
             }
         }
