@@ -5,7 +5,8 @@ import NIOSSL
 
 /// Wraps Hummingbird's HTTP/1 child channel in TLS, with one addition over `HummingbirdTLS`: a client that
 /// speaks plain HTTP to the HTTPS port gets the answer Go's server gives (`400 Client sent an HTTP request to
-/// an HTTPS server.`) instead of a dropped connection.
+/// an HTTPS server.`) instead of a dropped connection. Each connection's client identity is recorded at the
+/// end of its handshake (`ClientIdentityRecorder`).
 ///
 /// Sendable; one value configures every accepted connection.
 struct HTTPSChildChannel<Base: ServerChildChannel>: ServerChildChannel {
@@ -27,6 +28,7 @@ struct HTTPSChildChannel<Base: ServerChildChannel>: ServerChildChannel {
         channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.addHandler(PlainHTTPRejector())
             try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
+            try channel.pipeline.syncOperations.addHandler(ClientIdentityRecorder())
         }.flatMap {
             base.setup(channel: channel, logger: logger)
         }

@@ -18,10 +18,11 @@ struct ServerRequestContext: Hummingbird.RequestContext {
     }
 
     /// Who the connection's client certificate names, nil without TLS or without a certificate. The TLS
-    /// handshake already verified it against the client CA. The certificate is parsed once per distinct
-    /// certificate (`ClientIdentityCache`).
+    /// handshake already verified it against the client CA. Read from what `ClientIdentityRecorder` recorded
+    /// at the handshake; asked of the TLS handler on the event loop only when nothing was recorded.
     func clientIdentity() async -> ClientIdentity? {
         let channel = self.channel
+        if case .recorded(let identity)? = ConnectionIdentities.shared.entry(for: channel) { return identity }
         let der = try? await channel.eventLoop.submit { () -> [UInt8]? in
             guard let handler = try? channel.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self) else {
                 return nil
