@@ -57,7 +57,7 @@ struct KubeletPodStreamingBackend: PodStreamingBackend {
                 id: RuncPodRuntimeID.runtimeID(containerID),
                 ContainerExecRequest(command: command, tty: streams.tty, stdin: streams.stdin))
         } catch {
-            throw PodStreamingError.commandFailed(message: error.runtimeMessage ?? "\(error)")
+            throw PodStreamingError.commandFailed(message: error.runtimeMessage)
         }
         return await withTaskCancellationHandler {
             let output = Task {

@@ -41,7 +41,7 @@ enum AllowedImports {
             layer: 2, targets: ["KubeStorage", "KubeClient", "KubeSecurity", "KubeAPI", "KubeCore"],
             modules: system.union([
                 "Logging", "Hummingbird", "HummingbirdCore", "HummingbirdTLS", "HTTPTypes", "NIOCore", "NIOSSL",
-                "NIOHTTP1", "NIOWebSocket",
+                "NIOTLS", "NIOHTTP1", "NIOWebSocket",
                 "ServiceLifecycle", "Yams",
             ]), exists: true),
         // L3: control loops.
