@@ -80,10 +80,7 @@ extension APIHandler {
         out.append(contentsOf: #"},"items":["#.utf8)
         let headers = [("Content-Type", APIResponse.jsonContentType)]
         guard size > Self.streamedListBytes else {
-            for (index, item) in snapshot.items.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                item.write(resourceVersion: item.modRevision, into: &out)
-            }
+            _ = Self.appendItems(snapshot.items, from: 0, into: &out, upTo: .max)
             out.append(contentsOf: "]}".utf8)
             return APIResponse(status: 200, headers: headers, body: .bytes(out))
         }
@@ -93,19 +90,27 @@ extension APIHandler {
         let head = out
         return APIResponse(status: 200, headers: headers, body: .stream { emit in
             var chunk = head
-            chunk.reserveCapacity(Self.listChunkBytes + 16_384)
-            for (index, item) in items.enumerated() {
-                if index > 0 { chunk.append(UInt8(ascii: ",")) }
-                item.write(resourceVersion: item.modRevision, into: &chunk)
-                if chunk.count >= Self.listChunkBytes {
-                    await emit(chunk)
-                    chunk = []
-                    chunk.reserveCapacity(Self.listChunkBytes + 16_384)
-                }
-            }
-            chunk.append(contentsOf: "]}".utf8)
-            await emit(chunk)
+            var next = 0
+            repeat {
+                chunk.reserveCapacity(Self.listChunkBytes + 16_384)
+                next = Self.appendItems(items, from: next, into: &chunk, upTo: Self.listChunkBytes)
+                if next == items.count { chunk.append(contentsOf: "]}".utf8) }
+                await emit(chunk)
+                chunk = []
+            } while next < items.count
         })
+    }
+
+    /// Appends the items from `start` on, comma-separated, each with its resourceVersion spliced in, until `out`
+    /// holds `limit` bytes or the items end; returns the index of the first item not written.
+    static func appendItems(_ items: [CachedObject], from start: Int, into out: inout [UInt8], upTo limit: Int) -> Int {
+        var index = start
+        while index < items.count, out.count < limit {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            items[index].write(resourceVersion: items[index].modRevision, into: &out)
+            index += 1
+        }
+        return index
     }
 
     /// Lists bigger than this are streamed.
