@@ -265,8 +265,6 @@ public final class WatchCache: Sendable {
         var more: (lastKey: String, remaining: Int)?
     }
 
-    /// The objects of `resource` (in `namespace`) that `selection` matches, at most `limit` of them (0 = all),
-    /// or nil when the cache is not ready or has not reached `minimumRevision`.
     /// The cached entry of one object, when the cache is ready and holds it. Like an informer's, it may trail
     /// the store: callers that write use its revision for compare-and-swap.
     func object(_ resource: ServedResource, namespace: String?, name: String) -> CachedObject? {
@@ -277,6 +275,8 @@ public final class WatchCache: Sendable {
         }
     }
 
+    /// The objects of `resource` (in `namespace`) that `selection` matches, at most `limit` of them (0 = all),
+    /// or nil when the cache is not ready or has not reached `minimumRevision`.
     func list(_ resource: ServedResource, namespace: String?, selection: ListSelection,
               minimumRevision: Revision = 0, limit: Int = 0) -> ListSnapshot? {
         let prefix = resource.keyPrefix(namespace: namespace)
