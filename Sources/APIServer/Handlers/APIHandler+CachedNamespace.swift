@@ -12,14 +12,6 @@ enum CachedNamespaceState: Sendable, Equatable {
     case unknown
 }
 
-extension ListSelection {
-    /// Selects the object named `name` (by `metadata.name`), whatever its labels.
-    init(name: String) {
-        labels = .everything
-        fields = FieldSelector(matchingFields: ["metadata.name": name])
-    }
-}
-
 extension APIHandler {
     /// The namespace `name` as the watch cache holds it (upstream NamespaceLifecycle reads its informer
     /// cache first and reads live only when the cache does not have the namespace). Like an informer, the

@@ -61,13 +61,9 @@ public struct ObjectStore: Sendable {
         return Stored(object: try Self.decode(kv), modRevision: kv.modRevision)
     }
 
-    /// Creates; `AlreadyExists` when the name is taken.
-    func create(_ resource: ServedResource, object: JSONValue) async throws -> JSONValue {
-        try await createReturningJSON(resource, object: object).object
-    }
-
-    /// Creates `object`; returns it with its `resourceVersion` and its JSON: the stored bytes with the
-    /// `resourceVersion` spliced into `metadata`, so a response does not write the object a second time.
+    /// Creates `object` (`AlreadyExists` when the name is taken); returns it with its `resourceVersion` and its
+    /// JSON: the stored bytes with the `resourceVersion` spliced into `metadata`, so a response does not write
+    /// the object a second time.
     func createReturningJSON(_ resource: ServedResource, object: JSONValue) async throws
         -> (object: JSONValue, json: [UInt8])
     {
