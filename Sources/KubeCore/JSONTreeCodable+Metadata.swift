@@ -211,7 +211,7 @@ extension Quantity: JSONTreeCodable {
     public init(jsonTree: JSONValue) throws(JSONTreeMismatch) {
         let text: String
         switch jsonTree {
-        case .string(let string): text = string.trimmingCharacters(in: .whitespacesAndNewlines)
+        case .string(let string): text = Self.trimmingSpace(string)
         case .integer(let number): text = String(number)
         case .number(let number):
             if let exact = Int64(exactly: number) {
@@ -228,6 +228,16 @@ extension Quantity: JSONTreeCodable {
     }
 
     public func jsonTree() -> JSONValue { .string(description) }
+
+    /// `string` without leading and trailing white space; Foundation trims only when an end is not a
+    /// visible ASCII character.
+    static func trimmingSpace(_ string: String) -> String {
+        let utf8 = string.utf8
+        guard let first = utf8.first, let last = utf8.last else { return string }
+        let visible: ClosedRange<UInt8> = 0x21...0x7E
+        if visible.contains(first) && visible.contains(last) { return string }
+        return string.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 }
 
 extension IntOrString: JSONTreeCodable {

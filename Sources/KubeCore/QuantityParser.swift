@@ -49,6 +49,124 @@ enum QuantityParser {
     }
 
     static func parse(_ text: String) throws(QuantityParseError) -> Quantity {
+        var contiguous = text
+        if let quantity = contiguous.withUTF8({ canonicalFastPath($0, text: text) }) {
+            return quantity
+        }
+        return try parseExactly(text)
+    }
+
+    /// The common case without allocating: an optional sign, digits with an optional fraction, and a
+    /// suffix of at most two letters, that upstream's fast path takes (at most 18 digits, no finer than
+    /// nano units, no overflow). Nil sends the text to ``parseExactly(_:)``, which gives the same result
+    /// for everything this accepts and reports every error.
+    private static func canonicalFastPath(_ bytes: UnsafeBufferPointer<UInt8>, text: String) -> Quantity? {
+        let end = bytes.count
+        guard end > 0 else { return nil }
+        var position = 0
+        var positive = true
+        if bytes[0] == UInt8(ascii: "-") {
+            positive = false
+            position = 1
+        } else if bytes[0] == UInt8(ascii: "+") {
+            position = 1
+        }
+        while position < end, bytes[position] == UInt8(ascii: "0") { position += 1 }
+        let numeratorStart = position
+        while position < end, isDigit(bytes[position]) { position += 1 }
+        let numerator = numeratorStart..<position
+        var denominator = position..<position
+        if position < end, bytes[position] == UInt8(ascii: ".") {
+            position += 1
+            let denominatorStart = position
+            while position < end, isDigit(bytes[position]) { position += 1 }
+            denominator = denominatorStart..<position
+        }
+        guard let (exponent, format) = interpretShortSuffix(bytes, from: position) else { return nil }
+        // Upstream's empty numerator counts as the single digit "0".
+        let numeratorLength = max(numerator.count, 1)
+        var scale: Int
+        var multiplier: Int64 = 1
+        let precision: Int
+        switch format {
+        case .decimalSI, .decimalExponent:
+            scale = exponent
+            precision = maxInt64Factors - (numeratorLength + denominator.count)
+        case .binarySI:
+            guard denominator.isEmpty else { return nil }
+            scale = 0
+            multiplier = Int64(1) << Int64(exponent)
+            precision = 15 - numeratorLength - exponent * 3 / 10 - 1
+        }
+        guard precision >= 0 else { return nil }
+        scale -= denominator.count
+        guard scale >= nanoExponent else { return nil }
+        var value: Int64 = 0
+        for index in numerator { value = value * 10 + Int64(bytes[index] &- UInt8(ascii: "0")) }
+        for index in denominator { value = value * 10 + Int64(bytes[index] &- UInt8(ascii: "0")) }
+        let (product, overflow) = value.multipliedReportingOverflow(by: multiplier)
+        guard !overflow else { return nil }
+        let isCanonical: Bool
+        if format == .binarySI {
+            isCanonical = exponent % 10 == 0 && value & 0x07 != 0
+        } else {
+            // The digits are the numerator (or "0") followed by the fraction.
+            func digit(_ offset: Int) -> UInt8 {
+                if numerator.isEmpty { return offset == 0 ? UInt8(ascii: "0") : bytes[denominator.lowerBound + offset - 1] }
+                return offset < numerator.count
+                    ? bytes[numerator.lowerBound + offset] : bytes[denominator.lowerBound + offset - numerator.count]
+            }
+            let count = numeratorLength + denominator.count
+            let endsInThreeZeros = count >= 3 && (count - 3..<count).allSatisfy { digit($0) == UInt8(ascii: "0") }
+            isCanonical = scale % 3 == 0 && !endsInThreeZeros && digit(0) != UInt8(ascii: "0")
+        }
+        return Quantity(
+            mantissa: Int128(positive ? product : -product),
+            exponent: Int32(scale),
+            format: format,
+            preservedText: isCanonical ? text : nil
+        )
+    }
+
+    /// ``interpret(suffix:)`` for the suffixes of at most two letters; nil for anything else (including
+    /// an exponent, which ``parseExactly(_:)`` reads).
+    private static func interpretShortSuffix(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int)
+        -> (exponent: Int, format: QuantityFormat)?
+    {
+        switch bytes.count - start {
+        case 0:
+            return (0, .decimalSI)
+        case 1:
+            switch bytes[start] {
+            case UInt8(ascii: "n"): return (-9, .decimalSI)
+            case UInt8(ascii: "u"): return (-6, .decimalSI)
+            case UInt8(ascii: "m"): return (-3, .decimalSI)
+            case UInt8(ascii: "k"): return (3, .decimalSI)
+            case UInt8(ascii: "M"): return (6, .decimalSI)
+            case UInt8(ascii: "G"): return (9, .decimalSI)
+            case UInt8(ascii: "T"): return (12, .decimalSI)
+            case UInt8(ascii: "P"): return (15, .decimalSI)
+            case UInt8(ascii: "E"): return (18, .decimalSI)
+            default: return nil
+            }
+        case 2:
+            guard bytes[start + 1] == UInt8(ascii: "i") else { return nil }
+            switch bytes[start] {
+            case UInt8(ascii: "K"): return (10, .binarySI)
+            case UInt8(ascii: "M"): return (20, .binarySI)
+            case UInt8(ascii: "G"): return (30, .binarySI)
+            case UInt8(ascii: "T"): return (40, .binarySI)
+            case UInt8(ascii: "P"): return (50, .binarySI)
+            case UInt8(ascii: "E"): return (60, .binarySI)
+            default: return nil
+            }
+        default:
+            return nil
+        }
+    }
+
+    /// Upstream `ParseQuantity` step by step, for every form and every error.
+    static func parseExactly(_ text: String) throws(QuantityParseError) -> Quantity {
         let bytes = Array(text.utf8)
         guard !bytes.isEmpty else { throw .formatWrong }
         if text == "0" {

@@ -21,13 +21,25 @@ enum SchemaWalk {
     /// at the top are known.
     static func check(_ object: JSONValue, typeName: String) -> Report {
         var report = Report()
-        guard let schema = APIRegistry.schema(named: typeName) else { return report }
+        guard let fields = fieldTables[typeName] else { return report }
         guard case .object(let members) = object else { return report }
-        var walker = Walker()
-        walker.walkStruct(members, schema: schema, skippingTypeMeta: true)
+        var walker = Walker(sortsKeys: false)
+        walker.walkStruct(members, fields: fields, owner: typeName, skippingTypeMeta: true)
+        if walker.typeError != nil {
+            // The first mismatch in key order, as the report promises: walk again in that order.
+            var ordered = Walker(sortsKeys: true)
+            ordered.walkStruct(members, fields: fields, owner: typeName, skippingTypeMeta: true)
+            walker.typeError = ordered.typeError
+        }
         report.unknownFields = walker.unknownFields.sorted()
         report.typeError = walker.typeError
         return report
+    }
+
+    /// Each type's field types by JSON name, built once from ``APIRegistry/schemas`` so that the walk
+    /// looks fields up by hash instead of copying schemas and scanning their field lists.
+    private static let fieldTables: [String: [String: FieldType]] = APIRegistry.schemas.mapValues { schema in
+        Dictionary(schema.fields.map { ($0.name, $0.type) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// One step of the path to the member being checked.
@@ -37,11 +49,17 @@ enum SchemaWalk {
     }
 
     /// The walk's state: the path to the current member as a stack of steps (spelled out only for an unknown
-    /// field or a mismatch) and what was found.
+    /// field or a mismatch) and what was found. Members are visited in key order when `sortsKeys` is set,
+    /// in storage order otherwise (unknown fields are sorted afterwards either way).
     private struct Walker {
+        let sortsKeys: Bool
         var steps: [PathStep] = []
         var unknownFields: [String] = []
         var typeError: String?
+
+        init(sortsKeys: Bool) {
+            self.sortsKeys = sortsKeys
+        }
 
         /// `.spec.containers[0].foo`: the unknown-field path, with indices.
         var path: String {
@@ -63,29 +81,42 @@ enum SchemaWalk {
             }.joined(separator: ".")
         }
 
-        mutating func walkStruct(_ members: [String: JSONValue], schema: TypeSchema, skippingTypeMeta: Bool = false) {
-            for key in members.keys.sorted() {
-                if skippingTypeMeta, key == "apiVersion" || key == "kind" { continue }
-                steps.append(.member(key))
-                if let field = schema.field(named: key) {
-                    walk(members[key]!, type: field.type, owner: schema)
-                } else {
-                    unknownFields.append(path)
-                }
-                steps.removeLast()
+        /// Calls `visit` for each member, in key order when the walk needs a deterministic order.
+        private mutating func forEachMember(
+            _ members: [String: JSONValue], _ visit: (inout Walker, String, JSONValue) -> Void
+        ) {
+            if sortsKeys {
+                for key in members.keys.sorted() { visit(&self, key, members[key]!) }
+            } else {
+                for (key, value) in members { visit(&self, key, value) }
             }
         }
 
-        mutating func walk(_ value: JSONValue, type: FieldType, owner: TypeSchema) {
+        mutating func walkStruct(
+            _ members: [String: JSONValue], fields: [String: FieldType], owner: String, skippingTypeMeta: Bool = false
+        ) {
+            forEachMember(members) { walker, key, value in
+                if skippingTypeMeta, key == "apiVersion" || key == "kind" { return }
+                walker.steps.append(.member(key))
+                if let type = fields[key] {
+                    walker.walk(value, type: type, owner: owner)
+                } else {
+                    walker.unknownFields.append(walker.path)
+                }
+                walker.steps.removeLast()
+            }
+        }
+
+        mutating func walk(_ value: JSONValue, type: FieldType, owner: String) {
             // Go decodes `null` into anything as the zero value.
             if case .null = value { return }
             switch type {
             case .json:
                 return
             case .object(let name):
-                guard let schema = APIRegistry.schema(named: name) else { return }
+                guard let fields = SchemaWalk.fieldTables[name] else { return }
                 guard case .object(let members) = value else { return mismatch(value, type: type, owner: owner) }
-                walkStruct(members, schema: schema)
+                walkStruct(members, fields: fields, owner: name)
             case .array(let element):
                 guard case .array(let elements) = value else { return mismatch(value, type: type, owner: owner) }
                 for (index, item) in elements.enumerated() {
@@ -95,10 +126,10 @@ enum SchemaWalk {
                 }
             case .map(let element):
                 guard case .object(let members) = value else { return mismatch(value, type: type, owner: owner) }
-                for key in members.keys.sorted() {
-                    steps.append(.member(key))
-                    walk(members[key]!, type: element, owner: owner)
-                    steps.removeLast()
+                forEachMember(members) { walker, key, item in
+                    walker.steps.append(.member(key))
+                    walker.walk(item, type: element, owner: owner)
+                    walker.steps.removeLast()
                 }
             default:
                 if !SchemaWalk.scalarFits(value, type) { mismatch(value, type: type, owner: owner) }
@@ -106,11 +137,12 @@ enum SchemaWalk {
         }
 
         /// Records the first mismatch as `json: cannot unmarshal string into Go struct field
-        /// PodSpec.spec.containers of type []v1.Container`.
-        mutating func mismatch(_ value: JSONValue, type: FieldType, owner: TypeSchema) {
+        /// PodSpec.spec.containers of type []v1.Container`; `owner` names the Swift type holding the field.
+        mutating func mismatch(_ value: JSONValue, type: FieldType, owner: String) {
             guard typeError == nil else { return }
+            let goName = APIRegistry.schema(named: owner)?.goName ?? owner
             typeError = "json: cannot unmarshal \(SchemaWalk.goValueName(value, into: type)) into Go struct field "
-                + "\(owner.goName).\(goPath) of type \(SchemaWalk.goTypeName(type))"
+                + "\(goName).\(goPath) of type \(SchemaWalk.goTypeName(type))"
         }
     }
 

@@ -126,7 +126,7 @@ extension APIHandler {
             let generateName = object.metadataString("generateName")
             if !generateName.isEmpty { object.set(["metadata", "name"], .string(NameGenerator.generate(base: generateName))) }
         }
-        object.set(["metadata", "uid"], .string(UUID().uuidString.lowercased()))
+        object.set(["metadata", "uid"], .string(ObjectUID.generate()))
         object.set(["metadata", "creationTimestamp"], .string(RFC3339Time(clock()).description))
         object.set(["metadata", "generation"], .integer(1))
         object.set(["metadata", "deletionTimestamp"], nil)

@@ -304,7 +304,8 @@ enum PodDefaults {
 }
 
 /// The parts of an image reference that defaulting needs (upstream `parsers.ParseImageName`, built on the
-/// distribution reference grammar). Stateless namespace.
+/// distribution reference grammar). ASCII references (all real ones) are read as bytes; others take the
+/// `Character` path, which gives the same answers. Stateless namespace.
 enum ImageReference {
     /// The tag of `image`: its explicit tag, `latest` when it has neither tag nor digest, `""` when it has
     /// only a digest or is not a valid reference.
@@ -326,6 +327,53 @@ enum ImageReference {
 
     /// A loose form of the reference grammar: `[domain/]path[:tag][@digest]` with a lowercase path.
     static func isValid(_ image: String) -> Bool {
+        let bytes = image.utf8
+        if bytes.allSatisfy({ $0 < 0x80 }) {
+            return bytes.withContiguousStorageIfAvailable(isValidASCII) ?? isValidASCII(Array(bytes))
+        }
+        return isValidUnicode(image)
+    }
+
+    /// ``isValid(_:)`` for an ASCII reference, byte by byte.
+    static func isValidASCII<Bytes: RandomAccessCollection<UInt8>>(_ image: Bytes) -> Bool where Bytes.Index == Int {
+        guard !image.isEmpty, !image.contains(where: isASCIIWhitespace) else { return false }
+        var end = image.endIndex
+        if let at = image.firstIndex(of: UInt8(ascii: "@")) {
+            let digest = image[(at + 1)...]
+            guard let colon = digest.firstIndex(of: UInt8(ascii: ":")), colon != digest.startIndex,
+                colon + 1 != digest.endIndex
+            else { return false }
+            end = at
+        }
+        var components = image[image.startIndex..<end].split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        guard let last = components.last, !last.isEmpty else { return false }
+        // Tag on the last component.
+        if let colon = last.lastIndex(of: UInt8(ascii: ":")) {
+            let tag = last[(colon + 1)...]
+            guard !tag.isEmpty, tag.count <= 128,
+                tag.allSatisfy({ isLetterOrDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }),
+                tag.first != UInt8(ascii: "."), tag.first != UInt8(ascii: "-")
+            else { return false }
+            components[components.count - 1] = last[..<colon]
+        }
+        // A first component with '.' or ':' or equal to 'localhost' is a registry host.
+        if components.count > 1, let first = components.first,
+            first.contains(UInt8(ascii: ".")) || first.contains(UInt8(ascii: ":"))
+                || first.elementsEqual("localhost".utf8) || first.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") })
+        {
+            components.removeFirst()
+        }
+        return components.allSatisfy { component in
+            guard let first = component.first, let last = component.last else { return false }
+            return component.allSatisfy { byte in
+                (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                    || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+            } && isLetterOrDigit(first) && isLetterOrDigit(last)
+        }
+    }
+
+    /// ``isValid(_:)`` for a reference with non-ASCII text, by `Character`.
+    static func isValidUnicode(_ image: String) -> Bool {
         guard !image.isEmpty, !image.contains(where: { $0.isWhitespace }) else { return false }
         var text = Substring(image)
         if let at = text.firstIndex(of: "@") {
@@ -358,6 +406,16 @@ enum ImageReference {
                 && component.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "." || $0 == "_" || $0 == "-" }
                 && component.first!.isLetterOrDigitASCII && component.last!.isLetterOrDigitASCII
         }
+    }
+
+    /// `Character.isWhitespace` for ASCII: space, tab, line feed, vertical tab, form feed, carriage return.
+    private static func isASCIIWhitespace(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || (byte >= 0x09 && byte <= 0x0D)
+    }
+
+    private static func isLetterOrDigit(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
     }
 }
 
