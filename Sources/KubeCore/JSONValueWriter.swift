@@ -34,28 +34,32 @@ public enum JSONValueWriter {
         case .object(let members):
             out.append(UInt8(ascii: "{"))
             var first = true
-            for (key, member) in orderedMembers(members) {
+            for index in orderedIndices(members) {
                 if !first { out.append(UInt8(ascii: ",")) }
                 first = false
-                writeString(key, into: &out)
+                let member = members[index]
+                writeString(member.key, into: &out)
                 out.append(UInt8(ascii: ":"))
-                write(member, into: &out)
+                write(member.value, into: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
     }
 
-    /// The members in writing order: the leading keys present, in their order, then the rest sorted.
-    static func orderedMembers(_ members: [String: JSONValue]) -> [(key: String, value: JSONValue)] {
-        var ordered = Array(members)
-        guard ordered.count > 1 else { return ordered }
-        ordered.sort { left, right in
-            let leftRank = leadingRank(left.key)
-            let rightRank = leadingRank(right.key)
+    /// The positions of the members in writing order: the leading keys present, in their order, then the
+    /// rest sorted. Sorting positions rather than members moves no reference-counted values.
+    private static func orderedIndices(_ members: [String: JSONValue]) -> [Dictionary<String, JSONValue>.Index] {
+        var order = Array(members.indices)
+        guard order.count > 1 else { return order }
+        order.sort { left, right in
+            let leftKey = members[left].key
+            let rightKey = members[right].key
+            let leftRank = leadingRank(leftKey)
+            let rightRank = leadingRank(rightKey)
             if leftRank != rightRank { return leftRank < rightRank }
-            return left.key < right.key
+            return leftKey < rightKey
         }
-        return ordered
+        return order
     }
 
     /// The position of `key` among `leadingKeys`, or `leadingKeys.count` for any other key; decided by the
