@@ -10,8 +10,7 @@ extension APIHandler {
     static let unreachableTaintKey = "node.kubernetes.io/unreachable"
     static let defaultTolerationSeconds: Int64 = 300
 
-    func admitDefaultTolerationSeconds(_ pod: JSONValue) -> JSONValue {
-        var pod = pod
+    func admitDefaultTolerationSeconds(_ pod: inout JSONValue) {
         var tolerations: [JSONValue] = []
         if case .array(let existing)? = pod["spec"]?["tolerations"] { tolerations = existing }
         func tolerates(_ key: String) -> Bool {
@@ -30,6 +29,5 @@ extension APIHandler {
             added = true
         }
         if added { pod.set(["spec", "tolerations"], .array(tolerations)) }
-        return pod
     }
 }

@@ -11,19 +11,18 @@ extension APIHandler {
     static let serviceAccountVolumePrefix = "kube-api-access-"
     static let mirrorPodAnnotation = "kubernetes.io/config.mirror"
 
-    /// `pod` as admission leaves it; `displayName` is the name for the 403 (the generateName when the
+    /// Changes `pod` as admission does; `displayName` is the name for the 403 (the generateName when the
     /// client sent no name, as upstream, whose admission runs before names are generated).
-    func admitServiceAccount(_ pod: JSONValue, namespace: String, displayName: String) async throws -> JSONValue {
-        var pod = pod
+    func admitServiceAccount(_ pod: inout JSONValue, namespace: String, displayName: String) async throws {
         // Mirror pods (static pods of a kubelet) never get service-account credentials.
-        if pod["metadata"]?["annotations"]?[Self.mirrorPodAnnotation] != nil { return pod }
+        if pod["metadata"]?["annotations"]?[Self.mirrorPodAnnotation] != nil { return }
         var accountName = pod["spec"]?["serviceAccountName"]?.stringValue ?? ""
         if accountName.isEmpty { accountName = pod["spec"]?["serviceAccount"]?.stringValue ?? "" }
         if accountName.isEmpty { accountName = Self.defaultServiceAccountName }
         pod.set(["spec", "serviceAccountName"], .string(accountName))
         pod.set(["spec", "serviceAccount"], .string(accountName))
 
-        guard let accounts = catalog.resource(group: "", version: "v1", plural: "serviceaccounts") else { return pod }
+        guard let accounts = catalog.resource(group: "", version: "v1", plural: "serviceaccounts") else { return }
         guard let account = try await serviceAccount(accounts, namespace: namespace, name: accountName) else {
             throw APIError.forbidden(GroupResource(group: "", resource: "pods"), name: displayName,
                 reason: "error looking up service account \(namespace)/\(accountName): serviceaccount \"\(accountName)\" not found")
@@ -32,12 +31,11 @@ extension APIHandler {
             Self.mountToken(into: &pod)
         }
         if case .array(let podSecrets)? = pod["spec"]?["imagePullSecrets"], !podSecrets.isEmpty {
-            return pod
+            return
         }
         if case .array(let accountSecrets)? = account["imagePullSecrets"], !accountSecrets.isEmpty {
             pod.set(["spec", "imagePullSecrets"], .array(accountSecrets))
         }
-        return pod
     }
 
     /// The service account from the watch cache, or from the store when the cache does not hold it (upstream

@@ -136,8 +136,8 @@ extension APIHandler {
             try prepareCertificateRequest(&object, user: context.request.user)
         }
         if resource.kind == "Pod", resource.group.isEmpty, let namespace = context.namespace {
-            object = try await admitServiceAccount(object, namespace: namespace, displayName: displayName)
-            object = admitDefaultTolerationSeconds(object)
+            try await admitServiceAccount(&object, namespace: namespace, displayName: displayName)
+            admitDefaultTolerationSeconds(&object)
         }
         if resource.hasStatus, object["status"] == nil, resource.kind == "Namespace" {
             object.set(["status"], ["phase": "Active"])

@@ -30,19 +30,25 @@ extension JSONValue {
     }
 
     /// Sets `value` at a path of object keys, creating intermediate objects; nil removes the member.
+    /// Objects along the path are changed in place when this value holds the only reference to them.
     mutating func set(_ path: [String], _ value: JSONValue?) {
+        set(path[...], value)
+    }
+
+    private mutating func set(_ path: ArraySlice<String>, _ value: JSONValue?) {
         guard let first = path.first else {
             if let value { self = value }
             return
         }
-        var members = self.members
+        var members: [String: JSONValue] = [:]
+        if case .object(let existing) = self { members = existing }
+        // Drop this value's reference so that `members` is unique and changes without a copy.
+        self = .null
         if path.count == 1 {
             members[first] = value
         } else {
-            var child = members[first] ?? .object([:])
-            if case .object = child {} else { child = .object([:]) }
-            child.set(Array(path.dropFirst()), value)
-            members[first] = child
+            if case .object? = members[first] {} else { members[first] = .object([:]) }
+            members[first]!.set(path.dropFirst(), value)
         }
         self = .object(members)
     }
