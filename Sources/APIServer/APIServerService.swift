@@ -159,6 +159,12 @@ struct HummingbirdAdapter: HTTPResponder {
                 }
                 try await writer.finish(nil)
             })
+        case .bufferStream(let producer):
+            // The writer waits while the channel is not writable, so a slow client slows the producer down.
+            return Response(status: status, headers: fields, body: ResponseBody { writer in
+                try await producer { buffer in try await writer.write(buffer) }
+                try await writer.finish(nil)
+            })
         }
     }
 }

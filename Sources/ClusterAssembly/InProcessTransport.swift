@@ -18,39 +18,35 @@ public struct InProcessTransport: APITransport {
 
     public func send(_ request: TransportRequest) async throws -> TransportResponse {
         let response = await handler.handle(apiRequest(request))
-        switch response.body {
-        case .bytes(let bytes):
+        guard let produce = response.body.byteChunks else {
+            guard case .bytes(let bytes) = response.body else { return TransportResponse(status: response.status, body: []) }
             return TransportResponse(status: response.status, body: bytes)
-        case .stream(let produce):
-            let collected = ChunkCollector()
-            try await produce { chunk in await collected.append(chunk) }
-            return TransportResponse(status: response.status, body: await collected.bytes)
         }
+        let collected = ChunkCollector()
+        try await produce { chunk in await collected.append(chunk) }
+        return TransportResponse(status: response.status, body: await collected.bytes)
     }
 
     public func stream(_ request: TransportRequest) async throws -> TransportStream {
         let response = await handler.handle(apiRequest(request))
-        switch response.body {
-        case .bytes(let bytes):
+        guard let produce = response.body.byteChunks else {
             let (chunks, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
-            continuation.yield(bytes)
+            if case .bytes(let bytes) = response.body { continuation.yield(bytes) }
             continuation.finish()
             return TransportStream(status: response.status, chunks: chunks)
-        case .stream(let produce):
-            let (chunks, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream(
-                bufferingPolicy: .unbounded)
-            // The producer lives as long as the consumer iterates; ending the iteration cancels it.
-            let producer = Task {
-                do {
-                    try await produce { chunk in continuation.yield(chunk) }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
-            }
-            continuation.onTermination = { _ in producer.cancel() }
-            return TransportStream(status: response.status, chunks: chunks)
         }
+        let (chunks, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream(bufferingPolicy: .unbounded)
+        // The producer lives as long as the consumer iterates; ending the iteration cancels it.
+        let producer = Task {
+            do {
+                try await produce { chunk in continuation.yield(chunk) }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in producer.cancel() }
+        return TransportStream(status: response.status, chunks: chunks)
     }
 
     private func apiRequest(_ request: TransportRequest) -> APIRequest {

@@ -23,7 +23,7 @@ import Testing
             _ = try await store.create(WatchCacheTests.key(name), value: Array(text.utf8))
         }
         let response = await handler.handle(APIRequest(method: "GET", path: "/api/v1/namespaces/default/pods"))
-        guard case .stream(let producer) = response.body else {
+        guard case .bufferStream = response.body, let producer = response.body.byteChunks else {
             Issue.record("a list of \(count) big pods was not streamed")
             return
         }

@@ -152,7 +152,7 @@ import Testing
 
     /// Runs a streamed response to its end (it must end by itself) and returns its text.
     static func collect(_ response: APIResponse) async throws -> String {
-        guard case .stream(let producer) = response.body else {
+        guard let producer = response.body.byteChunks else {
             if case .bytes(let bytes) = response.body { return String(decoding: bytes, as: UTF8.self) }
             return ""
         }

@@ -205,7 +205,7 @@ extension APIHandler {
         }
         let profile = ApplyResourceProfile.profile(for: context.resource, subresource: context.subresource)
         var after = new
-        after.set(["metadata", "managedFields"], nil)
+        if sent != nil { after.set(["metadata", "managedFields"], nil) }
         let identity = ManagerIdentity(manager: updateManagerName(context), operation: ManagerIdentity.update,
                                        apiVersion: context.resource.apiVersion, subresource: context.subresource ?? "")
         let time = RFC3339Time(clock()).description

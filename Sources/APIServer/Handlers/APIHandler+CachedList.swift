@@ -1,5 +1,6 @@
 import KubeCore
 import KubeStorage
+import NIOCore
 
 extension APIHandler {
     /// A list served by the watch cache, or nil when the store must answer: `continue` pages,
@@ -85,28 +86,34 @@ extension APIHandler {
             return APIResponse(status: 200, headers: headers, body: .bytes(out))
         }
         // A big list goes out in chunks as it is written, so encrypting and sending overlap with writing
-        // (and the client's reading) instead of waiting for the whole body.
+        // (and the client's reading) instead of waiting for the whole body. The chunks are the buffers the
+        // server sends.
         let items = snapshot.items
         let head = out
-        return APIResponse(status: 200, headers: headers, body: .stream { emit in
-            var chunk = head
+        return APIResponse(status: 200, headers: headers, body: .bufferStream { emit in
             var next = 0
+            var first = true
             repeat {
+                var chunk = ByteBuffer()
                 chunk.reserveCapacity(Self.listChunkBytes + 16_384)
+                if first {
+                    head.withUnsafeBufferPointer { chunk.append(bytes: $0) }
+                    first = false
+                }
                 next = Self.appendItems(items, from: next, into: &chunk, upTo: Self.listChunkBytes)
-                if next == items.count { chunk.append(contentsOf: "]}".utf8) }
-                await emit(chunk)
-                chunk = []
+                if next == items.count { chunk.writeStaticString("]}") }
+                try await emit(chunk)
             } while next < items.count
         })
     }
 
     /// Appends the items from `start` on, comma-separated, each with its resourceVersion spliced in, until `out`
     /// holds `limit` bytes or the items end; returns the index of the first item not written.
-    static func appendItems(_ items: [CachedObject], from start: Int, into out: inout [UInt8], upTo limit: Int) -> Int {
+    static func appendItems<Sink: JSONByteSink>(_ items: [CachedObject], from start: Int, into out: inout Sink,
+                                                upTo limit: Int) -> Int {
         var index = start
-        while index < items.count, out.count < limit {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
+        while index < items.count, out.writtenByteCount < limit {
+            if index > 0 { out.append(byte: UInt8(ascii: ",")) }
             items[index].write(resourceVersion: items[index].modRevision, into: &out)
             index += 1
         }

@@ -1,6 +1,7 @@
 import Foundation
 public import KubeCore
 public import KubeSecurity
+public import NIOCore
 
 /// An HTTP request as the API handlers see it, independent of the HTTP server library.
 ///
@@ -67,6 +68,23 @@ public struct APIResponse: Sendable {
     public enum Body: Sendable {
         case bytes([UInt8])
         case stream(@Sendable (_ emit: @escaping @Sendable ([UInt8]) async -> Void) async throws -> Void)
+        /// A long body written straight into the buffers the HTTP server sends (a big list), so that no
+        /// chunk is copied on its way to the socket. The producer calls `emit` from its own task, in order;
+        /// `emit` throws once the client is gone, and the producer stops then.
+        case bufferStream(@Sendable (_ emit: (ByteBuffer) async throws -> Void) async throws -> Void)
+
+        /// The streamed chunks as byte arrays, whichever way the body streams them (for callers outside the
+        /// HTTP server); nil for a whole body.
+        public var byteChunks: (@Sendable (_ emit: @escaping @Sendable ([UInt8]) async -> Void) async throws -> Void)? {
+            switch self {
+            case .bytes:
+                nil
+            case .stream(let produce):
+                produce
+            case .bufferStream(let produce):
+                { emit in try await produce { buffer in await emit(Array(buffer.readableBytesView)) } }
+            }
+        }
     }
 
     public var status: Int

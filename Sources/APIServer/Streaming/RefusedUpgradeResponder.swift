@@ -50,6 +50,10 @@ struct RefusedUpgradeResponder: Sendable {
             try await producer { chunk in
                 try? await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: chunk))))
             }
+        case .bufferStream(let producer):
+            head.headers.replaceOrAdd(name: "Transfer-Encoding", value: "chunked")
+            try await outbound.write(.head(head))
+            try await producer { buffer in try await outbound.write(.body(.byteBuffer(buffer))) }
         }
         try await outbound.write(.end(nil))
     }

@@ -48,22 +48,23 @@ struct CachedObject: Sendable {
     }
 
     /// Appends the object's JSON with `metadata.resourceVersion` set to `revision`.
-    func write(resourceVersion revision: Revision, into out: inout [UInt8]) {
+    func write<Sink: JSONByteSink>(resourceVersion revision: Revision, into out: inout Sink) {
         guard metadataStart >= 0 else {
             if var object = try? JSONValueParser.parse(value) {
                 object.set(["metadata", "resourceVersion"], .string(String(revision)))
-                JSONValueWriter.write(object, into: &out)
+                JSONValueWriter.bytes(object).withUnsafeBufferPointer { out.append(bytes: $0) }
             }
             return
         }
         let split = Int(metadataStart)
         value.withUnsafeBufferPointer { bytes in
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<split]))
-            out.append(contentsOf: Self.resourceVersionMember)
-            out.append(contentsOf: String(revision).utf8)
-            out.append(UInt8(ascii: "\""))
-            if !metadataEmpty { out.append(UInt8(ascii: ",")) }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[split...]))
+            out.append(bytes: UnsafeBufferPointer(rebasing: bytes[..<split]))
+            Self.resourceVersionMember.withUnsafeBufferPointer { out.append(bytes: $0) }
+            var digits = String(revision)
+            digits.withUTF8 { out.append(bytes: $0) }
+            out.append(byte: UInt8(ascii: "\""))
+            if !metadataEmpty { out.append(byte: UInt8(ascii: ",")) }
+            out.append(bytes: UnsafeBufferPointer(rebasing: bytes[split...]))
         }
     }
 

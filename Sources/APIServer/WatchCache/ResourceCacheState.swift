@@ -89,7 +89,7 @@ struct ResourceCacheState: Sendable {
         }
         var index = low
         var matched = 0
-        while index < sortedKeys.count, sortedKeys[index].hasPrefix(prefix) {
+        while index < sortedKeys.count, sortedKeys[index].utf8.starts(with: prefix.utf8) {
             let key = sortedKeys[index]
             index += 1
             guard let object = objects[key], layout.matches(selection, key: key, object: object) else { continue }
@@ -97,7 +97,7 @@ struct ResourceCacheState: Sendable {
             matched += 1
             if limit > 0, matched >= limit {
                 var remaining = 0
-                while index < sortedKeys.count, sortedKeys[index].hasPrefix(prefix) {
+                while index < sortedKeys.count, sortedKeys[index].utf8.starts(with: prefix.utf8) {
                     if objects[sortedKeys[index]] != nil { remaining += 1 }
                     index += 1
                 }
