@@ -88,7 +88,8 @@ public struct APIBenchmarkReport: Sendable {
         }
         text += "swiftlet server (SQLite, synchronous=FULL, watch cache) as a child process on 127.0.0.1; "
             + "HTTP/1.1 keep-alive clients (SwiftNIO). Lists without limit are consistent reads "
-            + "(resourceVersion unset) served from the watch cache. Watch delivery = create sent → event read."
+            + "(resourceVersion unset) served from the watch cache; the 10k-pod list's body is counted as it "
+            + "arrives, not kept. Watch delivery = create sent → event read."
         return text
     }
 }

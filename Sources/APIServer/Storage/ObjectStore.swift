@@ -84,13 +84,9 @@ public struct ObjectStore: Sendable {
     /// first member of `metadata`; `object` is written instead when the bytes have no `metadata` object.
     static func json(stored: [UInt8], resourceVersion revision: Revision, object: JSONValue) -> [UInt8] {
         guard let (start, empty) = CachedObject.metadataObjectStart(stored) else { return object.jsonBytes }
-        let member = Array(#""resourceVersion":""#.utf8) + Array(String(revision).utf8) + [UInt8(ascii: "\"")]
         var out: [UInt8] = []
-        out.reserveCapacity(stored.count + member.count + 1)
-        out.append(contentsOf: stored[..<start])
-        out.append(contentsOf: member)
-        if !empty { out.append(UInt8(ascii: ",")) }
-        out.append(contentsOf: stored[start...])
+        out.reserveCapacity(stored.count + 48)
+        CachedObject.spliceResourceVersion(revision, in: stored, at: start, metadataEmpty: empty, into: &out)
         return out
     }
 

@@ -56,15 +56,22 @@ struct CachedObject: Sendable {
             }
             return
         }
-        let split = Int(metadataStart)
-        value.withUnsafeBufferPointer { bytes in
-            out.append(bytes: UnsafeBufferPointer(rebasing: bytes[..<split]))
-            Self.resourceVersionMember.withUnsafeBufferPointer { out.append(bytes: $0) }
+        Self.spliceResourceVersion(revision, in: value, at: Int(metadataStart), metadataEmpty: metadataEmpty, into: &out)
+    }
+
+    /// Appends `stored` with `"resourceVersion":"<revision>"` inserted at `offset`, just after the `{` of its
+    /// `metadata` object (followed by a comma unless that object is empty).
+    static func spliceResourceVersion<Sink: JSONByteSink>(
+        _ revision: Revision, in stored: [UInt8], at offset: Int, metadataEmpty: Bool, into out: inout Sink
+    ) {
+        stored.withUnsafeBufferPointer { bytes in
+            out.append(bytes: UnsafeBufferPointer(rebasing: bytes[..<offset]))
+            resourceVersionMember.withUnsafeBufferPointer { out.append(bytes: $0) }
             var digits = String(revision)
             digits.withUTF8 { out.append(bytes: $0) }
             out.append(byte: UInt8(ascii: "\""))
             if !metadataEmpty { out.append(byte: UInt8(ascii: ",")) }
-            out.append(bytes: UnsafeBufferPointer(rebasing: bytes[split...]))
+            out.append(bytes: UnsafeBufferPointer(rebasing: bytes[offset...]))
         }
     }
 
