@@ -61,27 +61,9 @@ enum QuantityParser {
     /// nano units, no overflow). Nil sends the text to ``parseExactly(_:)``, which gives the same result
     /// for everything this accepts and reports every error.
     private static func canonicalFastPath(_ bytes: UnsafeBufferPointer<UInt8>, text: String) -> Quantity? {
-        let end = bytes.count
-        guard end > 0 else { return nil }
-        var position = 0
-        var positive = true
-        if bytes[0] == UInt8(ascii: "-") {
-            positive = false
-            position = 1
-        } else if bytes[0] == UInt8(ascii: "+") {
-            position = 1
-        }
-        while position < end, bytes[position] == UInt8(ascii: "0") { position += 1 }
-        let numeratorStart = position
-        while position < end, isDigit(bytes[position]) { position += 1 }
-        let numerator = numeratorStart..<position
-        var denominator = position..<position
-        if position < end, bytes[position] == UInt8(ascii: ".") {
-            position += 1
-            let denominatorStart = position
-            while position < end, isDigit(bytes[position]) { position += 1 }
-            denominator = denominatorStart..<position
-        }
+        guard !bytes.isEmpty else { return nil }
+        let (positive, numerator, denominator) = scanNumber(bytes)
+        let position = denominator.upperBound
         guard let (exponent, format) = interpretShortSuffix(bytes, from: position) else { return nil }
         // Upstream's empty numerator counts as the single digit "0".
         let numeratorLength = max(numerator.count, 1)
@@ -126,6 +108,35 @@ enum QuantityParser {
             format: format,
             preservedText: isCanonical ? text : nil
         )
+    }
+
+    /// Upstream `parseQuantityString`'s number part: the sign, the integer digits after leading zeros and
+    /// the fraction's digits (its range is empty, at the end of the integer digits, when there is no `.`).
+    /// The suffix starts at the end of the fraction's range.
+    private static func scanNumber<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes)
+        -> (positive: Bool, numerator: Range<Int>, denominator: Range<Int>) where Bytes.Index == Int
+    {
+        let end = bytes.endIndex
+        var position = bytes.startIndex
+        var positive = true
+        if bytes[position] == UInt8(ascii: "-") {
+            positive = false
+            position += 1
+        } else if bytes[position] == UInt8(ascii: "+") {
+            position += 1
+        }
+        while position < end, bytes[position] == UInt8(ascii: "0") { position += 1 }
+        let numeratorStart = position
+        while position < end, isDigit(bytes[position]) { position += 1 }
+        let numerator = numeratorStart..<position
+        var denominator = position..<position
+        if position < end, bytes[position] == UInt8(ascii: ".") {
+            position += 1
+            let denominatorStart = position
+            while position < end, isDigit(bytes[position]) { position += 1 }
+            denominator = denominatorStart..<position
+        }
+        return (positive, numerator, denominator)
     }
 
     /// ``interpret(suffix:)`` for the suffixes of at most two letters; nil for anything else (including
@@ -174,27 +185,12 @@ enum QuantityParser {
         }
 
         // parseQuantityString
-        var positive = true
-        var position = 0
-        let end = bytes.count
-        if bytes[0] == UInt8(ascii: "-") {
-            positive = false
-            position = 1
-        } else if bytes[0] == UInt8(ascii: "+") {
-            position = 1
-        }
-        while position < end, bytes[position] == UInt8(ascii: "0") { position += 1 }
-        let numeratorStart = position
-        while position < end, isDigit(bytes[position]) { position += 1 }
-        var numerator = Array(bytes[numeratorStart..<position])
+        let (positive, numeratorRange, denominatorRange) = scanNumber(bytes)
+        var numerator = Array(bytes[numeratorRange])
         if numerator.isEmpty { numerator = [UInt8(ascii: "0")] }
-        var denominator: [UInt8] = []
-        if position < end, bytes[position] == UInt8(ascii: ".") {
-            position += 1
-            let denominatorStart = position
-            while position < end, isDigit(bytes[position]) { position += 1 }
-            denominator = Array(bytes[denominatorStart..<position])
-        }
+        let denominator = Array(bytes[denominatorRange])
+        var position = denominatorRange.upperBound
+        let end = bytes.count
         let suffixStart = position
         while position < end, isSuffixLetter(bytes[position]) { position += 1 }
         if position < end, bytes[position] == UInt8(ascii: "-") || bytes[position] == UInt8(ascii: "+") {
