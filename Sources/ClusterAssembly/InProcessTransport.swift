@@ -18,23 +18,21 @@ public struct InProcessTransport: APITransport {
 
     public func send(_ request: TransportRequest) async throws -> TransportResponse {
         let response = await handler.handle(apiRequest(request))
-        guard let produce = response.body.byteChunks else {
-            guard case .bytes(let bytes) = response.body else { return TransportResponse(status: response.status, body: []) }
-            return TransportResponse(status: response.status, body: bytes)
-        }
+        if case .bytes(let bytes) = response.body { return TransportResponse(status: response.status, body: bytes) }
         let collected = ChunkCollector()
-        try await produce { chunk in await collected.append(chunk) }
+        try await response.body.byteChunks { chunk in await collected.append(chunk) }
         return TransportResponse(status: response.status, body: await collected.bytes)
     }
 
     public func stream(_ request: TransportRequest) async throws -> TransportStream {
         let response = await handler.handle(apiRequest(request))
-        guard let produce = response.body.byteChunks else {
+        if case .bytes(let bytes) = response.body {
             let (chunks, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
-            if case .bytes(let bytes) = response.body { continuation.yield(bytes) }
+            continuation.yield(bytes)
             continuation.finish()
             return TransportStream(status: response.status, chunks: chunks)
         }
+        let produce = response.body.byteChunks
         let (chunks, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream(bufferingPolicy: .unbounded)
         // The producer lives as long as the consumer iterates; ending the iteration cancels it.
         let producer = Task {

@@ -21,50 +21,44 @@ enum QuantityParser {
 
     /// Upstream `suffixHandler.interpret`: (base, exponent, format).
     static func interpret(suffix: String) -> (base: Int, exponent: Int, format: QuantityFormat)? {
-        switch suffix {
-        case "n": return (10, -9, .decimalSI)
-        case "u": return (10, -6, .decimalSI)
-        case "m": return (10, -3, .decimalSI)
-        case "": return (10, 0, .decimalSI)
-        case "k": return (10, 3, .decimalSI)
-        case "M": return (10, 6, .decimalSI)
-        case "G": return (10, 9, .decimalSI)
-        case "T": return (10, 12, .decimalSI)
-        case "P": return (10, 15, .decimalSI)
-        case "E": return (10, 18, .decimalSI)
-        case "Ki": return (2, 10, .binarySI)
-        case "Mi": return (2, 20, .binarySI)
-        case "Gi": return (2, 30, .binarySI)
-        case "Ti": return (2, 40, .binarySI)
-        case "Pi": return (2, 50, .binarySI)
-        case "Ei": return (2, 60, .binarySI)
-        default:
-            guard suffix.utf8.count > 1, let first = suffix.first, first == "e" || first == "E",
-                let exponent = Int32(suffix.dropFirst())
-            else {
-                return nil
-            }
-            return (10, Int(exponent), .decimalExponent)
+        var bytes = suffix
+        if let (exponent, format) = bytes.withUTF8({ interpretShortSuffix($0, from: 0) }) {
+            return (format == .binarySI ? 2 : 10, exponent, format)
         }
+        guard suffix.utf8.count > 1, let first = suffix.first, first == "e" || first == "E",
+            let exponent = Int32(suffix.dropFirst())
+        else {
+            return nil
+        }
+        return (10, Int(exponent), .decimalExponent)
     }
 
     static func parse(_ text: String) throws(QuantityParseError) -> Quantity {
         var contiguous = text
-        if let quantity = contiguous.withUTF8({ canonicalFastPath($0, text: text) }) {
+        if let quantity = contiguous.withUTF8({ commonFormFastPath($0, text: text) }) {
             return quantity
         }
         return try parseExactly(text)
     }
 
     /// The common case without allocating: an optional sign, digits with an optional fraction, and a
-    /// suffix of at most two letters, that upstream's fast path takes (at most 18 digits, no finer than
-    /// nano units, no overflow). Nil sends the text to ``parseExactly(_:)``, which gives the same result
-    /// for everything this accepts and reports every error.
-    private static func canonicalFastPath(_ bytes: UnsafeBufferPointer<UInt8>, text: String) -> Quantity? {
+    /// suffix of at most two letters, that upstream's fast path takes. Nil sends the text to
+    /// ``parseExactly(_:)``, which gives the same result for everything this accepts and reports every error.
+    private static func commonFormFastPath(_ bytes: UnsafeBufferPointer<UInt8>, text: String) -> Quantity? {
         guard !bytes.isEmpty else { return nil }
         let (positive, numerator, denominator) = scanNumber(bytes)
-        let position = denominator.upperBound
-        guard let (exponent, format) = interpretShortSuffix(bytes, from: position) else { return nil }
+        guard let (exponent, format) = interpretShortSuffix(bytes, from: denominator.upperBound) else { return nil }
+        return upstreamFastPath(bytes, positive: positive, numerator: numerator, denominator: denominator,
+                                exponent: exponent, format: format, text: text)
+    }
+
+    /// Upstream's fast path, which also decides whether the caller's text is already canonical: the value
+    /// when it has at most 18 digits, is no finer than nano units and does not overflow `Int64`; nil
+    /// otherwise (the exact path decides then).
+    private static func upstreamFastPath(
+        _ bytes: UnsafeBufferPointer<UInt8>, positive: Bool, numerator: Range<Int>, denominator: Range<Int>,
+        exponent: Int, format: QuantityFormat, text: String
+    ) -> Quantity? {
         // Upstream's empty numerator counts as the single digit "0".
         let numeratorLength = max(numerator.count, 1)
         var scale: Int
@@ -75,7 +69,7 @@ enum QuantityParser {
             scale = exponent
             precision = maxInt64Factors - (numeratorLength + denominator.count)
         case .binarySI:
-            guard denominator.isEmpty else { return nil }
+            guard exponent >= 0, denominator.isEmpty else { return nil }
             scale = 0
             multiplier = Int64(1) << Int64(exponent)
             precision = 15 - numeratorLength - exponent * 3 / 10 - 1
@@ -139,8 +133,7 @@ enum QuantityParser {
         return (positive, numerator, denominator)
     }
 
-    /// ``interpret(suffix:)`` for the suffixes of at most two letters; nil for anything else (including
-    /// an exponent, which ``parseExactly(_:)`` reads).
+    /// The suffixes of at most two letters (upstream's table); nil for anything else, including an exponent.
     private static func interpretShortSuffix(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int)
         -> (exponent: Int, format: QuantityFormat)?
     {
@@ -202,47 +195,11 @@ enum QuantityParser {
 
         guard let (base, exponent, format) = interpret(suffix: suffix) else { throw .suffix }
 
-        // Upstream fast path: decides whether the original text is already canonical.
-        var precision: Int
-        var scale: Int
-        var multiplier: Int64 = 1
-        switch format {
-        case .decimalExponent, .decimalSI:
-            scale = exponent
-            precision = maxInt64Factors - (numerator.count + denominator.count)
-        case .binarySI:
-            scale = 0
-            if exponent >= 0 && denominator.isEmpty {
-                multiplier = Int64(1) << Int64(exponent)
-                precision = 15 - numerator.count - exponent * 3 / 10 - 1
-            } else {
-                precision = -1
-            }
+        let fast = bytes.withUnsafeBufferPointer { buffer in
+            upstreamFastPath(buffer, positive: positive, numerator: numeratorRange, denominator: denominatorRange,
+                             exponent: exponent, format: format, text: text)
         }
-        if precision >= 0 {
-            scale -= denominator.count
-            if scale >= nanoExponent {
-                let shifted = numerator + denominator
-                if let value = Int64(String(decoding: shifted, as: UTF8.self)) {
-                    let (product, overflow) = value.multipliedReportingOverflow(by: multiplier)
-                    if !overflow {
-                        let isCanonical: Bool
-                        if format == .binarySI {
-                            isCanonical = exponent % 10 == 0 && value & 0x07 != 0
-                        } else {
-                            isCanonical = scale % 3 == 0 && !shifted.reversed().starts(with: [48, 48, 48])
-                                && shifted.first != UInt8(ascii: "0")
-                        }
-                        return Quantity(
-                            mantissa: Int128(positive ? product : -product),
-                            exponent: Int32(scale),
-                            format: format,
-                            preservedText: isCanonical ? text : nil
-                        )
-                    }
-                }
-            }
-        }
+        if let fast { return fast }
 
         // Exact path (upstream inf.Dec): value = digits × 10^(exp − len(denominator)) × 2^(binary exp),
         // rounded up to nano units when non-zero, BinarySI capped at Int64.max.

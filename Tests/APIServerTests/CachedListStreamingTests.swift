@@ -23,12 +23,12 @@ import Testing
             _ = try await store.create(WatchCacheTests.key(name), value: Array(text.utf8))
         }
         let response = await handler.handle(APIRequest(method: "GET", path: "/api/v1/namespaces/default/pods"))
-        guard case .bufferStream = response.body, let producer = response.body.byteChunks else {
+        guard case .bufferStream = response.body else {
             Issue.record("a list of \(count) big pods was not streamed")
             return
         }
         let chunks = Mutex<[[UInt8]]>([])
-        try await producer { chunk in chunks.withLock { $0.append(chunk) } }
+        try await response.body.byteChunks { chunk in chunks.withLock { $0.append(chunk) } }
         let all = chunks.withLock { $0 }
         #expect(all.count >= 2)
         let list = try JSONValueParser.parse(Array(all.joined()))

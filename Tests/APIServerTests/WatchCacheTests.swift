@@ -152,10 +152,8 @@ import Testing
 
     /// Runs a streamed response to its end (it must end by itself) and returns its text.
     static func collect(_ response: APIResponse) async throws -> String {
-        guard let producer = response.body.byteChunks else {
-            if case .bytes(let bytes) = response.body { return String(decoding: bytes, as: UTF8.self) }
-            return ""
-        }
+        if case .bytes(let bytes) = response.body { return String(decoding: bytes, as: UTF8.self) }
+        let producer = response.body.byteChunks
         let chunks = Mutex<[UInt8]>([])
         try await producer { chunk in chunks.withLock { $0 += chunk } }
         return String(decoding: chunks.withLock { $0 }, as: UTF8.self)

@@ -15,7 +15,7 @@ import Testing
 
     @Test func asciiReadingAgreesWithCharacterReading() {
         for reference in Self.references where reference.utf8.allSatisfy({ $0 < 0x80 }) {
-            #expect(ImageReference.isValidASCII(Array(reference.utf8)) == ImageReference.isValidUnicode(reference),
+            #expect(ImageReference.isValid(units: reference.utf8) == ImageReference.isValid(units: reference),
                     "\(reference)")
         }
     }

@@ -92,14 +92,10 @@ extension APIHandler {
         let head = out
         return APIResponse(status: 200, headers: headers, body: .bufferStream { emit in
             var next = 0
-            var first = true
             repeat {
                 var chunk = ByteBuffer()
                 chunk.reserveCapacity(Self.listChunkBytes + 16_384)
-                if first {
-                    head.withUnsafeBufferPointer { chunk.append(bytes: $0) }
-                    first = false
-                }
+                if next == 0 { head.withUnsafeBufferPointer { chunk.append(bytes: $0) } }
                 next = Self.appendItems(items, from: next, into: &chunk, upTo: Self.listChunkBytes)
                 if next == items.count { chunk.writeStaticString("]}") }
                 try await emit(chunk)

@@ -73,12 +73,12 @@ public struct APIResponse: Sendable {
         /// `emit` throws once the client is gone, and the producer stops then.
         case bufferStream(@Sendable (_ emit: (ByteBuffer) async throws -> Void) async throws -> Void)
 
-        /// The streamed chunks as byte arrays, whichever way the body streams them (for callers outside the
-        /// HTTP server); nil for a whole body.
-        public var byteChunks: (@Sendable (_ emit: @escaping @Sendable ([UInt8]) async -> Void) async throws -> Void)? {
+        /// The body as byte-array chunks, whichever way it is held (for callers outside the HTTP server): a
+        /// whole body is one chunk.
+        public var byteChunks: @Sendable (_ emit: @escaping @Sendable ([UInt8]) async -> Void) async throws -> Void {
             switch self {
-            case .bytes:
-                nil
+            case .bytes(let bytes):
+                { emit in await emit(bytes) }
             case .stream(let produce):
                 produce
             case .bufferStream(let produce):

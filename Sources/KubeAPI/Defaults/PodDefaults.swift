@@ -327,98 +327,90 @@ enum ImageReference {
 
     /// A loose form of the reference grammar: `[domain/]path[:tag][@digest]` with a lowercase path.
     static func isValid(_ image: String) -> Bool {
-        let bytes = image.utf8
-        if bytes.allSatisfy({ $0 < 0x80 }) {
-            return bytes.withContiguousStorageIfAvailable(isValidASCII) ?? isValidASCII(Array(bytes))
-        }
-        return isValidUnicode(image)
+        image.utf8.allSatisfy { $0 < 0x80 } ? isValid(units: image.utf8) : isValid(units: image)
     }
 
-    /// ``isValid(_:)`` for an ASCII reference, byte by byte.
-    static func isValidASCII<Bytes: RandomAccessCollection<UInt8>>(_ image: Bytes) -> Bool where Bytes.Index == Int {
-        guard !image.isEmpty, !image.contains(where: isASCIIWhitespace) else { return false }
-        var end = image.endIndex
-        if let at = image.firstIndex(of: UInt8(ascii: "@")) {
-            let digest = image[(at + 1)...]
-            guard let colon = digest.firstIndex(of: UInt8(ascii: ":")), colon != digest.startIndex,
-                colon + 1 != digest.endIndex
+    /// ``isValid(_:)`` over the units of a reference: the bytes of an ASCII one, the `Character`s of any.
+    static func isValid<Text: BidirectionalCollection>(units text: Text) -> Bool where Text.Element: ImageReferenceUnit {
+        typealias Unit = Text.Element
+        guard !text.isEmpty, !text.contains(where: \.isReferenceSpace) else { return false }
+        var name = text[...]
+        if let at = text.firstIndex(of: .at) {
+            let digest = text[text.index(after: at)...]
+            guard let colon = digest.firstIndex(of: .colon), colon != digest.startIndex,
+                digest.index(after: colon) != digest.endIndex
             else { return false }
-            end = at
+            name = text[..<at]
         }
-        var components = image[image.startIndex..<end].split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        var components = name.split(separator: .slash, omittingEmptySubsequences: false)
         guard let last = components.last, !last.isEmpty else { return false }
         // Tag on the last component.
-        if let colon = last.lastIndex(of: UInt8(ascii: ":")) {
-            let tag = last[(colon + 1)...]
+        if let colon = last.lastIndex(of: .colon) {
+            let tag = last[last.index(after: colon)...]
             guard !tag.isEmpty, tag.count <= 128,
-                tag.allSatisfy({ isLetterOrDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }),
-                tag.first != UInt8(ascii: "."), tag.first != UInt8(ascii: "-")
+                tag.allSatisfy({ $0.isLetterOrDigitASCII || $0 == .underscore || $0 == .dot || $0 == .dash }),
+                tag.first != .dot, tag.first != .dash
             else { return false }
             components[components.count - 1] = last[..<colon]
         }
         // A first component with '.' or ':' or equal to 'localhost' is a registry host.
         if components.count > 1, let first = components.first,
-            first.contains(UInt8(ascii: ".")) || first.contains(UInt8(ascii: ":"))
-                || first.elementsEqual("localhost".utf8) || first.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") })
+            first.contains(.dot) || first.contains(.colon) || first.elementsEqual(Unit.localhost)
+                || first.contains(where: \.isReferenceUppercase)
         {
             components.removeFirst()
         }
         return components.allSatisfy { component in
             guard let first = component.first, let last = component.last else { return false }
-            return component.allSatisfy { byte in
-                (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
-                    || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
-            } && isLetterOrDigit(first) && isLetterOrDigit(last)
+            return component.allSatisfy { $0.isLowercaseOrDigitASCII || $0 == .dot || $0 == .underscore || $0 == .dash }
+                && first.isLetterOrDigitASCII && last.isLetterOrDigitASCII
         }
-    }
-
-    /// ``isValid(_:)`` for a reference with non-ASCII text, by `Character`.
-    static func isValidUnicode(_ image: String) -> Bool {
-        guard !image.isEmpty, !image.contains(where: { $0.isWhitespace }) else { return false }
-        var text = Substring(image)
-        if let at = text.firstIndex(of: "@") {
-            let digest = text[text.index(after: at)...]
-            guard let colon = digest.firstIndex(of: ":"), colon != digest.startIndex,
-                digest.index(after: colon) != digest.endIndex
-            else { return false }
-            text = text[..<at]
-        }
-        var components = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard let last = components.last, !last.isEmpty else { return false }
-        // Tag on the last component.
-        if let colon = last.lastIndex(of: ":") {
-            let tag = last[last.index(after: colon)...]
-            guard !tag.isEmpty, tag.count <= 128,
-                tag.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "." || $0 == "-") }),
-                tag.first != ".", tag.first != "-"
-            else { return false }
-            components[components.count - 1] = last[..<colon]
-        }
-        // A first component with '.' or ':' or equal to 'localhost' is a registry host.
-        if components.count > 1,
-            let first = components.first,
-            first.contains(".") || first.contains(":") || first == "localhost" || first.contains(where: \.isUppercase)
-        {
-            components.removeFirst()
-        }
-        return components.allSatisfy { component in
-            !component.isEmpty
-                && component.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "." || $0 == "_" || $0 == "-" }
-                && component.first!.isLetterOrDigitASCII && component.last!.isLetterOrDigitASCII
-        }
-    }
-
-    /// `Character.isWhitespace` for ASCII: space, tab, line feed, vertical tab, form feed, carriage return.
-    private static func isASCIIWhitespace(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: " ") || (byte >= 0x09 && byte <= 0x0D)
-    }
-
-    private static func isLetterOrDigit(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
     }
 }
 
-extension Character {
-    fileprivate var isLetterOrDigitASCII: Bool { isASCII && (isLetter || isNumber) }
+/// What the image reference grammar asks of one unit of text: a byte of an ASCII reference, or a
+/// `Character` (whose whitespace and case are Unicode's).
+protocol ImageReferenceUnit: Equatable {
+    static var at: Self { get }
+    static var colon: Self { get }
+    static var slash: Self { get }
+    static var dot: Self { get }
+    static var underscore: Self { get }
+    static var dash: Self { get }
+    static var localhost: [Self] { get }
+    var isReferenceSpace: Bool { get }
+    var isReferenceUppercase: Bool { get }
+    var isLetterOrDigitASCII: Bool { get }
+    var isLowercaseOrDigitASCII: Bool { get }
+}
+
+extension UInt8: ImageReferenceUnit {
+    static var at: UInt8 { UInt8(ascii: "@") }
+    static var colon: UInt8 { UInt8(ascii: ":") }
+    static var slash: UInt8 { UInt8(ascii: "/") }
+    static var dot: UInt8 { UInt8(ascii: ".") }
+    static var underscore: UInt8 { UInt8(ascii: "_") }
+    static var dash: UInt8 { UInt8(ascii: "-") }
+    static var localhost: [UInt8] { Array("localhost".utf8) }
+    /// `Character.isWhitespace` for ASCII: space, tab, line feed, vertical tab, form feed, carriage return.
+    var isReferenceSpace: Bool { self == UInt8(ascii: " ") || (self >= 0x09 && self <= 0x0D) }
+    var isReferenceUppercase: Bool { self >= UInt8(ascii: "A") && self <= UInt8(ascii: "Z") }
+    var isLetterOrDigitASCII: Bool { isLowercaseOrDigitASCII || isReferenceUppercase }
+    var isLowercaseOrDigitASCII: Bool {
+        (self >= UInt8(ascii: "a") && self <= UInt8(ascii: "z")) || (self >= UInt8(ascii: "0") && self <= UInt8(ascii: "9"))
+    }
+}
+
+extension Character: ImageReferenceUnit {
+    static var at: Character { "@" }
+    static var colon: Character { ":" }
+    static var slash: Character { "/" }
+    static var dot: Character { "." }
+    static var underscore: Character { "_" }
+    static var dash: Character { "-" }
+    static var localhost: [Character] { Array("localhost") }
+    var isReferenceSpace: Bool { isWhitespace }
+    var isReferenceUppercase: Bool { isUppercase }
+    var isLetterOrDigitASCII: Bool { isASCII && (isLetter || isNumber) }
+    var isLowercaseOrDigitASCII: Bool { isASCII && (isLowercase || isNumber) }
 }
