@@ -71,7 +71,8 @@ public struct APIBenchmarkReport: Sendable {
                          "\(BenchmarkTable.fixed(Double(last.residentBefore) / 1_048_576, 1)) / "
                             + BenchmarkTable.fixed(Double(last.residentAfter) / 1_048_576, 1), ""))
         }
-        rows.append(("stored pod JSON (bytes)", String(podJSONBytes), "1.5–2 KB realistic"))
+        let requestBytes = PodFixture.body(name: "probe", namespace: "bench-list").count
+        rows.append(("stored pod JSON (bytes)", String(podJSONBytes), "from a \(requestBytes)-byte request"))
         rows.append(("cold start to /readyz p50 / max (ms)", "\(ms(coldStart.p50)) / \(ms(coldStart.max))",
                      target(coldStart.p50.asMilliseconds, below: Target.coldStartMilliseconds, "< 300 ms")))
         rows.append(("fork/exec /bin/true p50 (ms), peer", ms(forkExecPeer.p50), ""))

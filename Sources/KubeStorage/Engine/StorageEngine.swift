@@ -36,6 +36,14 @@ protocol StorageEngine: WatchHistorySource {
     /// How many durable transactions (each one WAL fsync with synchronous=FULL) committed so far.
     var commitCount: Int { get }
 
+    /// Whether the engine has housekeeping for the writer thread (``performMaintenance()``), which the writer
+    /// runs between write batches, preferably when no write is waiting. Read from the writer thread.
+    var maintenanceDue: Bool { get }
+
+    /// Runs the housekeeping that ``maintenanceDue`` announced. Failures are the engine's to log; the writer
+    /// goes on with its writes either way.
+    func performMaintenance()
+
     /// Releases files and connections.
     func close()
 }

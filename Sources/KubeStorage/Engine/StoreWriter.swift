@@ -4,7 +4,8 @@ import Synchronization
 
 /// The single writer of a store: a dedicated thread that group-commits queued writes (one transaction and
 /// one fsync for everything queued meanwhile), expires TTLs on wall-clock deadlines, runs compaction in
-/// batches between writes, and publishes committed events to the watch hub in revision order.
+/// batches between writes, runs the engine's maintenance when no write waits (or after
+/// `maintenancePatience` batches), and publishes committed events to the watch hub in revision order.
 ///
 /// Thread-safe. Callers suspend on a continuation while the thread does the blocking I/O, so no task of the
 /// cooperative pool ever waits for an fsync. A dedicated thread (rather than an actor) is deliberate: SQLite
@@ -19,6 +20,10 @@ final class StoreWriter: @unchecked Sendable {
     private var closeWaiters: [CheckedContinuation<Void, Never>] = []
     private var nextExpiry: Int64?
     private var lastWorkWasWrites = false
+    private var batchesWhileMaintenanceDue = 0
+
+    /// Write batches the engine's due maintenance waits for an idle moment before it runs anyway.
+    static let maintenancePatience = 32
 
     private let engine: any StorageEngine
     private let hub: WatchHub
@@ -40,8 +45,11 @@ final class StoreWriter: @unchecked Sendable {
             nextAutoCompaction = Self.nowMilliseconds() + auto.interval.milliseconds
             checkpoints.append((Self.nowMilliseconds(), current))
         }
-        let thread = Thread { [self] in self.runLoop() }
-        thread.name = "swiftlet-store-writer"
+        let thread = Thread { [self] in
+            // Named from inside: on Linux a name set before `start()` is not applied. At most 15 bytes.
+            Thread.current.name = "store-writer"
+            self.runLoop()
+        }
         thread.start()
     }
 
@@ -107,6 +115,7 @@ final class StoreWriter: @unchecked Sendable {
         case expire
         case compact(target: Revision, waiter: CheckedContinuation<Void, any Error>?)
         case autoCompact
+        case maintain
         case stop([CheckedContinuation<Void, Never>])
     }
 
@@ -121,6 +130,8 @@ final class StoreWriter: @unchecked Sendable {
                 compactionStep(target: target, waiter: waiter)
             case .autoCompact:
                 scheduleAutoCompaction()
+            case .maintain:
+                engine.performMaintenance()
             case .stop(let waiters):
                 engine.close()
                 hub.close(throwing: StorageError.unavailable("the store is closed"))
@@ -134,16 +145,22 @@ final class StoreWriter: @unchecked Sendable {
     }
 
     /// Waits for and takes the next piece of work: a group of writes, a TTL expiry pass, one compaction
-    /// batch, or the stop. Compaction never holds writers back by more than one batch.
+    /// batch, the engine's maintenance, or the stop. Compaction never holds writers back by more than one batch.
     private func nextWork() -> Work {
         condition.lock()
         defer { condition.unlock() }
         while true {
             let now = Self.nowMilliseconds()
             let expiryDue = !closing && (nextExpiry.map { $0 <= now } ?? false)
-            // Alternate with expiry and compaction so neither starves under a steady stream of writes.
-            if !pending.isEmpty && !(lastWorkWasWrites && (expiryDue || !compactionJobs.isEmpty)) {
+            let maintenanceDue = engine.maintenanceDue
+            let maintenanceOverdue = maintenanceDue && batchesWhileMaintenanceDue >= Self.maintenancePatience
+            // Alternate with expiry, compaction and overdue maintenance so none starves under a steady
+            // stream of writes.
+            if !pending.isEmpty
+                && !(lastWorkWasWrites && (expiryDue || !compactionJobs.isEmpty || maintenanceOverdue))
+            {
                 lastWorkWasWrites = true
+                if maintenanceDue { batchesWhileMaintenanceDue += 1 }
                 let count = min(pending.count, configuration.maxWritesPerCommit)
                 let batch = Array(pending.prefix(count))
                 pending.removeFirst(count)
@@ -157,6 +174,10 @@ final class StoreWriter: @unchecked Sendable {
             if let job = compactionJobs.first {
                 compactionJobs.removeFirst()
                 return .compact(target: job.target, waiter: job.waiter)
+            }
+            if maintenanceDue && (pending.isEmpty || maintenanceOverdue) {
+                batchesWhileMaintenanceDue = 0
+                return .maintain
             }
             if !pending.isEmpty { continue }
             if closing {

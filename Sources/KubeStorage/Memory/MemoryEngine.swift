@@ -48,6 +48,10 @@ final class MemoryEngine: StorageEngine {
 
     var commitCount: Int { state.withLock { $0.commits } }
 
+    var maintenanceDue: Bool { false }
+
+    func performMaintenance() {}
+
     func close() {}
 
     // MARK: Writes

@@ -44,7 +44,8 @@ final class SQLiteEngine: StorageEngine {
             }
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrate(pool, path: path)
-            checkpointer = try WALCheckpointer(path: path, everyCommits: 200, logger: logger)
+            checkpointer = try WALCheckpointer(
+                path: path, everyCommits: options.checkpointEveryCommits, restartFrames: options.walRestartFrames, logger: logger)
             self.lock = lock
         } catch {
             lock?.release()
@@ -121,6 +122,26 @@ final class SQLiteEngine: StorageEngine {
     }
 
     var commitCount: Int { commits.load(ordering: .relaxed) }
+
+    var maintenanceDue: Bool { checkpointer.restartWanted }
+
+    /// Copies the last frames of a long write-ahead log into the database on the writer's own connection.
+    /// With every frame copied and no write in between, the next commit starts the log over from its
+    /// beginning (SQLite restarts the log only then), so the file stops growing. Readers still reading an
+    /// older snapshot from the log postpone that to a later commit; nothing waits for them.
+    func performMaintenance() {
+        checkpointer.clearRestartRequest()
+        do {
+            let outcome = try pool.writeWithoutTransaction { db in
+                try WALCheckpointer.checkpointPassive(db.sqliteConnection)
+            }
+            logger.debug("WAL caught up for a restart", metadata: [
+                "walFrames": "\(outcome.walFrames)", "checkpointedFrames": "\(outcome.checkpointedFrames)",
+            ])
+        } catch {
+            logger.warning("WAL catch-up checkpoint failed", metadata: ["path": "\(path)", "error": "\(error)"])
+        }
+    }
 
     func close() {
         checkpointer.close()

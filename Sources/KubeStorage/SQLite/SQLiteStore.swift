@@ -56,6 +56,11 @@ public struct SQLiteStoreOptions: Sendable {
     public var lockFile = true
     /// Read-only connections for concurrent reads.
     public var readerCount = 4
+    /// Commits between two background checkpoints of the write-ahead log.
+    public var checkpointEveryCommits = 200
+    /// Log frames (pages) beyond which the writer makes the write-ahead log start over from its beginning
+    /// (see `WALCheckpointer`); 4,096 frames is 16 MB at SQLite's default page size.
+    public var walRestartFrames: Int32 = 4096
 
     public init(durability: Durability = .full, quotaBytes: Int64? = nil) {
         self.durability = durability

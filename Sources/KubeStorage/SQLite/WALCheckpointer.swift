@@ -1,12 +1,18 @@
 import Foundation
 import GRDBSQLite
 import Logging
+import Synchronization
 
 /// Copies the write-ahead log back into the database file on its own thread and its own connection, so
 /// the writer never pays for a checkpoint (and its fsync) inside a commit.
 ///
-/// Thread-safe: `noteCommit` and `close` may be called from any thread; all state is guarded by
-/// `condition`. SQLite's PASSIVE checkpoint runs beside the writer without blocking it.
+/// SQLite starts the log over from its beginning only when a commit finds every frame already copied. Under
+/// a steady stream of writes a background checkpoint never wins that race, and the log file would grow with
+/// every write. So once the log holds `restartFrames` frames, the checkpointer asks the store's writer to
+/// copy the last few frames itself between two write batches (`restartWanted`, `SQLiteEngine.performMaintenance`).
+///
+/// Thread-safe: `noteCommit`, `restartWanted` and `close` may be called from any thread; all other state is
+/// guarded by `condition`. SQLite's PASSIVE checkpoint runs beside the writer without blocking it.
 final class WALCheckpointer: @unchecked Sendable {
     // SAFETY: `commitsSinceCheckpoint`, `closing`, `finished`, `completed` and `lastOutcome` are guarded by
     // `condition`.
@@ -18,10 +24,13 @@ final class WALCheckpointer: @unchecked Sendable {
     private var finished = false
     private let connection: OpaquePointer
     private let threshold: Int
+    private let restartFrames: Int32
+    private let restartRequest = Atomic(false)
     private let logger: Logger
 
-    /// Opens a second read-write connection to `path` (which must already be in WAL mode).
-    init(path: String, everyCommits threshold: Int, logger: Logger) throws {
+    /// Opens a second read-write connection to `path` (which must already be in WAL mode). Checkpoints run
+    /// every `threshold` commits; a log of `restartFrames` frames or more asks the writer for a restart.
+    init(path: String, everyCommits threshold: Int, restartFrames: Int32, logger: Logger) throws {
         var handle: OpaquePointer?
         let status = sqlite3_open_v2(path, &handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nil)
         guard status == SQLITE_OK, let handle else {
@@ -38,9 +47,13 @@ final class WALCheckpointer: @unchecked Sendable {
         }
         self.connection = handle
         self.threshold = threshold
+        self.restartFrames = restartFrames
         self.logger = logger
-        let thread = Thread { [self] in self.runLoop() }
-        thread.name = "swiftlet-wal-checkpointer"
+        let thread = Thread { [self] in
+            // Named from inside: on Linux a name set before `start()` is not applied. At most 15 bytes.
+            Thread.current.name = "wal-checkpoint"
+            self.runLoop()
+        }
         thread.start()
     }
 
@@ -50,6 +63,26 @@ final class WALCheckpointer: @unchecked Sendable {
         commitsSinceCheckpoint += 1
         if commitsSinceCheckpoint >= threshold { condition.signal() }
         condition.unlock()
+    }
+
+    /// Whether the log has grown past `restartFrames` and the writer should catch the checkpoint up.
+    var restartWanted: Bool { restartRequest.load(ordering: .relaxed) }
+
+    /// The writer took the restart request.
+    func clearRestartRequest() {
+        restartRequest.store(false, ordering: .relaxed)
+    }
+
+    /// A PASSIVE checkpoint on `connection`. `SQLITE_BUSY` (another checkpoint is running) is not an error:
+    /// the outcome then reports what was copied so far.
+    static func checkpointPassive(_ connection: OpaquePointer?) throws -> CheckpointOutcome {
+        var logFrames: Int32 = 0
+        var checkpointed: Int32 = 0
+        let status = sqlite3_wal_checkpoint_v2(connection, nil, SQLITE_CHECKPOINT_PASSIVE, &logFrames, &checkpointed)
+        guard status == SQLITE_OK || status == SQLITE_BUSY else {
+            throw StorageError.backend("WAL checkpoint failed: SQLite error \(status)")
+        }
+        return CheckpointOutcome(walFrames: logFrames, checkpointedFrames: checkpointed)
     }
 
     /// What one checkpoint did: frames in the log and frames copied into the database file (-1 when the
@@ -104,6 +137,8 @@ final class WALCheckpointer: @unchecked Sendable {
             let status = sqlite3_wal_checkpoint_v2(connection, nil, SQLITE_CHECKPOINT_PASSIVE, &logFrames, &checkpointed)
             if status != SQLITE_OK && status != SQLITE_BUSY || logFrames < 0 {
                 logger.warning("WAL checkpoint failed", metadata: ["status": "\(status)", "walFrames": "\(logFrames)"])
+            } else if logFrames >= restartFrames {
+                restartRequest.store(true, ordering: .relaxed)
             }
             condition.lock()
             completed += 1
