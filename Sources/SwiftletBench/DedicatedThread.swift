@@ -13,8 +13,11 @@ final class DedicatedThread: @unchecked Sendable {
     private var stopping = false
 
     init(name: String) {
-        let thread = Thread { [self] in self.loop() }
-        thread.name = name
+        let thread = Thread { [self] in
+            // Named from inside: on Linux a name set before `start()` is not applied (at most 15 bytes).
+            Thread.current.name = name
+            self.loop()
+        }
         thread.stackSize = 1 << 20
         thread.start()
     }
