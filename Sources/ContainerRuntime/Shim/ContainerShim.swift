@@ -145,11 +145,12 @@ public enum ContainerShim {
         }
         for (fd, stream) in sources {
             pumps.enter()
+            let name = "log-\(stream.rawValue)"
             let thread = Thread {
+                Thread.current.name = name  // from inside: Linux ignores a name set before start()
                 pump(fd, into: writer, stream: stream, hub: hub)
                 pumps.leave()
             }
-            thread.name = "log-\(stream.rawValue)"
             thread.start()
         }
         let cgroupsPath = Self.cgroupsPath(bundle: options.bundleDirectory) ?? "/" + options.containerID

@@ -52,6 +52,7 @@ final class ContainerStdioHub: Sendable {
         let fd = try AttachSocket.listen(path: path)
         listener.withLock { $0 = fd }
         let thread = Thread { [self] in
+            Thread.current.name = "attach-accept"  // from inside: Linux ignores a name set before start()
             while true {
                 let connection = accept(fd, nil, nil)
                 if connection < 0 {
@@ -63,7 +64,6 @@ final class ContainerStdioHub: Sendable {
             }
             close(fd)
         }
-        thread.name = "attach-accept"
         thread.start()
     }
 
@@ -124,6 +124,7 @@ final class ContainerStdioHub: Sendable {
     private func serve(_ client: AttachClientConnection) {
         connections.enter()
         let thread = Thread { [self] in
+            Thread.current.name = "attach-client"  // from inside: Linux ignores a name set before start()
             readFrames(from: client)
             state.withLock { _ = $0.clients.removeValue(forKey: ObjectIdentifier(client)) }
             let decision = AttachStdinPolicy.clientLeft(
@@ -133,7 +134,6 @@ final class ContainerStdioHub: Sendable {
             client.abort()
             connections.leave()
         }
-        thread.name = "attach-client"
         thread.start()
     }
 
