@@ -131,15 +131,15 @@ final class SQLiteEngine: StorageEngine {
     /// older snapshot from the log postpone that to a later commit; nothing waits for them.
     func performMaintenance() {
         checkpointer.clearRestartRequest()
-        do {
-            let outcome = try pool.writeWithoutTransaction { db in
-                try WALCheckpointer.checkpointPassive(db.sqliteConnection)
-            }
+        let (status, outcome) = pool.writeWithoutTransaction { db in
+            WALCheckpointer.checkpointPassive(db.sqliteConnection)
+        }
+        if outcome.failed(status: status) {
+            logger.warning("WAL catch-up checkpoint failed", metadata: ["path": "\(path)", "status": "\(status)"])
+        } else {
             logger.debug("WAL caught up for a restart", metadata: [
                 "walFrames": "\(outcome.walFrames)", "checkpointedFrames": "\(outcome.checkpointedFrames)",
             ])
-        } catch {
-            logger.warning("WAL catch-up checkpoint failed", metadata: ["path": "\(path)", "error": "\(error)"])
         }
     }
 

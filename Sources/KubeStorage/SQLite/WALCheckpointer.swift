@@ -73,16 +73,13 @@ final class WALCheckpointer: @unchecked Sendable {
         restartRequest.store(false, ordering: .relaxed)
     }
 
-    /// A PASSIVE checkpoint on `connection`. `SQLITE_BUSY` (another checkpoint is running) is not an error:
-    /// the outcome then reports what was copied so far.
-    static func checkpointPassive(_ connection: OpaquePointer?) throws -> CheckpointOutcome {
+    /// A PASSIVE checkpoint on `connection`: SQLite's status and what it did. It failed when `failed` is true;
+    /// `SQLITE_BUSY` (another checkpoint is running) is not a failure.
+    static func checkpointPassive(_ connection: OpaquePointer?) -> (status: Int32, outcome: CheckpointOutcome) {
         var logFrames: Int32 = 0
         var checkpointed: Int32 = 0
         let status = sqlite3_wal_checkpoint_v2(connection, nil, SQLITE_CHECKPOINT_PASSIVE, &logFrames, &checkpointed)
-        guard status == SQLITE_OK || status == SQLITE_BUSY else {
-            throw StorageError.backend("WAL checkpoint failed: SQLite error \(status)")
-        }
-        return CheckpointOutcome(walFrames: logFrames, checkpointedFrames: checkpointed)
+        return (status, CheckpointOutcome(walFrames: logFrames, checkpointedFrames: checkpointed))
     }
 
     /// What one checkpoint did: frames in the log and frames copied into the database file (-1 when the
@@ -90,6 +87,12 @@ final class WALCheckpointer: @unchecked Sendable {
     struct CheckpointOutcome: Equatable {
         var walFrames: Int32
         var checkpointedFrames: Int32
+
+        /// Whether a checkpoint that returned `status` with this outcome failed (an error status, or a
+        /// connection that did not see a WAL database).
+        func failed(status: Int32) -> Bool {
+            status != SQLITE_OK && status != SQLITE_BUSY || walFrames < 0
+        }
     }
 
     /// Checkpoints finished so far.
@@ -132,21 +135,20 @@ final class WALCheckpointer: @unchecked Sendable {
             }
             commitsSinceCheckpoint = 0
             condition.unlock()
-            var logFrames: Int32 = 0
-            var checkpointed: Int32 = 0
-            let status = sqlite3_wal_checkpoint_v2(connection, nil, SQLITE_CHECKPOINT_PASSIVE, &logFrames, &checkpointed)
-            if status != SQLITE_OK && status != SQLITE_BUSY || logFrames < 0 {
-                logger.warning("WAL checkpoint failed", metadata: ["status": "\(status)", "walFrames": "\(logFrames)"])
-            } else if logFrames >= restartFrames {
+            let (status, outcome) = Self.checkpointPassive(connection)
+            if outcome.failed(status: status) {
+                logger.warning("WAL checkpoint failed", metadata: ["status": "\(status)", "walFrames": "\(outcome.walFrames)"])
+            } else if outcome.walFrames >= restartFrames {
                 restartRequest.store(true, ordering: .relaxed)
             }
             condition.lock()
             completed += 1
-            lastOutcome = CheckpointOutcome(walFrames: logFrames, checkpointedFrames: checkpointed)
+            lastOutcome = outcome
             condition.broadcast()
             condition.unlock()
             logger.debug("WAL checkpoint", metadata: [
-                "status": "\(status)", "walFrames": "\(logFrames)", "checkpointedFrames": "\(checkpointed)",
+                "status": "\(status)", "walFrames": "\(outcome.walFrames)",
+                "checkpointedFrames": "\(outcome.checkpointedFrames)",
             ])
         }
     }
